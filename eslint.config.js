@@ -1,0 +1,27 @@
+// Lint rules: typescript-eslint's recommended type-aware set, plus the
+// layering rule that keeps pure modules free of I/O imports.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const ioModules = ['node:fs', 'node:fs/promises', 'node:child_process', 'node:net', 'node:os', 'node:http', 'node:https'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'go/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use string-literal unions, not enums.' }],
+    },
+  },
+  {
+    // The functional core: plan/render/resolve/parse modules take facts as arguments.
+    files: ['src/**/plan*.ts', 'src/**/render*.ts', 'src/**/resolve*.ts', 'src/**/parse*.ts', 'src/versions/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'Pure modules do no I/O; take the facts as arguments.' })) }] },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,16 @@
+// Where build inputs and outputs live. The cache is outside the repo so a
+// fresh clone (CI) reuses binaries built earlier on the same machine.
+
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RFO_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rfo');
+}
+
+export function wrapperDir(component: string): string {
+  return join(repoRoot, 'go', component);
+}

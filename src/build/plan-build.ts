@@ -1,0 +1,130 @@
+// Pure: decide what a runtime build has to do. Each component's binaries are
+// cached as one artifact directory keyed by everything that shapes their
+// bytes (version table entry, recipes, wrapper module files, toolchain,
+// arch). The runtime directory's key hashes all artifact keys plus the image
+// recipes, so a change in any input rebuilds exactly what depends on it.
+
+import { join } from 'node:path';
+import { hashJson } from '../util/canonical-json.ts';
+import { binaryRecipes, imageRecipes, isCrossBuildable } from '../versions/recipes.ts';
+import type { BinaryRecipe, ImageRecipe } from '../versions/recipes.ts';
+import { components, rfoRevision } from '../versions/table.ts';
+import type { Arch, ComponentId } from '../versions/table.ts';
+
+/**
+ * Bump when the code that writes runtime files changes its output (image
+ * archive layout, manifest shape), so cached runtimes are rebuilt.
+ */
+export const runtimeFormatVersion = 1;
+
+export interface ToolchainFacts {
+  /** `go env GOVERSION`, e.g. go1.26.8. */
+  readonly go: string;
+  /** First line of `gcc --version`; only C and cgo artifacts depend on it. */
+  readonly cc: string;
+}
+
+export interface BuildPlanInput {
+  readonly arch: Arch;
+  readonly hostArch: Arch;
+  readonly cacheDir: string;
+  readonly toolchain: ToolchainFacts;
+  /** sha256 of each wrapper module's files (go.mod, go.sum, *.go), by component. */
+  readonly wrapperHashes: Readonly<Partial<Record<ComponentId, string>>>;
+  /** Artifact keys already complete in the cache. */
+  readonly cachedArtifactKeys: ReadonlySet<string>;
+  /** Restrict to these components (e.g. for a quick rebuild); undefined = all. */
+  readonly only?: readonly ComponentId[];
+}
+
+export interface ArtifactStep {
+  readonly component: ComponentId;
+  readonly key: string;
+  readonly dir: string;
+  readonly recipes: readonly BinaryRecipe[];
+  readonly cached: boolean;
+}
+
+export interface SkippedRecipe {
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface BuildPlan {
+  readonly arch: Arch;
+  readonly runtimeKey: string;
+  readonly runtimeDir: string;
+  readonly steps: readonly ArtifactStep[];
+  readonly images: readonly ImageRecipe[];
+  readonly skipped: readonly SkippedRecipe[];
+}
+
+function needsCc(recipes: readonly BinaryRecipe[]): boolean {
+  return recipes.some((r) => r.kind === 'c-binary' || r.cgo !== false);
+}
+
+export function artifactKey(component: ComponentId, recipes: readonly BinaryRecipe[], input: BuildPlanInput): string {
+  const sources = new Set<ComponentId>([component]);
+  for (const r of recipes) if (r.kind === 'c-binary') sources.add(r.source.component);
+  return hashJson({
+    format: runtimeFormatVersion,
+    arch: input.arch,
+    components: [...sources].sort().map((id) => components[id]),
+    wrappers: [...sources].sort().map((id) => input.wrapperHashes[id] ?? null),
+    recipes,
+    go: input.toolchain.go,
+    cc: needsCc(recipes) ? input.toolchain.cc : null,
+  });
+}
+
+export function planBuild(input: BuildPlanInput): BuildPlan {
+  const steps: ArtifactStep[] = [];
+  const skipped: SkippedRecipe[] = [];
+  const ids = (Object.keys(components) as ComponentId[]).filter((id) => !input.only || input.only.includes(id));
+  for (const id of ids) {
+    const recipes: BinaryRecipe[] = [];
+    for (const recipe of binaryRecipes.filter((r) => r.component === id)) {
+      if (input.arch !== input.hostArch && !isCrossBuildable(recipe)) {
+        skipped.push({ name: recipe.name, reason: `needs a C cross toolchain for ${input.arch}; only pure-Go artifacts are cross-built` });
+      } else recipes.push(recipe);
+    }
+    if (recipes.length === 0) continue;
+    const key = artifactKey(id, recipes, input);
+    steps.push({
+      component: id,
+      key,
+      dir: join(input.cacheDir, 'artifacts', input.arch, `${id}-${key.slice(0, 16)}`),
+      recipes,
+      cached: input.cachedArtifactKeys.has(key),
+    });
+  }
+  const built = new Set(steps.flatMap((s) => s.recipes.map((r) => r.name)));
+  const images: ImageRecipe[] = [];
+  for (const image of imageRecipes.filter((i) => !input.only || input.only.includes(i.component))) {
+    const missing = image.files.filter((f) => !built.has(f.from)).map((f) => f.from);
+    if (missing.length > 0) skipped.push({ name: image.ref, reason: `its binaries are not built for ${input.arch}: ${missing.join(', ')}` });
+    else images.push(image);
+  }
+  const runtimeKey = hashJson({
+    format: runtimeFormatVersion,
+    arch: input.arch,
+    rfoRevision,
+    artifacts: steps.map((s) => s.key),
+    images,
+  }).slice(0, 24);
+  return { arch: input.arch, runtimeKey, runtimeDir: join(input.cacheDir, 'runtime', runtimeKey), steps, images, skipped };
+}
+
+/** Node's process.arch → Go's GOARCH naming. */
+export function goArch(nodeArch: string): Arch {
+  switch (nodeArch) {
+    case 'x64':
+      return 'amd64';
+    case 'arm64':
+      return 'arm64';
+    case 'riscv64':
+      return 'riscv64';
+    default:
+      throw new Error(`unsupported host architecture ${nodeArch}`);
+  }
+}

@@ -1,0 +1,66 @@
+// Pure: the exact `go build` invocation for a recipe. Everything that shapes
+// the output bytes is here, so it is part of the cache key and of the manifest.
+
+import type { Arch, Component } from '../versions/table.ts';
+import type { GoBinaryRecipe } from '../versions/recipes.ts';
+
+export interface GoBuildFacts {
+  readonly component: Component;
+  readonly arch: Arch;
+  /** Publication time of the component's module (from the module proxy), RFC 3339. */
+  readonly buildDate: string;
+  readonly outFile: string;
+  readonly wrapperDir: string;
+}
+
+export interface CommandSpec {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** Variables set on top of the caller's environment. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Expand {version} {semver} {major} {minor} {buildDate} in a recipe value. */
+export function expandPlaceholders(value: string, component: Component, buildDate: string): string {
+  const semver = component.version.replace(/^v/, '');
+  const [major = '', minor = ''] = semver.split('.');
+  return value
+    .replaceAll('{version}', component.version)
+    .replaceAll('{semver}', semver)
+    .replaceAll('{major}', major)
+    .replaceAll('{minor}', minor)
+    .replaceAll('{buildDate}', buildDate);
+}
+
+export function renderLdflags(recipe: GoBinaryRecipe, component: Component, buildDate: string): string {
+  // -s -w: no symbol table or DWARF (smaller, and no paths to leak);
+  // -buildid= : the build ID would otherwise hash the action graph, fine, but
+  // empty keeps two toolchain installs at different paths byte-identical.
+  const flags = ['-s', '-w', '-buildid='];
+  for (const [name, value] of Object.entries(recipe.xflags).sort(([a], [b]) => a.localeCompare(b))) {
+    flags.push(`-X '${name}=${expandPlaceholders(value, component, buildDate)}'`);
+  }
+  if (recipe.cgo === 'static') flags.push("-extldflags '-static'");
+  return flags.join(' ');
+}
+
+export function renderGoEnv(recipe: GoBinaryRecipe, arch: Arch): Record<string, string> {
+  return {
+    GOTOOLCHAIN: 'local', // never download another toolchain behind our back
+    GOFLAGS: '-mod=readonly', // go.sum is committed; a build must not edit it
+    GOOS: 'linux',
+    GOARCH: arch,
+    CGO_ENABLED: recipe.cgo === false ? '0' : '1',
+    GOAMD64: 'v1',
+    GOARM64: 'v8.0',
+    GORISCV64: 'rva20u64',
+  };
+}
+
+export function renderGoBuild(recipe: GoBinaryRecipe, facts: GoBuildFacts): CommandSpec {
+  const args = ['build', '-trimpath', '-buildvcs=false'];
+  if (recipe.tags.length > 0) args.push('-tags', [...recipe.tags].join(','));
+  args.push('-ldflags', renderLdflags(recipe, facts.component, facts.buildDate), '-o', facts.outFile, recipe.package);
+  return { cmd: 'go', args, cwd: facts.wrapperDir, env: renderGoEnv(recipe, facts.arch) };
+}

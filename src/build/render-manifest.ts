@@ -1,0 +1,104 @@
+// Pure: the runtime's manifest.json and sha256sum-<arch>.txt. The manifest is
+// the supply-chain record: for every artifact, what source went in (module
+// and its go.sum hash, or the C file and compiler), how it was built, and the
+// bytes that came out.
+
+import type { Arch } from '../versions/table.ts';
+import type { SkippedRecipe } from './plan-build.ts';
+
+export interface GoModuleSource {
+  readonly type: 'go-module';
+  readonly module: string;
+  readonly version: string;
+  /** go.sum h1: hash of the module zip. */
+  readonly sum: string;
+  readonly package: string;
+}
+
+export interface CSource {
+  readonly type: 'c-source';
+  /** The module whose zip holds the file, and that zip's go.sum hash. */
+  readonly module: string;
+  readonly version: string;
+  readonly sum: string;
+  readonly file: string;
+  readonly fileSha256: string;
+}
+
+export interface BinaryRecord {
+  readonly kind: 'binary';
+  readonly name: string;
+  readonly component: string;
+  readonly version: string;
+  readonly path: string;
+  readonly aliases: readonly string[];
+  readonly source: GoModuleSource | CSource;
+  /** Go toolchain version (for cgo/C artifacts also the C compiler). */
+  readonly goVersion?: string;
+  readonly compiler?: string;
+  readonly buildFlags: Readonly<Record<string, unknown>>;
+  readonly sha256: string;
+  readonly size: number;
+  readonly buildSeconds: number;
+}
+
+export interface ImageRecord {
+  readonly kind: 'image';
+  readonly name: string;
+  readonly component: string;
+  readonly version: string;
+  readonly path: string;
+  /** Digest of the image manifest, as containerd lists it after import. */
+  readonly digest: string;
+  readonly configDigest: string;
+  readonly layers: readonly { readonly digest: string; readonly size: number }[];
+  /** Which runtime binaries the image carries (their records hold the source). */
+  readonly contents: readonly string[];
+  readonly base: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface FileRecord {
+  readonly kind: 'archive';
+  readonly name: string;
+  readonly path: string;
+  readonly images: readonly string[];
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export type ArtifactRecord = BinaryRecord | ImageRecord | FileRecord;
+
+export interface RuntimeManifest {
+  readonly schemaVersion: 1;
+  readonly rfoVersion: string;
+  readonly kubernetesVersion: string;
+  readonly arch: Arch;
+  readonly key: string;
+  readonly toolchain: { readonly go: string; readonly cc: string };
+  readonly artifacts: readonly ArtifactRecord[];
+  readonly skipped: readonly SkippedRecipe[];
+}
+
+export function renderManifest(manifest: RuntimeManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** The usual `sha256sum` format: "<hex>  <path>", sorted by path. */
+export function renderSha256Sums(artifacts: readonly ArtifactRecord[]): string {
+  return [...artifacts]
+    .sort((a, b) => a.path.localeCompare(b.path))
+    .map((a) => `${a.sha256}  ${a.path}\n`)
+    .join('');
+}
+
+/** Parse sha256sum text back (for `rfo verify` and the tests). */
+export function parseSha256Sums(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (m?.[1] && m[2]) out.set(m[2], m[1]);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// rfo's command line: parse argv, run one command, map errors to exit codes.
+// This is the only module that touches process.argv, stdout and exit codes.
+
+import { isRfoError, RfoError } from '../errors.ts';
+import { readCommit, renderVersion } from './version.ts';
+
+const usage = `Usage: rfo [global options] <command> [options]
+
+Commands:
+  version        print the rfo, Kubernetes and Node versions (also --version, -v)
+  help           show this help
+
+Global options:
+  --debug        print stack traces for errors
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = argv.filter((a) => a !== '--debug');
+  const command = args[0];
+  switch (command) {
+    case '--version':
+    case '-v':
+    case 'version':
+      process.stdout.write(renderVersion(await readCommit(), process.version));
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 1 : 0;
+    default:
+      throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
+  }
+}
+
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (isRfoError(err)) {
+      process.stderr.write(`rfo: error [${err.code}]: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+      if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = err.code === 'RFO_USAGE' ? 2 : 1;
+    } else {
+      process.stderr.write(`rfo: unexpected error: ${err instanceof Error ? (debug ? err.stack : err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,40 @@
+// Typed errors for everything a user can cause. Each carries a stable code
+// (for scripts and docs) and a hint that names the fix. cli/main.ts is the
+// only place that turns them into exit codes and prints the hint.
+
+export type RfoErrorCode =
+  | 'RFO_USAGE'
+  | 'RFO_CONFIG_INVALID'
+  | 'RFO_VERSION_UNKNOWN'
+  | 'RFO_TOOL_MISSING'
+  | 'RFO_BUILD_FAILED'
+  | 'RFO_MODULE_NOT_FOUND'
+  | 'RFO_DISK_FULL'
+  | 'RFO_IMAGE_INVALID'
+  | 'RFO_NOT_REPRODUCIBLE'
+  | 'RFO_RUNTIME_MISSING';
+
+export interface RfoErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Extra facts for --debug output; never put secrets here. */
+  details?: Record<string, unknown>;
+}
+
+export class RfoError extends Error {
+  readonly code: RfoErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: RfoErrorCode, message: string, options: RfoErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+}
+
+export function isRfoError(err: unknown): err is RfoError {
+  return err instanceof RfoError;
+}

@@ -1,0 +1,219 @@
+// Build recipes: how each artifact of the runtime is made from the pinned
+// sources in table.ts. Recipes are data; src/build/ turns them into commands.
+// Placeholders in -X values: {version} (as pinned, e.g. v1.36.3), {semver}
+// (without the leading v), {major}, {minor}, {buildDate} (the module's
+// publication time from the module proxy, so builds stay reproducible).
+
+import { components } from './table.ts';
+import type { Arch, ComponentId } from './table.ts';
+
+export interface GoBinaryRecipe {
+  readonly kind: 'go-binary';
+  /** File name under the runtime's bin/. */
+  readonly name: string;
+  readonly component: ComponentId;
+  /** Import path to build, or '.' for the wrapper module's own main package. */
+  readonly package: string;
+  /** false: CGO_ENABLED=0. 'static': cgo, linked statically (runc's nsenter needs C). */
+  readonly cgo: false | 'static';
+  readonly tags: readonly string[];
+  /** -X importpath.name=value settings. */
+  readonly xflags: Readonly<Record<string, string>>;
+  /** Extra names this multi-call binary answers to; symlinked beside it in bin/. */
+  readonly aliases?: readonly string[];
+  /** How to ask it for its version, and what the answer must contain. */
+  readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
+}
+
+export interface CBinaryRecipe {
+  readonly kind: 'c-binary';
+  readonly name: string;
+  readonly component: ComponentId;
+  /** A C file inside a pinned Go module's source (the module zip is the source archive). */
+  readonly source: { readonly component: ComponentId; readonly path: string };
+  readonly cflags: readonly string[];
+  readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
+}
+
+export type BinaryRecipe = GoBinaryRecipe | CBinaryRecipe;
+
+export interface ImageFile {
+  /** Binary name from the runtime's bin/. */
+  readonly from: string;
+  readonly to: string;
+  readonly mode: number;
+  /** File capabilities (setcap), written as the security.capability xattr. */
+  readonly capabilities?: readonly LinuxCapability[];
+}
+
+export type LinuxCapability = 'CAP_NET_BIND_SERVICE';
+
+export interface ImageRecipe {
+  readonly kind: 'image';
+  /** The exact reference manifests use; images are imported under this name. */
+  readonly ref: string;
+  readonly component: ComponentId;
+  readonly files: readonly ImageFile[];
+  readonly config: {
+    readonly entrypoint?: readonly string[];
+    readonly cmd?: readonly string[];
+    readonly user?: string;
+    readonly env?: readonly string[];
+    readonly exposedPorts?: readonly string[];
+  };
+}
+
+const k8sVersionX = (pkg: string): Record<string, string> => ({
+  [`${pkg}.gitVersion`]: '{version}',
+  [`${pkg}.gitMajor`]: '{major}',
+  [`${pkg}.gitMinor`]: '{minor}',
+  [`${pkg}.gitTreeState`]: 'clean',
+  [`${pkg}.buildDate`]: '{buildDate}',
+});
+
+export const binaryRecipes: readonly BinaryRecipe[] = [
+  {
+    kind: 'go-binary',
+    name: 'kubernetes',
+    component: 'kubernetes',
+    package: '.',
+    cgo: false,
+    tags: [],
+    xflags: { ...k8sVersionX('k8s.io/component-base/version'), ...k8sVersionX('k8s.io/client-go/pkg/version') },
+    aliases: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'],
+    versionCheck: { args: ['kubelet', '--version'], expect: 'Kubernetes {version}' },
+  },
+  ...(['etcd', 'etcdctl', 'etcdutl'] as const).map(
+    (name): GoBinaryRecipe => ({
+      kind: 'go-binary',
+      name,
+      component: 'etcd',
+      package: name === 'etcd' ? 'go.etcd.io/etcd/server/v3' : `go.etcd.io/etcd/${name}/v3`,
+      cgo: false,
+      tags: [],
+      xflags: { 'go.etcd.io/etcd/api/v3/version.GitSHA': '{version}' },
+      versionCheck: { args: name === 'etcd' ? ['--version'] : ['version'], expect: '{semver}' },
+    }),
+  ),
+  ...(
+    [
+      ['containerd', 'cmd/containerd'],
+      ['containerd-shim-runc-v2', 'cmd/containerd-shim-runc-v2'],
+      ['ctr', 'cmd/ctr'],
+    ] as const
+  ).map(
+    ([name, dir]): GoBinaryRecipe => ({
+      kind: 'go-binary',
+      name,
+      component: 'containerd',
+      package: `github.com/containerd/containerd/v2/${dir}`,
+      cgo: false,
+      tags: ['no_btrfs', 'no_devmapper', 'no_zfs'],
+      xflags: {
+        'github.com/containerd/containerd/v2/version.Version': '{version}',
+        'github.com/containerd/containerd/v2/version.Package': 'github.com/containerd/containerd/v2',
+      },
+      versionCheck: { args: ['--version'], expect: '{version}' },
+    }),
+  ),
+  {
+    kind: 'go-binary',
+    name: 'runc',
+    component: 'runc',
+    package: 'github.com/opencontainers/runc',
+    cgo: 'static',
+    tags: ['seccomp', 'urfave_cli_no_docs', 'netgo', 'osusergo'],
+    xflags: { 'main.version': '{semver}' },
+    versionCheck: { args: ['--version'], expect: 'runc version {semver}' },
+  },
+  ...(
+    [
+      ['bridge', 'plugins/main/bridge'],
+      ['host-local', 'plugins/ipam/host-local'],
+      ['loopback', 'plugins/main/loopback'],
+      ['portmap', 'plugins/meta/portmap'],
+      ['bandwidth', 'plugins/meta/bandwidth'],
+    ] as const
+  ).map(
+    ([name, dir]): GoBinaryRecipe => ({
+      kind: 'go-binary',
+      name,
+      component: 'cni-plugins',
+      package: `github.com/containernetworking/plugins/${dir}`,
+      cgo: false,
+      tags: [],
+      xflags: { 'github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion': '{version}' },
+      versionCheck: { args: [], expect: '{version}' },
+    }),
+  ),
+  {
+    kind: 'go-binary',
+    name: 'flanneld',
+    component: 'flannel',
+    package: 'github.com/flannel-io/flannel',
+    cgo: false,
+    tags: [],
+    xflags: { 'github.com/flannel-io/flannel/pkg/version.Version': '{version}' },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'coredns',
+    component: 'coredns',
+    package: 'github.com/coredns/coredns',
+    cgo: false,
+    tags: [],
+    xflags: { 'github.com/coredns/coredns/coremain.GitCommit': '{version}' },
+    versionCheck: { args: ['-version'], expect: 'CoreDNS-{semver}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'helm',
+    component: 'helm',
+    package: 'helm.sh/helm/v3/cmd/helm',
+    cgo: false,
+    tags: [],
+    xflags: {
+      'helm.sh/helm/v3/internal/version.version': '{version}',
+      'helm.sh/helm/v3/internal/version.metadata': '',
+      'helm.sh/helm/v3/internal/version.gitTreeState': 'clean',
+    },
+    versionCheck: { args: ['version', '--short'], expect: '{version}' },
+  },
+  {
+    kind: 'c-binary',
+    name: 'pause',
+    component: 'pause',
+    source: { component: 'kubernetes', path: 'build/pause/linux/pause.c' },
+    cflags: ['-Os', '-Wall', '-Werror', '-static', '-DVERSION=v{version}-rfo'],
+    versionCheck: { args: ['-v'], expect: 'v{version}-rfo' },
+  },
+];
+
+export const imageRecipes: readonly ImageRecipe[] = [
+  {
+    kind: 'image',
+    ref: `registry.k8s.io/pause:${components.pause.version}`,
+    component: 'pause',
+    files: [{ from: 'pause', to: '/pause', mode: 0o755 }],
+    config: { entrypoint: ['/pause'], user: '65535:65535' },
+  },
+  {
+    kind: 'image',
+    ref: `registry.k8s.io/coredns/coredns:${components.coredns.version}`,
+    component: 'coredns',
+    files: [{ from: 'coredns', to: '/coredns', mode: 0o755, capabilities: ['CAP_NET_BIND_SERVICE'] }],
+    config: { entrypoint: ['/coredns'], user: '65532:65532', exposedPorts: ['53/tcp', '53/udp', '9153/tcp'] },
+  },
+];
+
+/** Recipes whose output can be built for an arch other than the host's (pure Go). */
+export function isCrossBuildable(recipe: BinaryRecipe): boolean {
+  return recipe.kind === 'go-binary' && recipe.cgo === false;
+}
+
+export function recipesFor(component: ComponentId): BinaryRecipe[] {
+  return binaryRecipes.filter((r) => r.component === component);
+}
+
+export type { Arch };

@@ -1,0 +1,113 @@
+// The pinned version table: the single source of truth for what an rfo
+// runtime contains. The Go wrapper modules (go/<component>/go.mod), the build
+// recipes, the cache key, the manifest, the README's version table and the
+// release version string are all derived from this file.
+//
+// To bump a component: change its version here, run `npm run gen:gomod`, then
+// `npm run build:runtime`. The tests check that go/*/go.mod agree with this table.
+
+export type Arch = 'amd64' | 'arm64' | 'riscv64';
+export const supportedArches: readonly Arch[] = ['amd64', 'arm64', 'riscv64'];
+
+/** rfo's own revision on top of the Kubernetes version: vX.Y.Z+rforN. */
+export const rfoRevision = 1;
+
+/** The Go language version the wrapper modules declare (go.mod `go` line). */
+export const goLanguageVersion = '1.26.0';
+
+export type ComponentId =
+  | 'kubernetes'
+  | 'etcd'
+  | 'containerd'
+  | 'runc'
+  | 'cni-plugins'
+  | 'flannel'
+  | 'coredns'
+  | 'helm'
+  | 'pause';
+
+export interface Component {
+  readonly id: ComponentId;
+  readonly version: string;
+  /** Go modules whose source is built (first one is the main module). Empty for C sources. */
+  readonly modules: readonly string[];
+  readonly license: string;
+  /** Why this version: shown in docs and closing notes, kept next to the pin. */
+  readonly note?: string;
+}
+
+export const components: Readonly<Record<ComponentId, Component>> = {
+  kubernetes: {
+    id: 'kubernetes',
+    version: 'v1.36.3',
+    modules: ['k8s.io/kubernetes'],
+    license: 'Apache-2.0',
+    note: 'newest v1.36 patch served by the Go module proxy',
+  },
+  etcd: {
+    id: 'etcd',
+    version: 'v3.6.16',
+    modules: ['go.etcd.io/etcd/server/v3', 'go.etcd.io/etcd/etcdctl/v3', 'go.etcd.io/etcd/etcdutl/v3'],
+    license: 'Apache-2.0',
+    note: 'Kubernetes 1.36 is validated against etcd 3.6; newest 3.6 patch',
+  },
+  containerd: {
+    id: 'containerd',
+    version: 'v2.4.2',
+    modules: ['github.com/containerd/containerd/v2'],
+    license: 'Apache-2.0',
+    note:
+      'newest release; cgroup v1 is deprecated since 2.2 (containerd#12445) but maintainers keep it ' +
+      'supported until at least May 2029 (containerd#12443), and 2.x implements the RuntimeConfig RPC ' +
+      'that kubelet 1.36+ uses to learn the cgroup driver',
+  },
+  runc: {
+    id: 'runc',
+    version: 'v1.5.2',
+    modules: ['github.com/opencontainers/runc'],
+    license: 'Apache-2.0',
+    note: 'newest release; cgroup v1 deprecated but maintained until at least May 2029 (runc#4955)',
+  },
+  'cni-plugins': {
+    id: 'cni-plugins',
+    version: 'v1.9.1',
+    modules: ['github.com/containernetworking/plugins'],
+    license: 'Apache-2.0',
+  },
+  flannel: {
+    id: 'flannel',
+    version: 'v0.28.10',
+    modules: ['github.com/flannel-io/flannel'],
+    license: 'Apache-2.0',
+    note: 'flanneld runs on the host (VXLAN); rfo writes the bridge CNI config itself from flannel subnet.env',
+  },
+  coredns: {
+    id: 'coredns',
+    version: 'v1.14.7',
+    modules: ['github.com/coredns/coredns'],
+    license: 'Apache-2.0',
+  },
+  helm: {
+    id: 'helm',
+    version: 'v3.22.0',
+    modules: ['helm.sh/helm/v3'],
+    license: 'Apache-2.0',
+  },
+  pause: {
+    id: 'pause',
+    version: '3.10.2',
+    modules: [],
+    license: 'Apache-2.0',
+    note: "built from Kubernetes' own build/pause/linux/pause.c with gcc -static; the sandbox image of 1.36",
+  },
+};
+
+/** Kubernetes version without the leading v: 1.36.3. */
+export function kubernetesVersion(): string {
+  return components.kubernetes.version.replace(/^v/, '');
+}
+
+/** The release version rfo reports and ships under: v1.36.3+rfor1. */
+export function rfoVersion(): string {
+  return `${components.kubernetes.version}+rfor${rfoRevision}`;
+}
