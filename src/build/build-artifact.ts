@@ -10,6 +10,7 @@ import { RfoError } from '../errors.ts';
 import { run, tail } from '../util/exec.ts';
 import { components } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
+import { usesCgo } from '../versions/recipes.ts';
 import type { CBinaryRecipe, GoBinaryRecipe } from '../versions/recipes.ts';
 import { parseGoSum } from './gomod.ts';
 import { wrapperDir } from './paths.ts';
@@ -97,7 +98,7 @@ async function buildGo(ctx: BuildContext, recipe: GoBinaryRecipe, sums: Map<stri
     aliases: recipe.aliases ?? [],
     source: { type: 'go-module', module: mainModule, version: component.version, sum: sums.get(`${mainModule}@${component.version}`) ?? facts.sum, package: recipe.package === '.' ? `go/${recipe.component} (wrapper main)` : recipe.package },
     goVersion: ctx.toolchain.go,
-    ...(recipe.cgo !== false ? { compiler: ctx.toolchain.cc } : {}),
+    ...(usesCgo(recipe, ctx.arch) ? { compiler: ctx.toolchain.cc } : {}),
     buildFlags: { trimpath: true, tags: recipe.tags, ldflags, env: renderGoEnv(recipe, ctx.arch) },
     sha256: await sha256File(outFile),
     size: (await stat(outFile)).size,

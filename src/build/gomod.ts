@@ -61,12 +61,15 @@ export function renderWrapperGoMod(input: WrapperGoModInput): string {
     for (const t of [...new Set(tools)].sort()) lines.push(`\t${t}`);
     lines.push(')', '');
   }
+  const replaces: string[] = [];
   if (input.stagingModules && input.stagingModules.length > 0) {
     const v = stagingVersion(component.version);
-    lines.push('replace (');
-    for (const mod of input.stagingModules) lines.push(`\t${mod} => ${mod} ${v}`);
-    lines.push(')', '');
+    for (const mod of input.stagingModules) replaces.push(`\t${mod} => ${mod} ${v}`);
   }
+  for (const [mod, dir] of Object.entries(component.goReplaces ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    replaces.push(`\t${mod} => ${dir}`);
+  }
+  if (replaces.length > 0) lines.push('replace (', ...replaces, ')', '');
   return lines.join('\n');
 }
 

@@ -6,10 +6,10 @@
 
 import { join } from 'node:path';
 import { hashJson } from '../util/canonical-json.ts';
-import { binaryRecipes, imageRecipes, isCrossBuildable } from '../versions/recipes.ts';
+import { binaryRecipes, imageRecipes, isCrossBuildable, usesCgo } from '../versions/recipes.ts';
 import type { BinaryRecipe, ImageRecipe } from '../versions/recipes.ts';
 import { components, rfoRevision } from '../versions/table.ts';
-import type { Arch, ComponentId } from '../versions/table.ts';
+import type { Arch, Component, ComponentId } from '../versions/table.ts';
 
 /**
  * Bump when the code that writes runtime files changes its output (image
@@ -35,6 +35,11 @@ export interface BuildPlanInput {
   readonly cachedArtifactKeys: ReadonlySet<string>;
   /** Restrict to these components (e.g. for a quick rebuild); undefined = all. */
   readonly only?: readonly ComponentId[];
+  /** The tables to plan from; default to the pinned ones (tests pass variants). */
+  readonly table?: Readonly<Record<ComponentId, Component>>;
+  readonly binaryRecipes?: readonly BinaryRecipe[];
+  readonly imageRecipes?: readonly ImageRecipe[];
+  readonly rfoRevision?: number;
 }
 
 export interface ArtifactStep {
@@ -59,8 +64,8 @@ export interface BuildPlan {
   readonly skipped: readonly SkippedRecipe[];
 }
 
-function needsCc(recipes: readonly BinaryRecipe[]): boolean {
-  return recipes.some((r) => r.kind === 'c-binary' || r.cgo !== false);
+function needsCc(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
+  return recipes.some((r) => r.kind === 'c-binary' || usesCgo(r, arch));
 }
 
 export function artifactKey(component: ComponentId, recipes: readonly BinaryRecipe[], input: BuildPlanInput): string {
@@ -69,22 +74,23 @@ export function artifactKey(component: ComponentId, recipes: readonly BinaryReci
   return hashJson({
     format: runtimeFormatVersion,
     arch: input.arch,
-    components: [...sources].sort().map((id) => components[id]),
+    components: [...sources].sort().map((id) => (input.table ?? components)[id]),
     wrappers: [...sources].sort().map((id) => input.wrapperHashes[id] ?? null),
     recipes,
     go: input.toolchain.go,
-    cc: needsCc(recipes) ? input.toolchain.cc : null,
+    cc: needsCc(recipes, input.arch) ? input.toolchain.cc : null,
   });
 }
 
 export function planBuild(input: BuildPlanInput): BuildPlan {
   const steps: ArtifactStep[] = [];
   const skipped: SkippedRecipe[] = [];
-  const ids = (Object.keys(components) as ComponentId[]).filter((id) => !input.only || input.only.includes(id));
+  const table = input.table ?? components;
+  const ids = (Object.keys(table) as ComponentId[]).filter((id) => !input.only || input.only.includes(id));
   for (const id of ids) {
     const recipes: BinaryRecipe[] = [];
-    for (const recipe of binaryRecipes.filter((r) => r.component === id)) {
-      if (input.arch !== input.hostArch && !isCrossBuildable(recipe)) {
+    for (const recipe of (input.binaryRecipes ?? binaryRecipes).filter((r) => r.component === id)) {
+      if (input.arch !== input.hostArch && !isCrossBuildable(recipe, input.arch)) {
         skipped.push({ name: recipe.name, reason: `needs a C cross toolchain for ${input.arch}; only pure-Go artifacts are cross-built` });
       } else recipes.push(recipe);
     }
@@ -100,7 +106,7 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   }
   const built = new Set(steps.flatMap((s) => s.recipes.map((r) => r.name)));
   const images: ImageRecipe[] = [];
-  for (const image of imageRecipes.filter((i) => !input.only || input.only.includes(i.component))) {
+  for (const image of (input.imageRecipes ?? imageRecipes).filter((i) => !input.only || input.only.includes(i.component))) {
     const missing = image.files.filter((f) => !built.has(f.from)).map((f) => f.from);
     if (missing.length > 0) skipped.push({ name: image.ref, reason: `its binaries are not built for ${input.arch}: ${missing.join(', ')}` });
     else images.push(image);
@@ -108,7 +114,7 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   const runtimeKey = hashJson({
     format: runtimeFormatVersion,
     arch: input.arch,
-    rfoRevision,
+    rfoRevision: input.rfoRevision ?? rfoRevision,
     artifacts: steps.map((s) => s.key),
     images,
   }).slice(0, 24);

@@ -2,6 +2,7 @@
 // the output bytes is here, so it is part of the cache key and of the manifest.
 
 import type { Arch, Component } from '../versions/table.ts';
+import { usesCgo } from '../versions/recipes.ts';
 import type { GoBinaryRecipe } from '../versions/recipes.ts';
 
 export interface GoBuildFacts {
@@ -33,7 +34,7 @@ export function expandPlaceholders(value: string, component: Component, buildDat
     .replaceAll('{buildDate}', buildDate);
 }
 
-export function renderLdflags(recipe: GoBinaryRecipe, component: Component, buildDate: string): string {
+export function renderLdflags(recipe: GoBinaryRecipe, component: Component, buildDate: string, arch: Arch): string {
   // -s -w: no symbol table or DWARF (smaller, and no paths to leak);
   // -buildid= : the build ID would otherwise hash the action graph, fine, but
   // empty keeps two toolchain installs at different paths byte-identical.
@@ -41,7 +42,7 @@ export function renderLdflags(recipe: GoBinaryRecipe, component: Component, buil
   for (const [name, value] of Object.entries(recipe.xflags).sort(([a], [b]) => a.localeCompare(b))) {
     flags.push(`-X '${name}=${expandPlaceholders(value, component, buildDate)}'`);
   }
-  if (recipe.cgo === 'static') flags.push("-extldflags '-static'");
+  if (usesCgo(recipe, arch)) flags.push("-extldflags '-static'");
   return flags.join(' ');
 }
 
@@ -51,7 +52,7 @@ export function renderGoEnv(recipe: GoBinaryRecipe, arch: Arch): Record<string, 
     GOFLAGS: '-mod=readonly', // go.sum is committed; a build must not edit it
     GOOS: 'linux',
     GOARCH: arch,
-    CGO_ENABLED: recipe.cgo === false ? '0' : '1',
+    CGO_ENABLED: usesCgo(recipe, arch) ? '1' : '0',
     GOAMD64: 'v1',
     GOARM64: 'v8.0',
     GORISCV64: 'rva20u64',
@@ -61,6 +62,6 @@ export function renderGoEnv(recipe: GoBinaryRecipe, arch: Arch): Record<string, 
 export function renderGoBuild(recipe: GoBinaryRecipe, facts: GoBuildFacts): CommandSpec {
   const args = ['build', '-trimpath', '-buildvcs=false'];
   if (recipe.tags.length > 0) args.push('-tags', [...recipe.tags].join(','));
-  args.push('-ldflags', renderLdflags(recipe, facts.component, facts.buildDate), '-o', facts.outFile, recipe.package);
+  args.push('-ldflags', renderLdflags(recipe, facts.component, facts.buildDate, facts.arch), '-o', facts.outFile, recipe.package);
   return { cmd: 'go', args, cwd: facts.wrapperDir, env: renderGoEnv(recipe, facts.arch) };
 }

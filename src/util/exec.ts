@@ -33,10 +33,10 @@ export function run(spec: ExecSpec): Promise<ExecResult> {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       if (stdout.length < maxCapture) stdout += d.toString();
     });
-    child.stderr.on('data', (d: Buffer) => {
+    child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (stderr.length > maxCapture) stderr = stderr.slice(-maxCapture / 2);
     });

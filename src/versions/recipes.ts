@@ -16,6 +16,8 @@ export interface GoBinaryRecipe {
   readonly package: string;
   /** false: CGO_ENABLED=0. 'static': cgo, linked statically (runc's nsenter needs C). */
   readonly cgo: false | 'static';
+  /** Use cgo only on these arches (upstream code that needs C on some arches only). */
+  readonly cgoOnlyOn?: readonly Arch[];
   readonly tags: readonly string[];
   /** -X importpath.name=value settings. */
   readonly xflags: Readonly<Record<string, string>>;
@@ -151,7 +153,9 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     name: 'flanneld',
     component: 'flannel',
     package: 'github.com/flannel-io/flannel',
-    cgo: false,
+    // The UDP backend is C on amd64 only (as upstream builds it); vxlan needs none.
+    cgo: 'static',
+    cgoOnlyOn: ['amd64'],
     tags: [],
     xflags: { 'github.com/flannel-io/flannel/pkg/version.Version': '{version}' },
     versionCheck: { args: ['--version'], expect: '{version}' },
@@ -207,9 +211,15 @@ export const imageRecipes: readonly ImageRecipe[] = [
   },
 ];
 
-/** Recipes whose output can be built for an arch other than the host's (pure Go). */
-export function isCrossBuildable(recipe: BinaryRecipe): boolean {
-  return recipe.kind === 'go-binary' && recipe.cgo === false;
+/** Whether this recipe compiles C for the given arch (then it needs a C toolchain for it). */
+export function usesCgo(recipe: GoBinaryRecipe, arch: Arch): boolean {
+  if (recipe.cgo === false) return false;
+  return recipe.cgoOnlyOn === undefined || recipe.cgoOnlyOn.includes(arch);
+}
+
+/** Recipes whose output can be built for an arch other than the host's (pure Go there). */
+export function isCrossBuildable(recipe: BinaryRecipe, arch: Arch): boolean {
+  return recipe.kind === 'go-binary' && !usesCgo(recipe, arch);
 }
 
 export function recipesFor(component: ComponentId): BinaryRecipe[] {

@@ -32,6 +32,12 @@ export interface Component {
   /** Go modules whose source is built (first one is the main module). Empty for C sources. */
   readonly modules: readonly string[];
   readonly license: string;
+  /**
+   * Extra go.mod replace directives for the wrapper module: module path →
+   * local directory (relative to go/<component>/). Only for modules the
+   * module proxy refuses to serve; each needs a README saying why.
+   */
+  readonly goReplaces?: Readonly<Record<string, string>>;
   /** Why this version: shown in docs and closing notes, kept next to the pin. */
   readonly note?: string;
 }
@@ -79,7 +85,14 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v0.28.10',
     modules: ['github.com/flannel-io/flannel'],
     license: 'Apache-2.0',
-    note: 'flanneld runs on the host (VXLAN); rfo writes the bridge CNI config itself from flannel subnet.env',
+    goReplaces: {
+      'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common': './unavailable/tencentcloud-common',
+      'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc': './unavailable/tencentcloud-vpc',
+    },
+    note:
+      'flanneld runs on the host (VXLAN); rfo writes the bridge CNI config itself from flannel subnet.env. ' +
+      'The Tencent Cloud SDK used by the tencent-vpc backend is not served by the module proxy, so local ' +
+      'stand-ins (go/flannel/unavailable) satisfy that import and the backend reports itself unavailable',
   },
   coredns: {
     id: 'coredns',

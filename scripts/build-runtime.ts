@@ -1,0 +1,79 @@
+// npm run build:runtime [-- --arch amd64|arm64|riscv64] [--only a,b] [--verify-reproducible]
+// Builds whatever the cache lacks and prints, as its last line, the runtime
+// directory (${RFO_CACHE_DIR:-~/.cache/rfo}/runtime/<key>/).
+
+import { parseArgs } from 'node:util';
+import { isRfoError, RfoError } from '../src/errors.ts';
+import { defaultCacheDir } from '../src/build/paths.ts';
+import { createProgress, formatElapsed } from '../src/build/progress.ts';
+import { buildRuntime } from '../src/build/build-runtime.ts';
+import { readToolchain } from '../src/build/toolchain.ts';
+import { verifyReproducible } from '../src/build/verify-reproducible.ts';
+import { components, supportedArches } from '../src/versions/table.ts';
+import type { Arch, ComponentId } from '../src/versions/table.ts';
+
+function parseCli(argv: string[]): { arch?: Arch; only?: ComponentId[]; verify: boolean; cacheDir: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        arch: { type: 'string' },
+        only: { type: 'string' },
+        'verify-reproducible': { type: 'boolean', default: false },
+        'cache-dir': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'options: --arch, --only, --verify-reproducible, --cache-dir' });
+  }
+  const arch = values.arch as Arch | undefined;
+  if (arch !== undefined && !supportedArches.includes(arch)) {
+    throw new RfoError('RFO_USAGE', `unsupported --arch ${arch}`, { hint: `use one of ${supportedArches.join(', ')}` });
+  }
+  let only: ComponentId[] | undefined;
+  if (values.only) {
+    only = values.only.split(',').map((s) => s.trim()) as ComponentId[];
+    for (const id of only) {
+      if (!(id in components)) {
+        throw new RfoError('RFO_VERSION_UNKNOWN', `component "${id}" is not in the version table`, {
+          hint: `components: ${Object.keys(components).join(', ')} (src/versions/table.ts)`,
+        });
+      }
+    }
+  }
+  return { arch, only, verify: values['verify-reproducible'] === true, cacheDir: values['cache-dir'] ?? defaultCacheDir() };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const cli = parseCli(process.argv.slice(2));
+  const progress = createProgress((line) => process.stderr.write(`${line}\n`));
+  const toolchain = await readToolchain();
+  progress.info(`toolchain ${toolchain.go}, ${toolchain.cc}; cache ${cli.cacheDir}`);
+  const result = await buildRuntime({ arch: cli.arch, cacheDir: cli.cacheDir, only: cli.only, toolchain, progress });
+  if (cli.verify) {
+    const report = await verifyReproducible(result.plan, result.manifest, { toolchain, progress });
+    for (const line of report.lines) process.stderr.write(`${line}\n`);
+    if (!report.ok) {
+      throw new RfoError('RFO_NOT_REPRODUCIBLE', `${report.mismatches.length} artifact(s) differ between two clean builds: ${report.mismatches.join(', ')}`, {
+        hint: 'compare the two builds with diffoscope; usual causes are embedded paths, timestamps or map iteration order',
+      });
+    }
+  }
+  const built = result.built.length > 0 ? `built ${result.built.join(', ')}` : 'everything cached';
+  process.stderr.write(`runtime ${result.manifest.rfoVersion} ${result.plan.arch} ready in ${formatElapsed(Date.now() - started)} (${built})\n`);
+  process.stdout.write(`${result.plan.runtimeDir}/\n`);
+}
+
+main().catch((err: unknown) => {
+  if (isRfoError(err)) {
+    process.stderr.write(`build:runtime: error [${err.code}]: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+  } else {
+    process.stderr.write(`build:runtime: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  process.exitCode = 1;
+});

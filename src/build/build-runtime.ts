@@ -1,0 +1,157 @@
+// The imperative shell of `npm run build:runtime`: gather facts, plan, build
+// what the cache lacks, and assemble the runtime directory atomically.
+
+import { readdir, readFile, rename, rm, mkdir, statfs, writeFile, symlink, stat } from 'node:fs/promises';
+import { placeFile } from './place-file.ts';
+import { join } from 'node:path';
+import { RfoError } from '../errors.ts';
+import { sha256Hex } from '../util/canonical-json.ts';
+import { components, kubernetesVersion, rfoVersion } from '../versions/table.ts';
+import type { Arch, ComponentId } from '../versions/table.ts';
+import { buildArtifact, isArtifactComplete, readArtifactRecords } from './build-artifact.ts';
+import { wrapperDir } from './paths.ts';
+import { goArch, planBuild } from './plan-build.ts';
+import type { BuildPlan, ToolchainFacts } from './plan-build.ts';
+import type { Progress } from './progress.ts';
+import { formatElapsed } from './progress.ts';
+import { renderManifest, renderSha256Sums } from './render-manifest.ts';
+import type { ArtifactRecord, BinaryRecord, RuntimeManifest } from './render-manifest.ts';
+import { writeRuntimeImages } from './build-images.ts';
+
+/** Cold builds fill the Go build cache too; refuse early rather than die half way. */
+const minFreeBytes = 6 * 1024 ** 3;
+
+export interface BuildRuntimeOptions {
+  readonly arch?: Arch;
+  readonly cacheDir: string;
+  readonly only?: readonly ComponentId[];
+  readonly toolchain: ToolchainFacts;
+  readonly progress: Progress;
+}
+
+export interface BuildRuntimeResult {
+  readonly plan: BuildPlan;
+  readonly manifest: RuntimeManifest;
+  readonly built: readonly ComponentId[];
+}
+
+/** sha256 over a wrapper module's files: go.mod, go.sum and our own .go sources. */
+export async function hashWrapper(component: ComponentId): Promise<string | undefined> {
+  const dir = wrapperDir(component);
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n === 'go.mod' || n === 'go.sum' || n.endsWith('.go')).sort();
+  } catch {
+    return undefined; // C-only components have no wrapper module
+  }
+  const parts: string[] = [];
+  for (const name of names) parts.push(`${name}:${sha256Hex(await readFile(join(dir, name)))}`);
+  return sha256Hex(parts.join('\n'));
+}
+
+export async function makePlan(options: BuildRuntimeOptions): Promise<BuildPlan> {
+  const hostArch = goArch(process.arch);
+  const arch = options.arch ?? hostArch;
+  const wrapperHashes: Partial<Record<ComponentId, string>> = {};
+  for (const id of Object.keys(components) as ComponentId[]) {
+    const h = await hashWrapper(id);
+    if (h) wrapperHashes[id] = h;
+  }
+  const draft = planBuild({ arch, hostArch, cacheDir: options.cacheDir, toolchain: options.toolchain, wrapperHashes, cachedArtifactKeys: new Set(), only: options.only });
+  const cached = new Set<string>();
+  for (const step of draft.steps) if (await isArtifactComplete(step.dir)) cached.add(step.key);
+  return planBuild({ arch, hostArch, cacheDir: options.cacheDir, toolchain: options.toolchain, wrapperHashes, cachedArtifactKeys: cached, only: options.only });
+}
+
+async function ensureDiskSpace(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const fs = await statfs(dir);
+  const free = fs.bavail * fs.bsize;
+  if (free < minFreeBytes) {
+    throw new RfoError('RFO_DISK_FULL', `only ${(free / 1024 ** 3).toFixed(1)} GiB free in ${dir}; a cold runtime build needs about ${minFreeBytes / 1024 ** 3} GiB`, {
+      hint: 'free disk space, or point RFO_CACHE_DIR (and GOCACHE) at a larger file system',
+    });
+  }
+}
+
+async function runtimeComplete(dir: string): Promise<boolean> {
+  try {
+    await stat(join(dir, 'manifest.json'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function buildRuntime(options: BuildRuntimeOptions): Promise<BuildRuntimeResult> {
+  const { progress } = options;
+  const plan = await makePlan(options);
+  for (const s of plan.skipped) progress.step(s.name, 'skipped', s.reason);
+  const built: ComponentId[] = [];
+  if (plan.steps.some((s) => !s.cached)) await ensureDiskSpace(options.cacheDir);
+  for (const step of plan.steps) {
+    if (step.cached) {
+      progress.step(step.component, 'cached', components[step.component].version);
+      continue;
+    }
+    const started = Date.now();
+    progress.step(step.component, 'building', `${components[step.component].version} (${step.recipes.map((r) => r.name).join(', ')})`);
+    try {
+      await buildArtifact(step, { arch: plan.arch, toolchain: options.toolchain, progress });
+    } catch (err) {
+      progress.step(step.component, 'failed', formatElapsed(Date.now() - started));
+      throw err;
+    }
+    built.push(step.component);
+    progress.step(step.component, 'done', formatElapsed(Date.now() - started));
+  }
+
+  if (await runtimeComplete(plan.runtimeDir)) {
+    progress.step('runtime', 'cached', plan.runtimeKey);
+    const manifest = JSON.parse(await readFile(join(plan.runtimeDir, 'manifest.json'), 'utf8')) as RuntimeManifest;
+    return { plan, manifest, built };
+  }
+  const manifest = await assembleRuntime(plan, options);
+  return { plan, manifest, built };
+}
+
+/** Write bin/, images/, manifest.json and sha256sum-<arch>.txt under a partial name, then rename. */
+async function assembleRuntime(plan: BuildPlan, options: BuildRuntimeOptions): Promise<RuntimeManifest> {
+  const { progress } = options;
+  const partial = `${plan.runtimeDir}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(join(partial, 'bin'), { recursive: true });
+  try {
+    const binaries: BinaryRecord[] = [];
+    for (const step of plan.steps) {
+      for (const record of await readArtifactRecords(step.dir)) {
+        await placeFile(join(step.dir, record.path), join(partial, record.path));
+        for (const alias of record.aliases) await symlink(record.name, join(partial, 'bin', alias));
+        binaries.push(record);
+      }
+    }
+    const started = Date.now();
+    progress.step('images', 'building', plan.images.map((i) => i.ref).join(', '));
+    const imageRecords = await writeRuntimeImages(plan, join(partial, 'bin'), partial);
+    progress.step('images', 'done', formatElapsed(Date.now() - started));
+    const artifacts: ArtifactRecord[] = [...binaries, ...imageRecords];
+    const manifest: RuntimeManifest = {
+      schemaVersion: 1,
+      rfoVersion: rfoVersion(),
+      kubernetesVersion: `v${kubernetesVersion()}`,
+      arch: plan.arch,
+      key: plan.runtimeKey,
+      toolchain: { go: options.toolchain.go, cc: options.toolchain.cc },
+      artifacts,
+      skipped: plan.skipped,
+    };
+    await writeFile(join(partial, 'manifest.json'), renderManifest(manifest));
+    await writeFile(join(partial, `sha256sum-${plan.arch}.txt`), renderSha256Sums(artifacts));
+    await rm(plan.runtimeDir, { recursive: true, force: true });
+    await rename(partial, plan.runtimeDir);
+    return manifest;
+  } catch (err) {
+    await rm(partial, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseGoMod, parseGoSum, parseStagingReplaces, renderWrapperGoMod, stagingVersion } from './gomod.ts';
+import { components } from '../versions/table.ts';
+import type { ComponentId } from '../versions/table.ts';
+import { recipesFor } from '../versions/recipes.ts';
+import { repoRoot } from './paths.ts';
+
+const kubeGoModSample = `module k8s.io/kubernetes
+
+go 1.26.0
+
+require (
+	k8s.io/api v0.0.0
+	k8s.io/utils v0.0.0-20250820121507-0af2bda4dd1d
+)
+
+replace (
+	k8s.io/api => ./staging/src/k8s.io/api
+	k8s.io/sample-controller => ./staging/src/k8s.io/sample-controller
+	k8s.io/other => k8s.io/other v1.2.3
+)
+replace k8s.io/kms => ./staging/src/k8s.io/kms
+`;
+
+test('staging replaces are read from Kubernetes go.mod, local ./staging paths only', () => {
+  assert.deepEqual(parseStagingReplaces(kubeGoModSample), ['k8s.io/api', 'k8s.io/kms', 'k8s.io/sample-controller']);
+});
+
+test('staging modules are published as v0.<minor>.<patch>', () => {
+  assert.equal(stagingVersion('v1.36.3'), 'v0.36.3');
+  assert.equal(stagingVersion('v1.37.0-rc.1'), 'v0.37.0-rc.1');
+  assert.throws(() => stagingVersion('v2.0.0'));
+});
+
+test('the kubernetes wrapper replaces every staging module with its published version', () => {
+  const text = renderWrapperGoMod({ component: components.kubernetes, recipes: recipesFor('kubernetes'), stagingModules: ['k8s.io/api', 'k8s.io/kms'] });
+  const mod = parseGoMod(text);
+  assert.equal(mod.module, 'rfo.dev/runtime/kubernetes');
+  assert.equal(mod.go, '1.26.0');
+  assert.deepEqual(mod.requires, [{ path: 'k8s.io/kubernetes', version: 'v1.36.3', indirect: false }]);
+  assert.deepEqual([...mod.replaces.entries()], [
+    ['k8s.io/api', { path: 'k8s.io/api', version: 'v0.36.3' }],
+    ['k8s.io/kms', { path: 'k8s.io/kms', version: 'v0.36.3' }],
+  ]);
+  assert.match(text, /godebug default=go1\.26/);
+  assert.deepEqual(mod.tools, [], 'the kubernetes wrapper builds its own main, not a tool');
+});
+
+test('other wrappers name their main packages as tools', () => {
+  const mod = parseGoMod(renderWrapperGoMod({ component: components.etcd, recipes: recipesFor('etcd') }));
+  assert.deepEqual(mod.tools, ['go.etcd.io/etcd/etcdctl/v3', 'go.etcd.io/etcd/etcdutl/v3', 'go.etcd.io/etcd/server/v3']);
+  assert.equal(mod.requires.length, 3);
+  assert.equal(mod.replaces.size, 0);
+});
+
+test('go.sum parsing keeps module zip hashes, not go.mod hashes', () => {
+  const sums = parseGoSum('a.io/x v1.0.0 h1:zip=\na.io/x v1.0.0/go.mod h1:mod=\n\n');
+  assert.deepEqual([...sums.entries()], [['a.io/x@v1.0.0', 'h1:zip=']]);
+});
+
+// The committed wrapper modules must agree with the version table: a version
+// bump without `npm run gen:gomod` fails here, not in a 20-minute build.
+for (const id of Object.keys(components) as ComponentId[]) {
+  const component = components[id];
+  if (component.modules.length === 0) continue;
+  test(`go/${id}/go.mod pins ${component.version} and go.sum covers it`, async () => {
+    const dir = join(repoRoot, 'go', id);
+    const mod = parseGoMod(await readFile(join(dir, 'go.mod'), 'utf8'));
+    const sums = parseGoSum(await readFile(join(dir, 'go.sum'), 'utf8'));
+    for (const m of component.modules) {
+      const req = mod.requires.find((r) => r.path === m);
+      assert.equal(req?.version, component.version, `${m} must be required at ${component.version}`);
+      assert.ok(sums.has(`${m}@${component.version}`), `go.sum lacks ${m}@${component.version}`);
+    }
+    for (const r of recipesFor(id)) {
+      if (r.kind === 'go-binary' && r.package !== '.') assert.ok(mod.tools.includes(r.package), `${r.package} must be a tool`);
+    }
+    if (id === 'kubernetes') {
+      const v = stagingVersion(component.version);
+      assert.ok(mod.replaces.size >= 30, 'all staging modules replaced');
+      for (const [from, to] of mod.replaces) assert.deepEqual(to, { path: from, version: v });
+    }
+    const files = await readdir(dir);
+    assert.ok(!files.some((f) => f.startsWith('vendor')), 'no vendored third-party source');
+  });
+}

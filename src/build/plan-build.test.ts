@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planBuild, goArch } from './plan-build.ts';
+import type { BuildPlanInput } from './plan-build.ts';
+import { components } from '../versions/table.ts';
+import { binaryRecipes, imageRecipes } from '../versions/recipes.ts';
+import type { ComponentId } from '../versions/table.ts';
+
+const base: BuildPlanInput = {
+  arch: 'amd64',
+  hostArch: 'amd64',
+  cacheDir: '/cache',
+  toolchain: { go: 'go1.26.8', cc: 'gcc 12.2.0' },
+  wrapperHashes: { kubernetes: 'k1', etcd: 'e1', containerd: 'c1', runc: 'r1', 'cni-plugins': 'n1', flannel: 'f1', coredns: 'd1', helm: 'h1' },
+  cachedArtifactKeys: new Set(),
+};
+
+const keys = (input: BuildPlanInput) => Object.fromEntries(planBuild(input).steps.map((s) => [s.component, s.key]));
+
+test('the same inputs plan the same keys', () => {
+  assert.deepEqual(keys(base), keys({ ...base }));
+  assert.equal(planBuild(base).runtimeKey, planBuild({ ...base }).runtimeKey);
+});
+
+test('every component with a recipe gets a step, and every image is planned on the host arch', () => {
+  const plan = planBuild(base);
+  const stepIds = plan.steps.map((s) => s.component).sort();
+  const recipeIds = [...new Set(binaryRecipes.map((r) => r.component))].sort();
+  assert.deepEqual(stepIds, recipeIds);
+  assert.equal(plan.images.length, imageRecipes.length);
+  assert.deepEqual(plan.skipped, []);
+  assert.match(plan.runtimeDir, /^\/cache\/runtime\/[0-9a-f]{24}$/);
+});
+
+test('a version bump changes only that component key and the runtime key', () => {
+  const bumped = { ...components, etcd: { ...components.etcd, version: 'v3.6.99' } };
+  const before = keys(base);
+  const after = keys({ ...base, table: bumped });
+  for (const id of Object.keys(before) as ComponentId[]) {
+    if (id === 'etcd') assert.notEqual(after[id], before[id]);
+    else assert.equal(after[id], before[id], `${id} must not rebuild`);
+  }
+  assert.notEqual(planBuild({ ...base, table: bumped }).runtimeKey, planBuild(base).runtimeKey);
+});
+
+test('pause depends on the kubernetes source it is compiled from', () => {
+  const bumped = { ...components, kubernetes: { ...components.kubernetes, version: 'v1.36.9' } };
+  assert.notEqual(keys({ ...base, table: bumped }).pause, keys(base).pause);
+});
+
+test('a recipe change (ldflags) changes the key of that component only', () => {
+  const changed = binaryRecipes.map((r) => (r.name === 'flanneld' && r.kind === 'go-binary' ? { ...r, tags: ['extra'] } : r));
+  const before = keys(base);
+  const after = keys({ ...base, binaryRecipes: changed });
+  assert.notEqual(after.flannel, before.flannel);
+  assert.equal(after.kubernetes, before.kubernetes);
+});
+
+test('wrapper module edits (go.sum) and the Go toolchain are part of the key', () => {
+  assert.notEqual(keys({ ...base, wrapperHashes: { ...base.wrapperHashes, helm: 'h2' } }).helm, keys(base).helm);
+  const newGo = keys({ ...base, toolchain: { ...base.toolchain, go: 'go1.26.9' } });
+  assert.notEqual(newGo.kubernetes, keys(base).kubernetes);
+});
+
+test('the C compiler matters only for C and cgo artifacts', () => {
+  const newCc = keys({ ...base, toolchain: { ...base.toolchain, cc: 'gcc 13' } });
+  const before = keys(base);
+  assert.notEqual(newCc.runc, before.runc);
+  assert.notEqual(newCc.pause, before.pause);
+  assert.equal(newCc.kubernetes, before.kubernetes);
+  assert.equal(newCc.coredns, before.coredns);
+});
+
+test('cached artifacts are marked cached', () => {
+  const k = keys(base);
+  const plan = planBuild({ ...base, cachedArtifactKeys: new Set([k.kubernetes ?? '']) });
+  assert.equal(plan.steps.find((s) => s.component === 'kubernetes')?.cached, true);
+  assert.equal(plan.steps.find((s) => s.component === 'etcd')?.cached, false);
+});
+
+test('cross builds skip C and cgo artifacts and the images that need them', () => {
+  const plan = planBuild({ ...base, arch: 'arm64' });
+  const names = plan.steps.flatMap((s) => s.recipes.map((r) => r.name));
+  assert.ok(names.includes('kubernetes'));
+  assert.ok(!names.includes('runc'));
+  assert.ok(!names.includes('pause'));
+  assert.deepEqual(plan.skipped.map((s) => s.name).sort(), ['pause', 'registry.k8s.io/pause:3.10.2', 'runc']);
+  assert.ok(plan.images.some((i) => i.ref.includes('coredns')));
+  assert.notEqual(keys({ ...base, arch: 'arm64' }).kubernetes, keys(base).kubernetes);
+});
+
+test('--only restricts the plan', () => {
+  const plan = planBuild({ ...base, only: ['flannel'] });
+  assert.deepEqual(plan.steps.map((s) => s.component), ['flannel']);
+  assert.deepEqual(plan.images, []);
+});
+
+test('goArch maps node arch names and rejects others', () => {
+  assert.equal(goArch('x64'), 'amd64');
+  assert.equal(goArch('arm64'), 'arm64');
+  assert.throws(() => goArch('ia32'));
+});
