@@ -42,13 +42,15 @@ export async function readModuleFacts(component: ComponentId, module: string, ve
     env: { ...process.env, GOTOOLCHAIN: 'local', ...extraEnv },
     purpose: `downloading ${module}@${version}`,
   });
-  const info = JSON.parse(result.stdout || '{}') as { Dir?: string; Time?: string; Sum?: string; Error?: string };
-  if (result.code !== 0 || !info.Dir || !info.Time || !info.Sum) {
+  const info = JSON.parse(result.stdout || '{}') as { Dir?: string; Info?: string; Sum?: string; Error?: string };
+  if (result.code !== 0 || !info.Dir || !info.Info || !info.Sum) {
     throw new RfoError('RFO_MODULE_NOT_FOUND', `${component}: Go module ${module}@${version} could not be downloaded: ${info.Error ?? tail(result.stderr, 5)}`, {
       hint: 'check the version in src/versions/table.ts and that GOPROXY reaches the Go module proxy',
     });
   }
-  return { dir: info.Dir, time: info.Time, sum: info.Sum };
+  // The .info file carries the version's publication time: a stable build date.
+  const { Time: time } = JSON.parse(await readFile(info.Info, 'utf8')) as { Time: string };
+  return { dir: info.Dir, time, sum: info.Sum };
 }
 
 function classifyBuildFailure(component: ComponentId, name: string, stderr: string): RfoError {

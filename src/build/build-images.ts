@@ -1,0 +1,79 @@
+// Builds the runtime's images from its own binaries: one archive per image
+// (images/<name>.tar) and the airgap bundle with all of them
+// (images/rfo-images.linux-<arch>.tar.zst), each importable with
+// `ctr -n k8s.io images import`.
+
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildImage, fileCapabilities } from '../images/build-image.ts';
+import type { BuiltImage } from '../images/build-image.ts';
+import { compressArchive, describeImages, renderImageArchive } from '../images/image-archive.ts';
+import { sha256Hex } from '../util/canonical-json.ts';
+import { components } from '../versions/table.ts';
+import type { ImageRecipe, LinuxCapability } from '../versions/recipes.ts';
+import type { BuildPlan } from './plan-build.ts';
+import type { ArtifactRecord, FileRecord, ImageRecord } from './render-manifest.ts';
+
+const capabilityNumbers: Record<LinuxCapability, number> = { CAP_NET_BIND_SERVICE: 10 };
+
+/** images/<last path element of the repository>.tar, e.g. images/coredns.tar. */
+export function imageFileName(ref: string): string {
+  const repo = ref.slice(0, ref.lastIndexOf(':') > ref.lastIndexOf('/') ? ref.lastIndexOf(':') : undefined);
+  return `${repo.split('/').pop() ?? 'image'}.tar`;
+}
+
+export function airgapFileName(arch: string): string {
+  return `rfo-images.linux-${arch}.tar.zst`;
+}
+
+async function imageFromRecipe(recipe: ImageRecipe, binDir: string, arch: BuildPlan['arch']): Promise<BuiltImage> {
+  const files = [];
+  for (const f of recipe.files) {
+    const caps = f.capabilities?.map((c) => capabilityNumbers[c]);
+    files.push({
+      path: f.to,
+      content: await readFile(join(binDir, f.from)),
+      mode: f.mode,
+      ...(caps && caps.length > 0 ? { xattrs: { 'security.capability': fileCapabilities(caps) } } : {}),
+    });
+  }
+  return buildImage({ ref: recipe.ref, arch, files, config: recipe.config });
+}
+
+export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtimeDir: string): Promise<ArtifactRecord[]> {
+  const dir = join(runtimeDir, 'images');
+  await mkdir(dir, { recursive: true });
+  const records: ArtifactRecord[] = [];
+  const built: BuiltImage[] = [];
+  for (const recipe of plan.images) {
+    const image = await imageFromRecipe(recipe, binDir, plan.arch);
+    built.push(image);
+    const archive = renderImageArchive([image]);
+    const path = `images/${imageFileName(recipe.ref)}`;
+    await writeFile(join(runtimeDir, path), archive);
+    const [described] = describeImages([image]);
+    const record: ImageRecord = {
+      kind: 'image',
+      name: recipe.ref,
+      component: recipe.component,
+      version: components[recipe.component].version,
+      path,
+      digest: image.manifest.digest,
+      configDigest: image.config.digest,
+      layers: described?.layers ?? [],
+      contents: recipe.files.map((f) => f.from),
+      base: 'scratch',
+      sha256: sha256Hex(archive),
+      size: archive.length,
+    };
+    records.push(record);
+  }
+  if (built.length > 0) {
+    const bundle = compressArchive(renderImageArchive(built), 'zstd');
+    const path = `images/${airgapFileName(plan.arch)}`;
+    await writeFile(join(runtimeDir, path), bundle);
+    const record: FileRecord = { kind: 'archive', name: airgapFileName(plan.arch), path, images: built.map((b) => b.ref), sha256: sha256Hex(bundle), size: bundle.length };
+    records.push(record);
+  }
+  return records;
+}
