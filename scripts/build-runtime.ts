@@ -2,7 +2,10 @@
 // Builds whatever the cache lacks and prints, as its last line, the runtime
 // directory (${RFO_CACHE_DIR:-~/.cache/rfo}/runtime/<key>/).
 
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sha256File } from '../src/build/build-artifact.ts';
+import type { BaseRootfs } from '../src/build/plan-build.ts';
 import { isRfoError, RfoError } from '../src/errors.ts';
 import { defaultCacheDir } from '../src/build/paths.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
@@ -12,7 +15,15 @@ import { verifyReproducible } from '../src/build/verify-reproducible.ts';
 import { components, supportedArches } from '../src/versions/table.ts';
 import type { Arch, ComponentId } from '../src/versions/table.ts';
 
-function parseCli(argv: string[]): { arch?: Arch; only?: ComponentId[]; verify: boolean; cacheDir: string } {
+interface Cli {
+  arch?: Arch;
+  only?: ComponentId[];
+  verify: boolean;
+  cacheDir: string;
+  baseRootfs?: string;
+}
+
+function parseCli(argv: string[]): Cli {
   let values;
   try {
     ({ values } = parseArgs({
@@ -22,12 +33,13 @@ function parseCli(argv: string[]): { arch?: Arch; only?: ComponentId[]; verify: 
         only: { type: 'string' },
         'verify-reproducible': { type: 'boolean', default: false },
         'cache-dir': { type: 'string' },
+        'base-rootfs': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (err) {
-    throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'options: --arch, --only, --verify-reproducible, --cache-dir' });
+    throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'options: --arch, --only, --verify-reproducible, --cache-dir, --base-rootfs' });
   }
   const arch = values.arch as Arch | undefined;
   if (arch !== undefined && !supportedArches.includes(arch)) {
@@ -44,7 +56,19 @@ function parseCli(argv: string[]): { arch?: Arch; only?: ComponentId[]; verify: 
       }
     }
   }
-  return { arch, only, verify: values['verify-reproducible'] === true, cacheDir: values['cache-dir'] ?? defaultCacheDir() };
+  return { arch, only, verify: values['verify-reproducible'] === true, cacheDir: values['cache-dir'] ?? defaultCacheDir(), baseRootfs: values['base-rootfs'] };
+}
+
+/** --base-rootfs: a root file system tar (optionally gzipped) to put under every image. */
+async function readBaseRootfs(path: string | undefined): Promise<BaseRootfs | undefined> {
+  if (!path) return undefined;
+  let sha256: string;
+  try {
+    sha256 = await sha256File(path);
+  } catch (err) {
+    throw new RfoError('RFO_USAGE', `--base-rootfs ${path}: ${(err as Error).message}`, { hint: 'pass a root file system tar, e.g. one made with `docker export` of an openEuler base image' });
+  }
+  return { path: resolve(path), name: basename(path), sha256 };
 }
 
 async function main(): Promise<void> {
@@ -53,7 +77,8 @@ async function main(): Promise<void> {
   const progress = createProgress((line) => process.stderr.write(`${line}\n`));
   const toolchain = await readToolchain();
   progress.info(`toolchain ${toolchain.go}, ${toolchain.cc}; cache ${cli.cacheDir}`);
-  const result = await buildRuntime({ arch: cli.arch, cacheDir: cli.cacheDir, only: cli.only, toolchain, progress });
+  const baseRootfs = await readBaseRootfs(cli.baseRootfs);
+  const result = await buildRuntime({ arch: cli.arch, cacheDir: cli.cacheDir, only: cli.only, toolchain, progress, baseRootfs });
   if (cli.verify) {
     const report = await verifyReproducible(result.plan, result.manifest, { toolchain, progress });
     for (const line of report.lines) process.stderr.write(`${line}\n`);

@@ -53,7 +53,7 @@ export async function readModuleFacts(component: ComponentId, module: string, ve
   return { dir: info.Dir, time, sum: info.Sum };
 }
 
-function classifyBuildFailure(component: ComponentId, name: string, stderr: string): RfoError {
+export function classifyBuildFailure(component: ComponentId, name: string, stderr: string): RfoError {
   if (/no space left on device/i.test(stderr)) {
     return new RfoError('RFO_DISK_FULL', `${component}: ran out of disk space while building ${name}`, {
       hint: 'free disk space in the cache directory (RFO_CACHE_DIR) and the Go build cache (go env GOCACHE)',

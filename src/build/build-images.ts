@@ -9,6 +9,7 @@ import { buildImage, fileCapabilities } from '../images/build-image.ts';
 import type { BuiltImage } from '../images/build-image.ts';
 import { compressArchive, describeImages, renderImageArchive } from '../images/image-archive.ts';
 import { sha256Hex } from '../util/canonical-json.ts';
+import { maybeGunzip, readTar } from '../util/tar-reader.ts';
 import { components } from '../versions/table.ts';
 import type { ImageRecipe, LinuxCapability } from '../versions/recipes.ts';
 import type { BuildPlan } from './plan-build.ts';
@@ -26,7 +27,7 @@ export function airgapFileName(arch: string): string {
   return `rfo-images.linux-${arch}.tar.zst`;
 }
 
-async function imageFromRecipe(recipe: ImageRecipe, binDir: string, arch: BuildPlan['arch']): Promise<BuiltImage> {
+async function imageFromRecipe(recipe: ImageRecipe, binDir: string, plan: BuildPlan, baseLayer: Buffer | undefined): Promise<BuiltImage> {
   const files = [];
   for (const f of recipe.files) {
     const caps = f.capabilities?.map((c) => capabilityNumbers[c]);
@@ -37,7 +38,8 @@ async function imageFromRecipe(recipe: ImageRecipe, binDir: string, arch: BuildP
       ...(caps && caps.length > 0 ? { xattrs: { 'security.capability': fileCapabilities(caps) } } : {}),
     });
   }
-  return buildImage({ ref: recipe.ref, arch, files, config: recipe.config });
+  const base = plan.baseRootfs && baseLayer ? { baseLayer, baseName: `${plan.baseRootfs.name}@sha256:${plan.baseRootfs.sha256}` } : {};
+  return buildImage({ ref: recipe.ref, arch: plan.arch, files, config: recipe.config, ...base });
 }
 
 export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtimeDir: string): Promise<ArtifactRecord[]> {
@@ -45,8 +47,15 @@ export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtim
   await mkdir(dir, { recursive: true });
   const records: ArtifactRecord[] = [];
   const built: BuiltImage[] = [];
+  // Validate the base as a tar before it becomes a layer: a corrupt base is
+  // refused here, not discovered when containerd unpacks the image.
+  let baseLayer: Buffer | undefined;
+  if (plan.baseRootfs) {
+    baseLayer = maybeGunzip(await readFile(plan.baseRootfs.path));
+    readTar(baseLayer, `base root file system ${plan.baseRootfs.path}`);
+  }
   for (const recipe of plan.images) {
-    const image = await imageFromRecipe(recipe, binDir, plan.arch);
+    const image = await imageFromRecipe(recipe, binDir, plan, baseLayer);
     built.push(image);
     const archive = renderImageArchive([image]);
     const path = `images/${imageFileName(recipe.ref)}`;
@@ -62,7 +71,7 @@ export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtim
       configDigest: image.config.digest,
       layers: described?.layers ?? [],
       contents: recipe.files.map((f) => f.from),
-      base: 'scratch',
+      base: plan.baseRootfs ? `${plan.baseRootfs.name}@sha256:${plan.baseRootfs.sha256}` : 'scratch',
       sha256: sha256Hex(archive),
       size: archive.length,
     };

@@ -11,7 +11,7 @@ import type { Arch, ComponentId } from '../versions/table.ts';
 import { buildArtifact, isArtifactComplete, readArtifactRecords } from './build-artifact.ts';
 import { wrapperDir } from './paths.ts';
 import { goArch, planBuild } from './plan-build.ts';
-import type { BuildPlan, ToolchainFacts } from './plan-build.ts';
+import type { BaseRootfs, BuildPlan, ToolchainFacts } from './plan-build.ts';
 import type { Progress } from './progress.ts';
 import { formatElapsed } from './progress.ts';
 import { renderManifest, renderSha256Sums } from './render-manifest.ts';
@@ -27,6 +27,7 @@ export interface BuildRuntimeOptions {
   readonly only?: readonly ComponentId[];
   readonly toolchain: ToolchainFacts;
   readonly progress: Progress;
+  readonly baseRootfs?: BaseRootfs;
 }
 
 export interface BuildRuntimeResult {
@@ -57,10 +58,11 @@ export async function makePlan(options: BuildRuntimeOptions): Promise<BuildPlan>
     const h = await hashWrapper(id);
     if (h) wrapperHashes[id] = h;
   }
-  const draft = planBuild({ arch, hostArch, cacheDir: options.cacheDir, toolchain: options.toolchain, wrapperHashes, cachedArtifactKeys: new Set(), only: options.only });
+  const input = { arch, hostArch, cacheDir: options.cacheDir, toolchain: options.toolchain, wrapperHashes, only: options.only, baseRootfs: options.baseRootfs };
+  const draft = planBuild({ ...input, cachedArtifactKeys: new Set() });
   const cached = new Set<string>();
   for (const step of draft.steps) if (await isArtifactComplete(step.dir)) cached.add(step.key);
-  return planBuild({ arch, hostArch, cacheDir: options.cacheDir, toolchain: options.toolchain, wrapperHashes, cachedArtifactKeys: cached, only: options.only });
+  return planBuild({ ...input, cachedArtifactKeys: cached });
 }
 
 async function ensureDiskSpace(dir: string): Promise<void> {

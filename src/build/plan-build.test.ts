@@ -100,3 +100,11 @@ test('goArch maps node arch names and rejects others', () => {
   assert.equal(goArch('arm64'), 'arm64');
   assert.throws(() => goArch('ia32'));
 });
+
+test('a base root file system changes the runtime key, never the binaries', () => {
+  const withBase = planBuild({ ...base, baseRootfs: { path: '/x/oe.tar', name: 'oe.tar', sha256: 'a'.repeat(64) } });
+  assert.notEqual(withBase.runtimeKey, planBuild(base).runtimeKey);
+  assert.deepEqual(keys({ ...base, baseRootfs: { path: '/x/oe.tar', name: 'oe.tar', sha256: 'a'.repeat(64) } }), keys(base));
+  const otherBase = planBuild({ ...base, baseRootfs: { path: '/x/oe.tar', name: 'oe.tar', sha256: 'b'.repeat(64) } });
+  assert.notEqual(otherBase.runtimeKey, withBase.runtimeKey);
+});

@@ -40,6 +40,15 @@ export interface BuildPlanInput {
   readonly binaryRecipes?: readonly BinaryRecipe[];
   readonly imageRecipes?: readonly ImageRecipe[];
   readonly rfoRevision?: number;
+  /** A base root file system for the images instead of scratch (e.g. an exported openEuler image). */
+  readonly baseRootfs?: BaseRootfs;
+}
+
+export interface BaseRootfs {
+  readonly path: string;
+  readonly name: string;
+  /** sha256 of the file: part of the runtime key, so a new base rebuilds the images. */
+  readonly sha256: string;
 }
 
 export interface ArtifactStep {
@@ -62,6 +71,7 @@ export interface BuildPlan {
   readonly steps: readonly ArtifactStep[];
   readonly images: readonly ImageRecipe[];
   readonly skipped: readonly SkippedRecipe[];
+  readonly baseRootfs?: BaseRootfs;
 }
 
 function needsCc(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
@@ -117,8 +127,17 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     rfoRevision: input.rfoRevision ?? rfoRevision,
     artifacts: steps.map((s) => s.key),
     images,
+    base: input.baseRootfs ? { name: input.baseRootfs.name, sha256: input.baseRootfs.sha256 } : 'scratch',
   }).slice(0, 24);
-  return { arch: input.arch, runtimeKey, runtimeDir: join(input.cacheDir, 'runtime', runtimeKey), steps, images, skipped };
+  return {
+    arch: input.arch,
+    runtimeKey,
+    runtimeDir: join(input.cacheDir, 'runtime', runtimeKey),
+    steps,
+    images,
+    skipped,
+    ...(input.baseRootfs ? { baseRootfs: input.baseRootfs } : {}),
+  };
 }
 
 /** Node's process.arch → Go's GOARCH naming. */
