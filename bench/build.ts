@@ -5,12 +5,13 @@
 // six Kubernetes components as separate binaries to compare against the
 // multi-call binary (link time and disk). Results: bench/results/build-<date>.json.
 
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile, lstat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, lstat } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildRuntime } from '../src/build/build-runtime.ts';
-import { repoRoot, wrapperDir } from '../src/build/paths.ts';
+import { defaultCacheDir, repoRoot, wrapperDir } from '../src/build/paths.ts';
+import type { RuntimeManifest } from '../src/build/render-manifest.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { readToolchain } from '../src/build/toolchain.ts';
 import { readModuleFacts } from '../src/build/build-artifact.ts';
@@ -53,6 +54,18 @@ try {
   const warm = await buildRuntime({ cacheDir, toolchain, progress });
   const warmSeconds = (Date.now() - t1) / 1000;
   if (warm.built.length > 0) throw new Error(`warm build rebuilt ${warm.built.join(', ')}: the cache key is unstable`);
+
+  // The cold build is a second clean build of the same recipe: if this machine
+  // already has the runtime in its normal cache, compare them byte for byte.
+  let reproducible: Record<string, unknown> = { compared: false };
+  try {
+    const mainManifest = JSON.parse(await readFile(join(defaultCacheDir(), 'runtime', cold.plan.runtimeKey, 'manifest.json'), 'utf8')) as RuntimeManifest;
+    const theirs = new Map(mainManifest.artifacts.map((a) => [a.path, a.sha256]));
+    const differing = cold.manifest.artifacts.filter((a) => theirs.get(a.path) !== a.sha256).map((a) => a.path);
+    reproducible = { compared: true, artifacts: cold.manifest.artifacts.length, identical: differing.length === 0, differing };
+  } catch {
+    reproducible = { compared: false, reason: 'no runtime with this key in the default cache' };
+  }
 
   const disk = {
     runtimeMiB: mib(await du(cold.plan.runtimeDir)),
@@ -121,6 +134,7 @@ try {
     coldPerComponentSeconds: perComponent,
     warmSeconds: Math.round(warmSeconds * 100) / 100,
     disk,
+    reproducible,
     multicall,
     notes: 'cold = empty artifact cache + empty GOCACHE, warm Go module cache (downloads excluded); warm = nothing rebuilt',
   };

@@ -3,23 +3,24 @@
 // (images/rfo-images.linux-<arch>.tar.zst), each importable with
 // `ctr -n k8s.io images import`.
 
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, fileCapabilities } from '../images/build-image.ts';
-import type { BuiltImage } from '../images/build-image.ts';
-import { compressArchive, describeImages, renderImageArchive } from '../images/image-archive.ts';
-import { sha256Hex } from '../util/canonical-json.ts';
+import { buildImage } from '../images/build-image.ts';
+import { fileCapabilities } from '../images/file-capabilities.ts';
+import type { BuiltImage } from '../images/image-spec.ts';
+import { writeImageArchive } from '../images/write-archive.ts';
 import { maybeGunzip, readTar } from '../util/tar-reader.ts';
 import { components } from '../versions/table.ts';
 import type { ImageRecipe, LinuxCapability } from '../versions/recipes.ts';
 import type { BuildPlan } from './plan-build.ts';
-import type { ArtifactRecord, FileRecord, ImageRecord } from './render-manifest.ts';
+import type { ArtifactRecord } from './render-manifest.ts';
 
 const capabilityNumbers: Record<LinuxCapability, number> = { CAP_NET_BIND_SERVICE: 10 };
 
 /** images/<last path element of the repository>.tar, e.g. images/coredns.tar. */
 export function imageFileName(ref: string): string {
-  const repo = ref.slice(0, ref.lastIndexOf(':') > ref.lastIndexOf('/') ? ref.lastIndexOf(':') : undefined);
+  const colon = ref.lastIndexOf(':');
+  const repo = colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
   return `${repo.split('/').pop() ?? 'image'}.tar`;
 }
 
@@ -38,15 +39,16 @@ async function imageFromRecipe(recipe: ImageRecipe, binDir: string, plan: BuildP
       ...(caps && caps.length > 0 ? { xattrs: { 'security.capability': fileCapabilities(caps) } } : {}),
     });
   }
-  const base = plan.baseRootfs && baseLayer ? { baseLayer, baseName: `${plan.baseRootfs.name}@sha256:${plan.baseRootfs.sha256}` } : {};
+  const base = plan.baseRootfs && baseLayer ? { baseLayer, baseName: baseLabel(plan) } : {};
   return buildImage({ ref: recipe.ref, arch: plan.arch, files, config: recipe.config, ...base });
 }
 
+function baseLabel(plan: BuildPlan): string {
+  return plan.baseRootfs ? `${plan.baseRootfs.name}@sha256:${plan.baseRootfs.sha256}` : 'scratch';
+}
+
 export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtimeDir: string): Promise<ArtifactRecord[]> {
-  const dir = join(runtimeDir, 'images');
-  await mkdir(dir, { recursive: true });
-  const records: ArtifactRecord[] = [];
-  const built: BuiltImage[] = [];
+  await mkdir(join(runtimeDir, 'images'), { recursive: true });
   // Validate the base as a tar before it becomes a layer: a corrupt base is
   // refused here, not discovered when containerd unpacks the image.
   let baseLayer: Buffer | undefined;
@@ -54,14 +56,14 @@ export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtim
     baseLayer = maybeGunzip(await readFile(plan.baseRootfs.path));
     readTar(baseLayer, `base root file system ${plan.baseRootfs.path}`);
   }
+  const records: ArtifactRecord[] = [];
+  const built: BuiltImage[] = [];
   for (const recipe of plan.images) {
     const image = await imageFromRecipe(recipe, binDir, plan, baseLayer);
     built.push(image);
-    const archive = renderImageArchive([image]);
     const path = `images/${imageFileName(recipe.ref)}`;
-    await writeFile(join(runtimeDir, path), archive);
-    const [described] = describeImages([image]);
-    const record: ImageRecord = {
+    const written = await writeImageArchive(join(runtimeDir, path), [image]);
+    records.push({
       kind: 'image',
       name: recipe.ref,
       component: recipe.component,
@@ -69,20 +71,17 @@ export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtim
       path,
       digest: image.manifest.digest,
       configDigest: image.config.digest,
-      layers: described?.layers ?? [],
+      layers: written.images[0]?.layers ?? [],
       contents: recipe.files.map((f) => f.from),
-      base: plan.baseRootfs ? `${plan.baseRootfs.name}@sha256:${plan.baseRootfs.sha256}` : 'scratch',
-      sha256: sha256Hex(archive),
-      size: archive.length,
-    };
-    records.push(record);
+      base: baseLabel(plan),
+      sha256: written.sha256,
+      size: written.size,
+    });
   }
   if (built.length > 0) {
-    const bundle = compressArchive(renderImageArchive(built), 'zstd');
     const path = `images/${airgapFileName(plan.arch)}`;
-    await writeFile(join(runtimeDir, path), bundle);
-    const record: FileRecord = { kind: 'archive', name: airgapFileName(plan.arch), path, images: built.map((b) => b.ref), sha256: sha256Hex(bundle), size: bundle.length };
-    records.push(record);
+    const written = await writeImageArchive(join(runtimeDir, path), built, 'zstd');
+    records.push({ kind: 'archive', name: airgapFileName(plan.arch), path, images: built.map((b) => b.ref), sha256: written.sha256, size: written.size });
   }
   return records;
 }

@@ -56,3 +56,11 @@ test('flanneld uses cgo (static) on amd64 only, as upstream does for its UDP bac
   assert.equal(renderGoBuild(f, { ...facts, arch: 'arm64' }).env.CGO_ENABLED, '0');
   assert.doesNotMatch(renderLdflags(f, components.flannel, 'x', 'arm64'), /extldflags/);
 });
+
+test('helm is told the Kubernetes version it ships with, not its own', () => {
+  const flags = renderLdflags(goRecipe('helm'), components.helm, 'x', 'amd64');
+  assert.match(flags, /chartutil\.k8sVersionMajor=1'/);
+  assert.match(flags, /chartutil\.k8sVersionMinor=36'/);
+  assert.match(flags, /lint\/rules\.k8sVersionMinor=36'/);
+  assert.match(flags, /internal\/version\.version=v3\.22\.0'/);
+});

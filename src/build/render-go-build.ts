@@ -1,6 +1,7 @@
 // Pure: the exact `go build` invocation for a recipe. Everything that shapes
 // the output bytes is here, so it is part of the cache key and of the manifest.
 
+import { components } from '../versions/table.ts';
 import type { Arch, Component } from '../versions/table.ts';
 import { usesCgo } from '../versions/recipes.ts';
 import type { GoBinaryRecipe } from '../versions/recipes.ts';
@@ -22,11 +23,14 @@ export interface CommandSpec {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** Expand {version} {semver} {major} {minor} {buildDate} in a recipe value. */
+/** Expand {version} {semver} {major} {minor} {k8sMajor} {k8sMinor} {buildDate} in a recipe value. */
 export function expandPlaceholders(value: string, component: Component, buildDate: string): string {
   const semver = component.version.replace(/^v/, '');
   const [major = '', minor = ''] = semver.split('.');
+  const [k8sMajor = '', k8sMinor = ''] = components.kubernetes.version.replace(/^v/, '').split('.');
   return value
+    .replaceAll('{k8sMajor}', k8sMajor)
+    .replaceAll('{k8sMinor}', k8sMinor)
     .replaceAll('{version}', component.version)
     .replaceAll('{semver}', semver)
     .replaceAll('{major}', major)

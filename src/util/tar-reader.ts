@@ -1,112 +1,167 @@
-// A strict tar reader (ustar, PAX and GNU long names). It reads base root
-// file systems given to the image builder and checks our own archives; a bad
-// checksum or a truncated entry is an error, never a silently short file.
+// A strict, minimal tar reader: ustar, PAX extended headers (path, linkpath,
+// size, uid, gid, mtime, SCHILY.xattr.*) and GNU long names ('L'/'K'). It
+// reads base root file systems given to the image builder (`docker export`
+// output, possibly gzip- or zstd-compressed) and checks our own archives.
+// A bad checksum or a truncated entry is an error, never a silently short file.
 
-import { gunzipSync } from 'node:zlib';
 import { RfoError } from '../errors.ts';
+import { decompressArchive } from './tar-compression.ts';
+import { decodeNumber, decodeString, field, headerChecksums, paddingFor, tarBlock } from './tar-format.ts';
+
+export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'other';
 
 export interface TarReadEntry {
-  readonly path: string;
-  readonly type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
+  /** The name as stored (directories usually end in "/"). */
+  readonly name: string;
+  readonly type: TarEntryType;
+  /** The raw typeflag, for entries of type 'other' (e.g. GNU sparse 'S'). */
+  readonly typeflag: string;
   readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtime: number;
   readonly size: number;
   readonly linkname: string;
+  /** The entry's data: a view into the (decompressed) input, not a copy. */
   readonly content: Buffer;
   readonly xattrs: Readonly<Record<string, Buffer>>;
 }
 
-const block = 512;
+const types: Readonly<Record<string, TarEntryType>> = {
+  '0': 'file',
+  '\0': 'file',
+  '7': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'char',
+  '4': 'block',
+  '5': 'dir',
+  '6': 'fifo',
+};
+
+/** Types whose size field never describes data that follows (as in Go's archive/tar). */
+const headerOnly = new Set<TarEntryType>(['hardlink', 'symlink', 'char', 'block', 'dir', 'fifo']);
 
 function invalid(what: string, detail: string): RfoError {
-  return new RfoError('RFO_IMAGE_INVALID', `${what}: ${detail}`, { hint: 'the archive is corrupt or truncated; rebuild or re-download it' });
+  return new RfoError('RFO_IMAGE_INVALID', `${what}: ${detail}`, { hint: 'the archive is corrupt or truncated; re-create or re-download it' });
 }
 
-function str(buf: Buffer, offset: number, width: number): string {
-  const raw = buf.subarray(offset, offset + width);
-  const nul = raw.indexOf(0);
-  return raw.subarray(0, nul < 0 ? width : nul).toString('utf8');
-}
-
-function num(buf: Buffer, offset: number, width: number): number {
-  const text = str(buf, offset, width).trim();
-  return text === '' ? 0 : parseInt(text, 8);
-}
-
-function parsePax(data: Buffer): Map<string, Buffer> {
+function parsePax(data: Buffer, what: string, offset: number): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   let pos = 0;
   while (pos < data.length) {
+    if (data[pos] === 0) break; // NUL padding after the last record
     const space = data.indexOf(0x20, pos);
-    if (space < 0) break;
-    const len = parseInt(data.subarray(pos, space).toString(), 10);
-    if (!Number.isFinite(len) || len <= 0 || pos + len > data.length) throw invalid('tar', 'malformed PAX header');
+    const len = space < 0 ? NaN : Number(data.subarray(pos, space).toString('latin1'));
+    if (!Number.isSafeInteger(len) || len <= space - pos + 1 || pos + len > data.length || data[pos + len - 1] !== 0x0a) {
+      throw invalid(what, `malformed PAX header at offset ${offset}`);
+    }
     const record = data.subarray(space + 1, pos + len - 1);
     const eq = record.indexOf(0x3d);
-    if (eq > 0) out.set(record.subarray(0, eq).toString('utf8'), Buffer.from(record.subarray(eq + 1)));
+    if (eq <= 0) throw invalid(what, `malformed PAX record at offset ${offset}`);
+    out.set(record.subarray(0, eq).toString('utf8'), record.subarray(eq + 1));
     pos += len;
   }
   return out;
 }
 
-/** gunzip when the bytes start with the gzip magic, else return them as they are. */
-export function maybeGunzip(data: Buffer): Buffer {
-  return data.length > 2 && data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : data;
+function paxNumber(pax: Map<string, Buffer>, key: string, what: string): number | undefined {
+  const raw = pax.get(key)?.toString('latin1');
+  if (raw === undefined) return undefined;
+  // mtime may carry a fraction ("1700000000.5"); whole seconds are enough here.
+  const value = Number(raw.split('.')[0]);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isSafeInteger(value)) throw invalid(what, `PAX ${key} ${JSON.stringify(raw)} is not a number`);
+  return value;
 }
 
-export function readTar(input: Buffer, what = 'tar archive'): TarReadEntry[] {
-  const data = maybeGunzip(input);
-  const entries: TarReadEntry[] = [];
+function headerNumber(h: Buffer, name: 'mode' | 'uid' | 'gid' | 'size' | 'mtime', what: string, offset: number): number {
+  const value = decodeNumber(h, field[name]);
+  if (value === undefined) throw invalid(what, `corrupt ${name} field in the header at offset ${offset}`);
+  return value;
+}
+
+function stripNul(data: Buffer): string {
+  const nul = data.indexOf(0);
+  return data.subarray(0, nul < 0 ? data.length : nul).toString('utf8');
+}
+
+/**
+ * Iterate the entries of a tar archive (plain, gzip or zstd). Throws
+ * RFO_IMAGE_INVALID on a bad header checksum, a truncated entry or a missing
+ * end-of-archive marker. `what` names the archive in error messages.
+ */
+export function* iterateTar(input: Uint8Array, what = 'tar archive'): Generator<TarReadEntry> {
+  const data = decompressArchive(input, what);
   let pos = 0;
   let pax = new Map<string, Buffer>();
   let longName: string | undefined;
   let longLink: string | undefined;
-  let sawEnd = false;
-  while (pos + block <= data.length) {
-    const h = data.subarray(pos, pos + block);
-    if (h.every((b) => b === 0)) {
-      sawEnd = true;
-      break;
+  for (;;) {
+    if (pos + tarBlock > data.length) throw invalid(what, pos === 0 ? 'empty, or not a tar archive' : `truncated at offset ${pos} (no end-of-archive marker)`);
+    const h = data.subarray(pos, pos + tarBlock);
+    if (h.every((b) => b === 0)) return; // end of archive (GNU tar also accepts a lone zero block)
+    const stored = decodeNumber(h, field.checksum);
+    const sums = headerChecksums(h);
+    if (stored === undefined || (stored !== sums.unsigned && stored !== sums.signed)) {
+      throw invalid(what, `bad header checksum at offset ${pos} (corrupt, or not a tar archive)`);
     }
-    let sum = 0;
-    for (let i = 0; i < block; i++) sum += i >= 148 && i < 156 ? 0x20 : (h[i] ?? 0);
-    if (sum !== num(h, 148, 8)) throw invalid(what, `bad header checksum at offset ${pos}`);
-    const size = num(h, 124, 12);
-    const typeflag = String.fromCharCode(h[156] ?? 0x30);
-    const start = pos + block;
-    if (start + size > data.length) throw invalid(what, `entry at offset ${pos} is truncated`);
-    const content = Buffer.from(data.subarray(start, start + size));
-    pos = start + Math.ceil(size / block) * block;
+    const typeflag = String.fromCharCode(h[field.typeflag[0]] ?? 0);
+    const type = types[typeflag] ?? 'other';
+    const size = paxNumber(pax, 'size', what) ?? headerNumber(h, 'size', what, pos);
+    const dataSize = headerOnly.has(type) ? 0 : size;
+    const start = pos + tarBlock;
+    if (start + dataSize > data.length) throw invalid(what, `entry at offset ${pos} is truncated (${dataSize} bytes of data expected)`);
+    const content = data.subarray(start, start + dataSize);
+    const headerAt = pos;
+    pos = start + dataSize + paddingFor(dataSize);
+
     if (typeflag === 'x') {
-      pax = parsePax(content);
+      pax = parsePax(content, what, headerAt);
       continue;
     }
-    if (typeflag === 'g') continue;
+    if (typeflag === 'g') continue; // global PAX defaults: none that matter for our use
     if (typeflag === 'L') {
-      longName = content.toString('utf8').replace(/\0+$/, '');
+      longName = stripNul(content);
       continue;
     }
     if (typeflag === 'K') {
-      longLink = content.toString('utf8').replace(/\0+$/, '');
+      longLink = stripNul(content);
       continue;
     }
-    const prefix = str(h, 345, 155);
-    const ustarName = prefix ? `${prefix}/${str(h, 0, 100)}` : str(h, 0, 100);
+    // Only POSIX ustar has a name prefix; old GNU headers keep atime/ctime there.
+    const posix = decodeString(h, field.magic) === 'ustar';
+    const prefix = posix ? decodeString(h, field.prefix) : '';
+    const shortName = decodeString(h, field.name);
     const xattrs: Record<string, Buffer> = {};
-    for (const [k, v] of pax) if (k.startsWith('SCHILY.xattr.')) xattrs[k.slice('SCHILY.xattr.'.length)] = v;
-    const type = ({ '0': 'file', '\0': 'file', '7': 'file', '5': 'dir', '2': 'symlink', '1': 'hardlink' } as const)[typeflag as '0'] ?? 'other';
-    entries.push({
-      path: pax.get('path')?.toString('utf8') ?? longName ?? ustarName,
+    for (const [key, value] of pax) if (key.startsWith('SCHILY.xattr.')) xattrs[key.slice('SCHILY.xattr.'.length)] = value;
+    yield {
+      name: pax.get('path')?.toString('utf8') ?? longName ?? (prefix ? `${prefix}/${shortName}` : shortName),
       type,
-      mode: num(h, 100, 8),
-      size,
-      linkname: pax.get('linkpath')?.toString('utf8') ?? longLink ?? str(h, 157, 100),
+      typeflag,
+      mode: headerNumber(h, 'mode', what, headerAt) & 0o7777,
+      uid: paxNumber(pax, 'uid', what) ?? headerNumber(h, 'uid', what, headerAt),
+      gid: paxNumber(pax, 'gid', what) ?? headerNumber(h, 'gid', what, headerAt),
+      mtime: paxNumber(pax, 'mtime', what) ?? headerNumber(h, 'mtime', what, headerAt),
+      size: dataSize,
+      linkname: pax.get('linkpath')?.toString('utf8') ?? longLink ?? decodeString(h, field.linkname),
       content,
       xattrs,
-    });
+    };
     pax = new Map();
     longName = undefined;
     longLink = undefined;
   }
-  if (!sawEnd) throw invalid(what, 'missing end-of-archive marker (truncated)');
-  return entries;
+}
+
+/**
+ * Kept for callers that prepare a base layer themselves: gzip and zstd
+ * input is decompressed (detected by magic bytes), plain tar returned as is.
+ */
+export function maybeGunzip(data: Uint8Array): Buffer {
+  return decompressArchive(data);
+}
+
+/** All entries at once; see iterateTar. */
+export function readTar(input: Uint8Array, what = 'tar archive'): TarReadEntry[] {
+  return [...iterateTar(input, what)];
 }

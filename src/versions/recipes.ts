@@ -1,8 +1,9 @@
 // Build recipes: how each artifact of the runtime is made from the pinned
 // sources in table.ts. Recipes are data; src/build/ turns them into commands.
 // Placeholders in -X values: {version} (as pinned, e.g. v1.36.3), {semver}
-// (without the leading v), {major}, {minor}, {buildDate} (the module's
-// publication time from the module proxy, so builds stay reproducible).
+// (without the leading v), {major}, {minor}, {k8sMajor}, {k8sMinor} (of the
+// pinned Kubernetes), {buildDate} (the module's publication time from the
+// module proxy, so builds stay reproducible).
 
 import { components } from './table.ts';
 import type { Arch, ComponentId } from './table.ts';
@@ -99,18 +100,20 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
   ),
   ...(
     [
-      ['containerd', 'cmd/containerd'],
-      ['containerd-shim-runc-v2', 'cmd/containerd-shim-runc-v2'],
-      ['ctr', 'cmd/ctr'],
+      ['containerd', 'cmd/containerd', ['urfave_cli_no_docs']],
+      // The shim does not serve gRPC; upstream builds it with no_grpc.
+      ['containerd-shim-runc-v2', 'cmd/containerd-shim-runc-v2', ['urfave_cli_no_docs', 'no_grpc']],
+      ['ctr', 'cmd/ctr', ['urfave_cli_no_docs']],
     ] as const
   ).map(
-    ([name, dir]): GoBinaryRecipe => ({
+    ([name, dir, tags]): GoBinaryRecipe => ({
       kind: 'go-binary',
       name,
       component: 'containerd',
       package: `github.com/containerd/containerd/v2/${dir}`,
+      // Pure Go: the btrfs snapshotter (the only cgo part) drops out by its own build constraint.
       cgo: false,
-      tags: ['no_btrfs', 'no_devmapper', 'no_zfs'],
+      tags,
       xflags: {
         'github.com/containerd/containerd/v2/version.Version': '{version}',
         'github.com/containerd/containerd/v2/version.Package': 'github.com/containerd/containerd/v2',
@@ -124,8 +127,11 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     component: 'runc',
     package: 'github.com/opencontainers/runc',
     cgo: 'static',
+    // Upstream `make static` minus libpathrs (a Rust library Debian does not
+    // package; runc falls back to its pure-Go path handling). The version
+    // comes from runc's embedded VERSION file.
     tags: ['seccomp', 'urfave_cli_no_docs', 'netgo', 'osusergo'],
-    xflags: { 'main.version': '{semver}' },
+    xflags: {},
     versionCheck: { args: ['--version'], expect: 'runc version {semver}' },
   },
   ...(
@@ -145,7 +151,7 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
       cgo: false,
       tags: [],
       xflags: { 'github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion': '{version}' },
-      versionCheck: { args: [], expect: '{version}' },
+      versionCheck: { args: ['--version'], expect: 'plugin {version}' },
     }),
   ),
   {
@@ -166,7 +172,7 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     component: 'coredns',
     package: 'github.com/coredns/coredns',
     cgo: false,
-    tags: [],
+    tags: ['grpcnotrace'], // upstream's default GOTAGS
     xflags: { 'github.com/coredns/coredns/coremain.GitCommit': '{version}' },
     versionCheck: { args: ['-version'], expect: 'CoreDNS-{semver}' },
   },
@@ -181,6 +187,11 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
       'helm.sh/helm/v3/internal/version.version': '{version}',
       'helm.sh/helm/v3/internal/version.metadata': '',
       'helm.sh/helm/v3/internal/version.gitTreeState': 'clean',
+      // The Kubernetes version helm assumes for .Capabilities and lint: ours.
+      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor': '{k8sMajor}',
+      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor': '{k8sMinor}',
+      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor': '{k8sMajor}',
+      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor': '{k8sMinor}',
     },
     versionCheck: { args: ['version', '--short'], expect: '{version}' },
   },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { findRuntime } from './helpers/runtime.ts';
 import { startContainerd } from './helpers/containerd.ts';
 import type { TestContainerd } from './helpers/containerd.ts';
-import { readImageArchive } from '../../src/images/image-archive.ts';
+import { readImageArchive } from '../../src/images/read-archive.ts';
 import { airgapFileName } from '../../src/build/build-images.ts';
 import type { ImageRecord } from '../../src/build/render-manifest.ts';
 import { components } from '../../src/versions/table.ts';
