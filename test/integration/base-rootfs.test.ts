@@ -58,7 +58,7 @@ test('a corrupt base root file system is refused before any runtime is written',
   await writeFile(bad, good);
   const r = await buildWithBase(bad);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /RFO_IMAGE_INVALID: base root file system .*corrupt\.tar: bad header checksum/);
+  assert.match(r.stderr, /RFO_IMAGE_INVALID\]: base root file system .*corrupt\.tar: bad header checksum/);
   const missing = await buildWithBase(join(work, 'missing.tar'));
-  assert.match(missing.stderr, /RFO_USAGE: --base-rootfs .*missing\.tar/);
+  assert.match(missing.stderr, /RFO_USAGE\]: --base-rootfs .*missing\.tar/);
 });

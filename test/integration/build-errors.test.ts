@@ -95,7 +95,7 @@ test('too little free disk stops a cold build before it starts (RFO_DISK_FULL)',
   try {
     const r = await run({ cmd: node, args: [script, '--only', 'etcd', '--cache-dir', join(mnt, 'cache')] });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /RFO_DISK_FULL: only 0\.1 GiB free/);
+    assert.match(r.stderr, /RFO_DISK_FULL\]: only 0\.1 GiB free/);
     assert.deepEqual(await listTree(join(mnt, 'cache')), []);
   } finally {
     await run({ cmd: 'umount', args: [mnt] });
