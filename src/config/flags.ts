@@ -1,0 +1,77 @@
+// The declarative flag table: one row per option. It drives the CLI flags,
+// the config.yaml keys (identical to the long flag names, as in RKE2), the
+// RFO_* environment variables, validation, defaults and `--help`. Adding an
+// option means adding a row here and nothing else in the parsing code.
+
+export type Command = 'server' | 'agent';
+
+export type FlagType = 'string' | 'bool' | 'int' | 'list';
+
+export type FlagCheck = 'cidr' | 'ip' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni';
+
+export interface FlagSpec {
+  /** Long name, kebab-case; also the config.yaml key. */
+  readonly name: string;
+  readonly short?: string;
+  readonly type: FlagType;
+  readonly commands: readonly Command[];
+  readonly usage: string;
+  /** Environment variable; RKE2's name with RKE2 → RFO where RKE2 has one. */
+  readonly env?: string;
+  readonly default?: string | boolean | number | readonly string[];
+  /** Lists: also split each value on commas (RKE2 does this for --disable, --cni, ...). */
+  readonly splitComma?: boolean;
+  readonly check?: FlagCheck;
+  /** Never printed or logged (tokens). */
+  readonly secret?: boolean;
+  readonly section: 'common' | 'listener' | 'cluster' | 'networking' | 'node' | 'components' | 'kubeconfig';
+}
+
+const both: readonly Command[] = ['server', 'agent'];
+const server: readonly Command[] = ['server'];
+
+/** Paths and ports are flags too, so tests (and unusual hosts) can run isolated. */
+export const flagTable: readonly FlagSpec[] = [
+  { name: 'config', short: 'c', type: 'string', commands: both, section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
+  { name: 'debug', type: 'bool', commands: both, section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
+  { name: 'data-dir', short: 'd', type: 'string', commands: both, section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
+  { name: 'token', short: 't', type: 'string', commands: both, section: 'cluster', env: 'RFO_TOKEN', secret: true, usage: 'Shared secret used to join a server or agent to a cluster' },
+  { name: 'token-file', type: 'string', commands: both, section: 'cluster', env: 'RFO_TOKEN_FILE', check: 'absolute-path', usage: 'File containing the token' },
+  { name: 'agent-token', type: 'string', commands: server, section: 'cluster', env: 'RFO_AGENT_TOKEN', secret: true, usage: 'Shared secret used to join agents to the cluster, but not servers' },
+  { name: 'agent-token-file', type: 'string', commands: server, section: 'cluster', env: 'RFO_AGENT_TOKEN_FILE', check: 'absolute-path', usage: 'File containing the agent secret' },
+  { name: 'server', short: 's', type: 'string', commands: both, section: 'cluster', env: 'RFO_URL', check: 'url', usage: 'Server to connect to (https://<server>:9345), used to join a cluster' },
+  { name: 'bind-address', type: 'string', commands: both, section: 'listener', env: 'RFO_BIND_ADDRESS', default: '0.0.0.0', check: 'ip', usage: 'rfo bind address' },
+  { name: 'advertise-address', type: 'string', commands: server, section: 'listener', env: 'RFO_ADVERTISE_ADDRESS', check: 'ip', usage: 'IPv4 address that apiserver uses to advertise to members of the cluster (default: node-external-ip/node-ip)' },
+  { name: 'tls-san', type: 'list', splitComma: true, commands: server, section: 'listener', env: 'RFO_TLS_SAN', usage: 'Add additional hostnames or IPv4/IPv6 addresses as Subject Alternative Names on the server TLS cert' },
+  { name: 'supervisor-port', type: 'int', commands: both, section: 'listener', env: 'RFO_SUPERVISOR_PORT', default: 9345, check: 'port', usage: 'Port of the join API (supervisor)' },
+  { name: 'https-listen-port', type: 'int', commands: server, section: 'listener', env: 'RFO_HTTPS_LISTEN_PORT', default: 6443, check: 'port', usage: 'Port of the Kubernetes API server' },
+  { name: 'write-kubeconfig', short: 'o', type: 'string', commands: server, section: 'kubeconfig', env: 'RFO_KUBECONFIG_OUTPUT', default: '/etc/rancher/rfo/rfo.yaml', check: 'absolute-path', usage: 'Write kubeconfig for admin client to this file' },
+  { name: 'write-kubeconfig-mode', type: 'string', commands: server, section: 'kubeconfig', env: 'RFO_KUBECONFIG_MODE', default: '0600', check: 'file-mode', usage: 'Write kubeconfig with this mode' },
+  { name: 'cluster-cidr', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_CIDR', default: '10.42.0.0/16', check: 'cidr', usage: 'IPv4 network CIDR to use for pod IPs' },
+  { name: 'service-cidr', type: 'string', commands: server, section: 'networking', env: 'RFO_SERVICE_CIDR', default: '10.43.0.0/16', check: 'cidr', usage: 'IPv4 network CIDR to use for service IPs' },
+  { name: 'service-node-port-range', type: 'string', commands: server, section: 'networking', env: 'RFO_SERVICE_NODE_PORT_RANGE', default: '30000-32767', check: 'port-range', usage: 'Port range to reserve for services with NodePort visibility' },
+  { name: 'cluster-dns', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DNS', default: '10.43.0.10', check: 'ip', usage: 'IPv4 Cluster IP for coredns service. Should be in your service-cidr range' },
+  { name: 'cluster-domain', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DOMAIN', default: 'cluster.local', usage: 'Cluster Domain' },
+  { name: 'cni', type: 'list', splitComma: true, commands: server, section: 'networking', env: 'RFO_CNI', default: ['flannel'], check: 'cni', usage: 'CNI plugin to deploy, one of none, flannel' },
+  { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns)' },
+  { name: 'node-name', type: 'string', commands: both, section: 'node', env: 'RFO_NODE_NAME', usage: 'Node name (default: hostname)' },
+  { name: 'node-ip', short: 'i', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_IP', check: 'ip', usage: 'IPv4/IPv6 addresses to advertise for node' },
+  { name: 'node-external-ip', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_EXTERNAL_IP', check: 'ip', usage: 'IPv4/IPv6 external IP addresses to advertise for node' },
+  { name: 'node-label', type: 'list', commands: both, section: 'node', env: 'RFO_NODE_LABEL', check: 'label', usage: 'Registering and starting kubelet with set of labels' },
+  { name: 'node-taint', type: 'list', commands: both, section: 'node', env: 'RFO_NODE_TAINT', check: 'taint', usage: 'Registering kubelet with set of taints' },
+  { name: 'kube-apiserver-arg', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_APISERVER_ARG', check: 'key-value', usage: 'Customized flag for kube-apiserver process' },
+  { name: 'kube-controller-manager-arg', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_CONTROLLER_MANAGER_ARG', check: 'key-value', usage: 'Customized flag for kube-controller-manager process' },
+  { name: 'kube-scheduler-arg', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_SCHEDULER_ARG', check: 'key-value', usage: 'Customized flag for kube-scheduler process' },
+  { name: 'etcd-arg', type: 'list', commands: server, section: 'components', env: 'RFO_ETCD_ARG', check: 'key-value', usage: 'Customized flag for etcd process' },
+  { name: 'kubelet-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBELET_ARG', check: 'key-value', usage: 'Customized flag for kubelet process' },
+  { name: 'kube-proxy-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBE_PROXY_ARG', check: 'key-value', usage: 'Customized flag for kube-proxy process' },
+];
+
+export function flagsFor(command: Command): FlagSpec[] {
+  return flagTable.filter((f) => f.commands.includes(command));
+}
+
+/** Default environment variable name for a flag: RFO_<UPPER_SNAKE>. */
+export function envNameOf(flag: FlagSpec): string {
+  return flag.env ?? `RFO_${flag.name.toUpperCase().replaceAll('-', '_')}`;
+}

@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveConfig, formatIssues } from './resolve-config.ts';
+import type { ConfigSources, ResolveResult } from './resolve-config.ts';
+import { envNameOf, flagTable } from './flags.ts';
+
+const base: ConfigSources = { command: 'server', files: [], env: {}, args: [] };
+const ok = (r: ResolveResult) => {
+  assert.ok(r.ok, r.ok ? '' : formatIssues(r.issues));
+  return r.options;
+};
+const issues = (r: ResolveResult) => {
+  assert.ok(!r.ok, 'expected issues');
+  return r.issues;
+};
+
+test('defaults apply when nothing is set (RKE2 defaults, rfo paths)', () => {
+  const { values, origins } = ok(resolveConfig(base));
+  assert.equal(values['data-dir'], '/var/lib/rancher/rfo');
+  assert.equal(values['write-kubeconfig'], '/etc/rancher/rfo/rfo.yaml');
+  assert.equal(values['write-kubeconfig-mode'], '0600');
+  assert.equal(values['cluster-cidr'], '10.42.0.0/16');
+  assert.equal(values['service-cidr'], '10.43.0.0/16');
+  assert.equal(values['cluster-dns'], '10.43.0.10');
+  assert.equal(values['supervisor-port'], 9345);
+  assert.equal(values['https-listen-port'], 6443);
+  assert.equal(origins['cluster-cidr'], 'default');
+});
+
+// Precedence table: each row sets cluster-dns in some layers; the last layer wins.
+const precedence: { layers: ('file' | 'dropin' | 'env' | 'flag')[]; want: string }[] = [
+  { layers: ['file'], want: '10.43.0.1' },
+  { layers: ['file', 'dropin'], want: '10.43.0.2' },
+  { layers: ['file', 'dropin', 'env'], want: '10.43.0.3' },
+  { layers: ['file', 'env', 'flag'], want: '10.43.0.4' },
+  { layers: ['env'], want: '10.43.0.3' },
+  { layers: ['flag', 'file'], want: '10.43.0.4' },
+];
+for (const row of precedence) {
+  test(`precedence: ${row.layers.join(' + ')} → ${row.want}`, () => {
+    const files = [];
+    if (row.layers.includes('file')) files.push({ path: '/etc/rancher/rfo/config.yaml', text: 'cluster-dns: 10.43.0.1\n' });
+    if (row.layers.includes('dropin')) files.push({ path: '/etc/rancher/rfo/config.yaml.d/10-dns.yaml', text: 'cluster-dns: 10.43.0.2\n' });
+    const env = row.layers.includes('env') ? { RFO_CLUSTER_DNS: '10.43.0.3' } : {};
+    const args = row.layers.includes('flag') ? ['--cluster-dns', '10.43.0.4'] : [];
+    assert.equal(ok(resolveConfig({ ...base, files, env, args })).values['cluster-dns'], row.want);
+  });
+}
+
+test('key+ appends to a list across files; a plain key replaces it', () => {
+  const files = [
+    { path: '/c/config.yaml', text: 'node-label:\n  - a=1\ntls-san: one.example\n' },
+    { path: '/c/config.yaml.d/1.yaml', text: 'node-label+:\n  - b=2\ntls-san+: two.example,three.example\n' },
+  ];
+  const { values, origins } = ok(resolveConfig({ ...base, files }));
+  assert.deepEqual(values['node-label'], ['a=1', 'b=2']);
+  assert.deepEqual(values['tls-san'], ['one.example', 'two.example', 'three.example']);
+  assert.equal(origins['node-label'], '/c/config.yaml.d/1.yaml');
+  const replaced = ok(resolveConfig({ ...base, files: [...files, { path: '/c/config.yaml.d/2.yaml', text: 'node-label: [c=3]\n' }] }));
+  assert.deepEqual(replaced.values['node-label'], ['c=3']);
+});
+
+test('flags: --name=value, --name value, short names, bare booleans, repeated lists', () => {
+  const { values } = ok(resolveConfig({ ...base, args: ['--debug', '-d', '/tmp/rfo', '--node-label=x=1', '--node-label', 'y=2', '--disable=rfo-coredns'] }));
+  assert.equal(values.debug, true);
+  assert.equal(values['data-dir'], '/tmp/rfo');
+  assert.deepEqual(values['node-label'], ['x=1', 'y=2']);
+  assert.deepEqual(values.disable, ['rfo-coredns']);
+});
+
+test('unknown keys name the file and key; nothing else is reported as valid', () => {
+  const found = issues(resolveConfig({ ...base, files: [{ path: '/c/config.yaml', text: 'cluster-cidr: 10.42.0.0/16\nclustr-dns: 10.43.0.10\n' }] }));
+  assert.deepEqual(found, [{ source: '/c/config.yaml', key: 'clustr-dns', message: 'is not an rfo option' }]);
+});
+
+test('invalid values are errors naming where they came from', () => {
+  const found = issues(
+    resolveConfig({
+      ...base,
+      files: [{ path: '/c/config.yaml', text: 'cluster-cidr: 10.42.0.0/99\nwrite-kubeconfig-mode: rw-r--r--\n' }],
+      env: { RFO_SUPERVISOR_PORT: '70000' },
+      args: ['--node-taint', 'dedicated=x:Sometimes', '--server', 'http://x:9345'],
+    }),
+  );
+  const byKey = Object.fromEntries(found.map((i) => [i.key, i]));
+  assert.equal(byKey['cluster-cidr']?.source, '/c/config.yaml');
+  assert.match(byKey['cluster-cidr']?.message ?? '', /not a CIDR/);
+  assert.match(byKey['write-kubeconfig-mode']?.message ?? '', /octal file mode/);
+  assert.equal(byKey['supervisor-port']?.source, 'environment');
+  assert.match(byKey['node-taint']?.message ?? '', /NoSchedule/);
+  assert.match(byKey.server?.message ?? '', /https:\/\//);
+});
+
+test('bad YAML, non-mapping files and wrong value shapes are reported', () => {
+  assert.match(issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: 'a: [1\n' }] }))[0]?.message ?? '', /not valid YAML/);
+  assert.match(issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: '- a\n- b\n' }] }))[0]?.message ?? '', /mapping/);
+  assert.match(issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: 'cluster-dns: [a, b]\n' }] }))[0]?.message ?? '', /single value/);
+  assert.match(issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: 'debug: maybe\n' }] }))[0]?.message ?? '', /true or false/);
+  assert.match(issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: 'cluster-dns+: 10.43.0.10\n' }] }))[0]?.message ?? '', /appends to list options only/);
+  assert.deepEqual(ok(resolveConfig({ ...base, files: [{ path: '/c/empty.yaml', text: '' }] })).values['cluster-dns'], '10.43.0.10');
+});
+
+test('command line: unknown flags, positional arguments and missing values are errors', () => {
+  const found = issues(resolveConfig({ ...base, args: ['--bogus', 'stray', '--token'] }));
+  assert.deepEqual(found.map((i) => i.message), ['unknown flag for rfo server', 'unexpected argument; rfo server takes only --flags', 'needs a value']);
+});
+
+test('server-only keys in a shared config are ignored by the agent with a warning', () => {
+  const files = [{ path: '/c/config.yaml', text: 'server: https://10.0.0.1:9345\ncluster-cidr: 10.42.0.0/16\n' }];
+  const { values, warnings } = ok(resolveConfig({ ...base, command: 'agent', files }));
+  assert.equal(values.server, 'https://10.0.0.1:9345');
+  assert.equal(values['cluster-cidr'], undefined);
+  assert.match(warnings[0] ?? '', /cluster-cidr.*rfo server, not rfo agent/);
+});
+
+test('secret values are never echoed in messages', () => {
+  const found = issues(resolveConfig({ ...base, command: 'server', files: [{ path: '/c/a.yaml', text: 'token:\n  value: s3cret-value\n' }] }));
+  assert.equal(found[0]?.key, 'token');
+  assert.ok(!formatIssues(found).includes('s3cret-value'), formatIssues(found));
+  const notSecret = issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: 'cluster-dns:\n  value: shown\n' }] }));
+  assert.ok(formatIssues(notSecret).includes('shown'), 'non-secret values are shown to help the user');
+});
+
+test('every flag has an RFO_ environment variable and a usage line; names are unique', () => {
+  const names = new Set<string>();
+  for (const f of flagTable) {
+    assert.match(envNameOf(f), /^RFO_[A-Z_]+$/);
+    assert.ok(f.usage.length > 5, f.name);
+    assert.ok(!names.has(f.name), f.name);
+    names.add(f.name);
+  }
+  assert.equal(envNameOf(flagTable.find((f) => f.name === 'server') ?? flagTable[0]!), 'RFO_URL');
+});

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkValue } from './validate-flag.ts';
+import type { FlagCheck } from './flags.ts';
+
+const cases: [FlagCheck, string, boolean][] = [
+  ['cidr', '10.42.0.0/16', true],
+  ['cidr', 'fd00::/64', true],
+  ['cidr', '10.42.0.0/33', false],
+  ['cidr', '10.42.0.0', false],
+  ['ip', '192.168.1.10', true],
+  ['ip', '::1', true],
+  ['ip', '300.1.1.1', false],
+  ['port', '9345', true],
+  ['port', '0', false],
+  ['port', '65536', false],
+  ['port-range', '30000-32767', true],
+  ['port-range', '32767-30000', false],
+  ['file-mode', '0644', true],
+  ['file-mode', '600', true],
+  ['file-mode', '0999', false],
+  ['key-value', 'v=2', true],
+  ['key-value', '--feature-gates=A=true', true],
+  ['key-value', 'novalue', false],
+  ['label', 'node.kubernetes.io/role=worker', true],
+  ['label', 'bad label=x', false],
+  ['taint', 'dedicated=db:NoSchedule', true],
+  ['taint', 'gpu:NoExecute', true],
+  ['taint', 'dedicated=db:Never', false],
+  ['url', 'https://10.0.0.1:9345', true],
+  ['url', 'http://10.0.0.1:9345', false],
+  ['url', 'not a url', false],
+  ['absolute-path', '/var/lib/rancher/rfo', true],
+  ['absolute-path', 'relative/dir', false],
+  ['cni', 'flannel', true],
+  ['cni', 'calico', false],
+];
+
+for (const [check, value, valid] of cases) {
+  test(`${check}: ${value} is ${valid ? 'valid' : 'invalid'}`, () => {
+    const problem = checkValue(check, value);
+    if (valid) assert.equal(problem, undefined);
+    else assert.match(problem ?? '', new RegExp(value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+  });
+}

@@ -1,0 +1,62 @@
+// Pure value checks named by the flag table's `check` field. Each returns an
+// error message for one bad value, or undefined when the value is fine.
+
+import { isIP } from 'node:net';
+import type { FlagCheck } from './flags.ts';
+
+const taintEffects = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+const cnis = new Set(['none', 'flannel']);
+
+function isCidr(v: string): boolean {
+  const [ip, bits, extra] = v.split('/');
+  if (extra !== undefined || !ip || !bits || !/^\d+$/.test(bits)) return false;
+  const family = isIP(ip);
+  const n = Number(bits);
+  return (family === 4 && n <= 32) || (family === 6 && n <= 128);
+}
+
+function isPort(v: string): boolean {
+  return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535;
+}
+
+export function checkValue(check: FlagCheck, value: string): string | undefined {
+  switch (check) {
+    case 'cidr':
+      return isCidr(value) ? undefined : `"${value}" is not a CIDR such as 10.42.0.0/16`;
+    case 'ip':
+      return isIP(value) ? undefined : `"${value}" is not an IP address`;
+    case 'port':
+      return isPort(value) ? undefined : `"${value}" is not a port number (1-65535)`;
+    case 'port-range': {
+      const [a, b, extra] = value.split('-');
+      const ok = extra === undefined && a !== undefined && b !== undefined && isPort(a) && isPort(b) && Number(a) <= Number(b);
+      return ok ? undefined : `"${value}" is not a port range such as 30000-32767`;
+    }
+    case 'file-mode':
+      return /^0?[0-7]{3}$/.test(value) ? undefined : `"${value}" is not an octal file mode such as 0600 or 644`;
+    case 'key-value':
+      return /^[A-Za-z0-9][A-Za-z0-9-_.]*=/.test(value.replace(/^--?/, '')) ? undefined : `"${value}" is not flag=value`;
+    case 'label':
+      return /^([A-Za-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?=([A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?)?$/.test(value)
+        ? undefined
+        : `"${value}" is not a label key=value`;
+    case 'taint': {
+      const m = /^([A-Za-z0-9./_-]+)(=[A-Za-z0-9._-]*)?:([A-Za-z]+)$/.exec(value);
+      return m?.[3] && taintEffects.has(m[3]) ? undefined : `"${value}" is not a taint key=value:Effect (NoSchedule, PreferNoSchedule or NoExecute)`;
+    }
+    case 'url': {
+      try {
+        const u = new URL(value);
+        return u.protocol === 'https:' ? undefined : `"${value}" must be an https:// URL`;
+      } catch {
+        return `"${value}" is not a URL such as https://<server>:9345`;
+      }
+    }
+    case 'absolute-path':
+      return value.startsWith('/') ? undefined : `"${value}" is not an absolute path`;
+    case 'cni':
+      return cnis.has(value) ? undefined : `"${value}" is not a supported CNI (${[...cnis].join(', ')})`;
+    default:
+      return undefined;
+  }
+}
