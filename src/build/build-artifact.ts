@@ -69,6 +69,11 @@ export function classifyBuildFailure(component: ComponentId, name: string, stder
   });
 }
 
+/** What every binary record says about the bytes that came out. */
+async function describeOutput(outFile: string, startedMs: number): Promise<{ sha256: string; size: number; buildSeconds: number }> {
+  return { sha256: await sha256File(outFile), size: (await stat(outFile)).size, buildSeconds: Math.round((Date.now() - startedMs) / 100) / 10 };
+}
+
 interface BuildContext {
   readonly step: ArtifactStep;
   readonly arch: Arch;
@@ -89,7 +94,6 @@ async function buildGo(ctx: BuildContext, recipe: GoBinaryRecipe, sums: Map<stri
     run({ cmd: spec.cmd, args: spec.args, cwd: spec.cwd, env: { ...ctx.env, ...spec.env }, purpose: `building ${recipe.name}` }),
   );
   if (result.code !== 0) throw classifyBuildFailure(recipe.component, recipe.name, result.stderr);
-  const seconds = (Date.now() - started) / 1000;
   const ldflags = spec.args[spec.args.indexOf('-ldflags') + 1] ?? '';
   return {
     kind: 'binary',
@@ -102,9 +106,7 @@ async function buildGo(ctx: BuildContext, recipe: GoBinaryRecipe, sums: Map<stri
     goVersion: ctx.toolchain.go,
     ...(usesCgo(recipe, ctx.arch) ? { compiler: ctx.toolchain.cc } : {}),
     buildFlags: { trimpath: true, tags: recipe.tags, ldflags, env: renderGoEnv(recipe, ctx.arch) },
-    sha256: await sha256File(outFile),
-    size: (await stat(outFile)).size,
-    buildSeconds: Math.round(seconds * 10) / 10,
+    ...(await describeOutput(outFile, started)),
   };
 }
 
@@ -132,9 +134,7 @@ async function buildC(ctx: BuildContext, recipe: CBinaryRecipe): Promise<BinaryR
     source: { type: 'c-source', module, version: owner.version, sum: facts.sum, file: recipe.source.path, fileSha256: await sha256File(src) },
     compiler: ctx.toolchain.cc,
     buildFlags: { cflags: [...cflags, '-s'] },
-    sha256: await sha256File(outFile),
-    size: (await stat(outFile)).size,
-    buildSeconds: Math.round((Date.now() - started) / 100) / 10,
+    ...(await describeOutput(outFile, started)),
   };
 }
 
