@@ -21,7 +21,7 @@ export async function startContainerd(runtime: BuiltRuntime): Promise<TestContai
   const dir = await mkdtemp('/var/tmp/rfo-containerd-');
   const socket = join(dir, 'containerd.sock');
   const config = [
-    'version = 3',
+    'version = 4',
     `root = "${dir}/root"`,
     `state = "${dir}/state"`,
     // CRI is not needed to import images and run containers; leaving it out keeps the test focused.

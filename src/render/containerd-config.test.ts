@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderContainerdConfig } from './containerd-config.ts';
+
+const input = {
+  root: '/var/lib/rancher/rfo/agent/containerd',
+  state: '/run/rfo/containerd',
+  socket: '/run/rfo/containerd/containerd.sock',
+  binDir: '/var/lib/rancher/rfo/bin',
+  cniConfDir: '/etc/cni/net.d',
+  sandboxImage: 'registry.k8s.io/pause:3.10.2',
+  systemdCgroup: false,
+};
+
+test('containerd config pins our sandbox image, runc and CNI paths, and the cgroupfs driver', () => {
+  const text = renderContainerdConfig(input);
+  assert.match(text, /^version = 4$/m);
+  assert.match(text, /address = "\/run\/rfo\/containerd\/containerd.sock"/);
+  assert.match(text, /sandbox = "registry.k8s.io\/pause:3.10.2"/);
+  assert.match(text, /BinaryName = "\/var\/lib\/rancher\/rfo\/bin\/runc"/);
+  assert.match(text, /SystemdCgroup = false/);
+  assert.match(text, /bin_dirs = \["\/var\/lib\/rancher\/rfo\/bin"\]/);
+  assert.match(renderContainerdConfig({ ...input, systemdCgroup: true }), /SystemdCgroup = true/);
+});
