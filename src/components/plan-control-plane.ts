@@ -1,0 +1,165 @@
+// Pure: the process specs of a server's control plane — etcd,
+// kube-apiserver, kube-controller-manager, kube-scheduler — from the node's
+// settings and paths. Flags follow what kubeadm and RKE2 run, with TLS
+// everywhere and loopback-only metrics/health ports.
+
+import { join } from 'node:path';
+import { mergeArgs } from './process-spec.ts';
+import type { ArgMap, ProcessSpec } from './process-spec.ts';
+
+export interface ControlPlaneInput {
+  readonly binDir: string;
+  readonly tlsDir: string;
+  readonly credDir: string;
+  readonly etcdDataDir: string;
+  readonly logsDir: string;
+  readonly nodeName: string;
+  readonly nodeIp: string;
+  readonly advertiseAddress: string;
+  readonly bindAddress: string;
+  readonly httpsPort: number;
+  readonly etcdClientPort: number;
+  readonly etcdPeerPort: number;
+  readonly clusterCidr: string;
+  readonly serviceCidr: string;
+  readonly serviceNodePortRange: string;
+  readonly clusterDomain: string;
+  readonly extraArgs: {
+    readonly etcd: readonly string[];
+    readonly 'kube-apiserver': readonly string[];
+    readonly 'kube-controller-manager': readonly string[];
+    readonly 'kube-scheduler': readonly string[];
+  };
+}
+
+function spec(name: string, input: ControlPlaneInput, defaults: ArgMap, extras: readonly string[], stopTimeoutMs = 10_000): ProcessSpec {
+  const { args, overridden } = mergeArgs(defaults, extras);
+  return { name, binary: join(input.binDir, name), args, env: {}, logFile: join(input.logsDir, `${name}.log`), stopTimeoutMs, overridden };
+}
+
+const url = (host: string, port: number) => `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+export function planEtcd(c: ControlPlaneInput): ProcessSpec {
+  const tls = (f: string) => join(c.tlsDir, 'etcd', f);
+  const client = url(c.nodeIp, c.etcdClientPort);
+  const peer = url(c.nodeIp, c.etcdPeerPort);
+  return spec(
+    'etcd',
+    c,
+    {
+      name: c.nodeName,
+      'data-dir': c.etcdDataDir,
+      'listen-client-urls': `${url('127.0.0.1', c.etcdClientPort)},${client}`,
+      'advertise-client-urls': client,
+      'listen-peer-urls': peer,
+      'initial-advertise-peer-urls': peer,
+      'initial-cluster': `${c.nodeName}=${peer}`,
+      'initial-cluster-state': 'new',
+      'listen-metrics-urls': `http://127.0.0.1:${c.etcdPeerPort + 1}`,
+      'client-cert-auth': 'true',
+      'trusted-ca-file': tls('server-ca.crt'),
+      'cert-file': tls('server-client.crt'),
+      'key-file': tls('server-client.key'),
+      'peer-client-cert-auth': 'true',
+      'peer-trusted-ca-file': tls('peer-ca.crt'),
+      'peer-cert-file': tls('peer-server-client.crt'),
+      'peer-key-file': tls('peer-server-client.key'),
+      // K3s' values: tolerant of slow disks and busy 2-core hosts.
+      'heartbeat-interval': '500',
+      'election-timeout': '5000',
+      'snapshot-count': '10000',
+      logger: 'zap',
+      'log-outputs': 'stderr',
+    },
+    c.extraArgs.etcd,
+    30_000,
+  );
+}
+
+export function planApiserver(c: ControlPlaneInput): ProcessSpec {
+  const tls = (f: string) => join(c.tlsDir, f);
+  return spec(
+    'kube-apiserver',
+    c,
+    {
+      'advertise-address': c.advertiseAddress,
+      'bind-address': c.bindAddress,
+      'secure-port': String(c.httpsPort),
+      'etcd-servers': url('127.0.0.1', c.etcdClientPort),
+      'etcd-cafile': tls('etcd/server-ca.crt'),
+      'etcd-certfile': tls('etcd/client.crt'),
+      'etcd-keyfile': tls('etcd/client.key'),
+      'service-cluster-ip-range': c.serviceCidr,
+      'service-node-port-range': c.serviceNodePortRange,
+      'allow-privileged': 'true',
+      'anonymous-auth': 'false',
+      'authorization-mode': 'Node,RBAC',
+      'enable-admission-plugins': 'NodeRestriction',
+      'client-ca-file': tls('client-ca.crt'),
+      'tls-cert-file': tls('serving-kube-apiserver.crt'),
+      'tls-private-key-file': tls('serving-kube-apiserver.key'),
+      'kubelet-client-certificate': tls('client-kube-apiserver.crt'),
+      'kubelet-client-key': tls('client-kube-apiserver.key'),
+      'kubelet-certificate-authority': tls('server-ca.crt'),
+      'kubelet-preferred-address-types': 'InternalIP,ExternalIP,Hostname',
+      'service-account-issuer': `https://kubernetes.default.svc.${c.clusterDomain}`,
+      'api-audiences': `https://kubernetes.default.svc.${c.clusterDomain},rfo`,
+      'service-account-key-file': tls('service.key'),
+      'service-account-signing-key-file': tls('service.current.key'),
+      'requestheader-client-ca-file': tls('request-header-ca.crt'),
+      'requestheader-allowed-names': 'system:auth-proxy',
+      'requestheader-extra-headers-prefix': 'X-Remote-Extra-',
+      'requestheader-group-headers': 'X-Remote-Group',
+      'requestheader-username-headers': 'X-Remote-User',
+      'proxy-client-cert-file': tls('client-auth-proxy.crt'),
+      'proxy-client-key-file': tls('client-auth-proxy.key'),
+      profiling: 'false',
+    },
+    c.extraArgs['kube-apiserver'],
+  );
+}
+
+export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
+  const kubeconfig = join(c.credDir, 'controller.kubeconfig');
+  return spec(
+    'kube-controller-manager',
+    c,
+    {
+      kubeconfig,
+      'authentication-kubeconfig': kubeconfig,
+      'authorization-kubeconfig': kubeconfig,
+      'bind-address': '127.0.0.1',
+      'secure-port': '10257',
+      'allocate-node-cidrs': 'true',
+      'cluster-cidr': c.clusterCidr,
+      'service-cluster-ip-range': c.serviceCidr,
+      'cluster-signing-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      'cluster-signing-key-file': join(c.tlsDir, 'client-ca.key'),
+      'root-ca-file': join(c.tlsDir, 'server-ca.crt'),
+      'service-account-private-key-file': join(c.tlsDir, 'service.current.key'),
+      'use-service-account-credentials': 'true',
+      controllers: '*,tokencleaner',
+      'leader-elect': 'true',
+      profiling: 'false',
+    },
+    c.extraArgs['kube-controller-manager'],
+  );
+}
+
+export function planScheduler(c: ControlPlaneInput): ProcessSpec {
+  const kubeconfig = join(c.credDir, 'scheduler.kubeconfig');
+  return spec(
+    'kube-scheduler',
+    c,
+    {
+      kubeconfig,
+      'authentication-kubeconfig': kubeconfig,
+      'authorization-kubeconfig': kubeconfig,
+      'bind-address': '127.0.0.1',
+      'secure-port': '10259',
+      'leader-elect': 'true',
+      profiling: 'false',
+    },
+    c.extraArgs['kube-scheduler'],
+  );
+}

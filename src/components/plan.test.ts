@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planApiserver, planControllerManager, planEtcd, planScheduler } from './plan-control-plane.ts';
+import { planFlannel, planKubelet, planKubeProxy, renderFlannelNetConf } from './plan-node.ts';
+
+const cp = {
+  binDir: '/d/bin',
+  tlsDir: '/d/server/tls',
+  credDir: '/d/server/cred',
+  etcdDataDir: '/d/server/db/etcd',
+  logsDir: '/d/agent/logs',
+  nodeName: 'node1',
+  nodeIp: '192.168.10.5',
+  advertiseAddress: '192.168.10.5',
+  bindAddress: '0.0.0.0',
+  httpsPort: 6443,
+  etcdClientPort: 2379,
+  etcdPeerPort: 2380,
+  clusterCidr: '10.42.0.0/16',
+  serviceCidr: '10.43.0.0/16',
+  serviceNodePortRange: '30000-32767',
+  clusterDomain: 'cluster.local',
+  extraArgs: { etcd: [], 'kube-apiserver': ['v=2', 'enable-admission-plugins=NodeRestriction,AlwaysPullImages'], 'kube-controller-manager': [], 'kube-scheduler': [] },
+};
+const has = (args: readonly string[], flag: string) => assert.ok(args.includes(flag), `missing ${flag} in\n${args.join('\n')}`);
+
+test('etcd serves TLS on loopback and the node IP and forms a one-member cluster', () => {
+  const e = planEtcd(cp);
+  has(e.args, '--listen-client-urls=https://127.0.0.1:2379,https://192.168.10.5:2379');
+  has(e.args, '--initial-cluster=node1=https://192.168.10.5:2380');
+  has(e.args, '--client-cert-auth=true');
+  has(e.args, '--data-dir=/d/server/db/etcd');
+  assert.equal(e.binary, '/d/bin/etcd');
+});
+
+test('the apiserver uses etcd over TLS, RBAC and NodeRestriction, and user args win', () => {
+  const a = planApiserver(cp);
+  has(a.args, '--etcd-servers=https://127.0.0.1:2379');
+  has(a.args, '--authorization-mode=Node,RBAC');
+  has(a.args, '--secure-port=6443');
+  has(a.args, '--service-cluster-ip-range=10.43.0.0/16');
+  has(a.args, '--anonymous-auth=false');
+  has(a.args, '--enable-admission-plugins=NodeRestriction,AlwaysPullImages');
+  assert.equal(a.args.filter((x) => x.startsWith('--enable-admission-plugins=')).length, 1);
+  assert.deepEqual(a.overridden, ['enable-admission-plugins']);
+  has(a.args, '--v=2');
+});
+
+test('the controller manager allocates node pod CIDRs (flannel needs them); health ports stay on loopback', () => {
+  const k = planControllerManager(cp);
+  has(k.args, '--allocate-node-cidrs=true');
+  has(k.args, '--cluster-cidr=10.42.0.0/16');
+  has(k.args, '--bind-address=127.0.0.1');
+  has(planScheduler(cp).args, '--bind-address=127.0.0.1');
+});
+
+const node = {
+  binDir: '/d/bin',
+  logsDir: '/d/agent/logs',
+  nodeName: 'node1',
+  nodeIp: '192.168.10.5',
+  containerdConfig: '/d/agent/etc/containerd/config.toml',
+  kubeletConfig: '/d/agent/etc/kubelet.conf.d/00-rfo-defaults.conf',
+  kubeletKubeconfig: '/d/agent/kubelet.kubeconfig',
+  kubeProxyKubeconfig: '/d/agent/kubeproxy.kubeconfig',
+  flannelKubeconfig: '/d/agent/flannel.kubeconfig',
+  kubeletRootDir: '/var/lib/kubelet',
+  flannelNetConf: '/d/agent/etc/flannel/net-conf.json',
+  flannelSubnetFile: '/run/rfo/flannel/subnet.env',
+  clusterCidr: '10.42.0.0/16',
+  nodeLabels: ['role=db', 'zone=a'],
+  nodeTaints: ['dedicated=db:NoSchedule'],
+  extraArgs: { kubelet: ['max-pods=50'], 'kube-proxy': [] },
+};
+
+test('kubelet registers with the node name, IP, labels and taints', () => {
+  const k = planKubelet(node);
+  has(k.args, '--hostname-override=node1');
+  has(k.args, '--node-ip=192.168.10.5');
+  has(k.args, '--node-labels=role=db,zone=a');
+  has(k.args, '--register-with-taints=dedicated=db:NoSchedule');
+  has(k.args, '--max-pods=50');
+});
+
+test('kube-proxy leaves host conntrack sysctls alone; flannel uses the kube subnet manager over VXLAN', () => {
+  has(planKubeProxy(node).args, '--conntrack-max-per-core=0');
+  const f = planFlannel(node);
+  has(f.args, '--kube-subnet-mgr');
+  has(f.args, '--iface=192.168.10.5');
+  assert.equal(f.env.NODE_NAME, 'node1');
+  assert.deepEqual(JSON.parse(renderFlannelNetConf('10.42.0.0/16')), { Network: '10.42.0.0/16', EnableIPv4: true, Backend: { Type: 'vxlan' } });
+});

@@ -1,0 +1,52 @@
+// Pure: the KubeletConfiguration file. On cgroup v1 hosts kubelet 1.35+
+// refuses to start unless failCgroupV1 is false, and hosts whose PID 1 is not
+// systemd need the cgroupfs driver; both are facts the caller detects.
+
+import { stringify } from 'yaml';
+
+export interface KubeletConfigInput {
+  readonly address: string;
+  readonly clientCaFile: string;
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
+  readonly clusterDns: string;
+  readonly clusterDomain: string;
+  readonly containerdSocket: string;
+  readonly resolvConf: string;
+  readonly cgroupDriver: 'cgroupfs' | 'systemd';
+  readonly cgroupV1: boolean;
+  /** A separate cgroup tree per kubelet (several nodes on one host in the lab). */
+  readonly cgroupRoot?: string;
+  readonly podLogDir: string;
+}
+
+export function renderKubeletConfig(c: KubeletConfigInput): string {
+  return stringify({
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    address: c.address,
+    readOnlyPort: 0,
+    healthzBindAddress: '127.0.0.1',
+    healthzPort: 10248,
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: true, cacheTTL: '2m0s' }, x509: { clientCAFile: c.clientCaFile } },
+    authorization: { mode: 'Webhook' },
+    tlsCertFile: c.tlsCertFile,
+    tlsPrivateKeyFile: c.tlsKeyFile,
+    clusterDNS: [c.clusterDns],
+    clusterDomain: c.clusterDomain,
+    containerRuntimeEndpoint: `unix://${c.containerdSocket}`,
+    resolvConf: c.resolvConf,
+    cgroupDriver: c.cgroupDriver,
+    ...(c.cgroupV1 ? { failCgroupV1: false } : {}),
+    ...(c.cgroupRoot ? { cgroupRoot: c.cgroupRoot, cgroupsPerQOS: true } : {}),
+    podLogsDir: c.podLogDir,
+    failSwapOn: true, // preflight refuses hosts with swap on, with the fix
+    serializeImagePulls: false,
+    // Images come from the airgap archive, not a registry: never collect them.
+    imageGCHighThresholdPercent: 100,
+    evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '5%', 'imagefs.available': '5%' },
+    rotateCertificates: false,
+    serverTLSBootstrap: false,
+    staticPodPath: '',
+  });
+}
