@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { supervise } from './supervisor.ts';
+import type { ProcessSpec } from '../components/process-spec.ts';
+
+const node = process.execPath;
+const fast = { initialMs: 50, maxMs: 200, stableMs: 10_000 };
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Gone or a zombie waiting to be reaped by init (PID 1 here reaps slowly). */
+async function isGone(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-sup-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const spec = (dir: string, script: string, stopTimeoutMs = 2000): ProcessSpec => ({
+  name: 'child',
+  binary: node,
+  args: ['-e', script],
+  env: { CHILD_VAR: 'yes' },
+  logFile: join(dir, 'logs', 'child.log'),
+  stopTimeoutMs,
+  overridden: [],
+});
+
+test('a crashing process is restarted with backoff, and its output lands in its log', async () => {
+  await withDir(async (dir) => {
+    const s = supervise(spec(dir, 'console.log("run", process.env.CHILD_VAR, process.env.RFO_MANAGED); process.exit(3)'), { runDir: dir, backoff: fast });
+    await wait(800);
+    await s.stop();
+    assert.ok(s.restarts() >= 3, `restarts: ${s.restarts()}`);
+    const log = await readFile(join(dir, 'logs', 'child.log'), 'utf8');
+    assert.match(log, /^run yes 1$/m);
+    assert.ok(log.split('\n').filter(Boolean).length >= 3);
+  });
+});
+
+test('stop sends SIGTERM, and SIGKILL when the process ignores it; the pid file goes away', async () => {
+  await withDir(async (dir) => {
+    const s = supervise(spec(dir, 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)', 300), { runDir: dir, backoff: fast });
+    await wait(300);
+    const pid = s.pid();
+    assert.ok(pid);
+    assert.equal((await readFile(join(dir, 'child.pid'), 'utf8')).trim(), String(pid));
+    const t0 = Date.now();
+    await s.stop();
+    assert.ok(Date.now() - t0 >= 250, 'waited for the stop timeout before SIGKILL');
+    assert.ok(await isGone(pid), 'the process is gone');
+    await assert.rejects(stat(join(dir, 'child.pid')));
+    assert.equal(s.restarts(), 0, 'a stopped process is not restarted');
+  });
+});
+
+test('stop also reaches the process group (children of the child)', async () => {
+  await withDir(async (dir) => {
+    const script = `const c = require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { stdio: 'ignore' }); console.log('grandchild', c.pid); setInterval(() => {}, 1000)`;
+    const s = supervise(spec(dir, script), { runDir: dir, backoff: fast });
+    await wait(500);
+    const log = await readFile(join(dir, 'logs', 'child.log'), 'utf8');
+    const grandchild = Number(/grandchild (\d+)/.exec(log)?.[1]);
+    assert.ok(grandchild > 0);
+    await s.stop();
+    await wait(100);
+    assert.ok(await isGone(grandchild), 'grandchild stopped with the group');
+  });
+});
