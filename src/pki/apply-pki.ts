@@ -1,0 +1,106 @@
+// The imperative half of the PKI: read what is on disk, ask planPki what to
+// do, issue what is missing or stale, and write keys (0600) and certificates
+// atomically. Existing valid material is kept, so restarts keep identities.
+
+import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { planPki } from './plan.ts';
+import type { ExistingCert, PkiAction } from './plan.ts';
+import type { CertSpec } from './specs.ts';
+import { issueCertificate, issuerFromCaKey } from './x509.ts';
+import type { Issuer } from './x509.ts';
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function readExisting(tlsDir: string, specs: readonly CertSpec[]): Promise<Map<string, ExistingCert>> {
+  const out = new Map<string, ExistingCert>();
+  const certs = new Map<string, X509Certificate>();
+  for (const spec of specs) {
+    const certPem = await readOptional(join(tlsDir, `${spec.file}.crt`));
+    const keyPem = await readOptional(join(tlsDir, `${spec.file}.key`));
+    if (!certPem || !keyPem) continue;
+    const cert = new X509Certificate(certPem);
+    certs.set(spec.id, cert);
+    const sans = (cert.subjectAltName ?? '').split(', ').filter(Boolean);
+    out.set(spec.id, {
+      notAfter: new Date(cert.validTo),
+      fingerprint: cert.fingerprint256,
+      dnsNames: sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)),
+      ipAddresses: sans.filter((s) => s.startsWith('IP Address:')).map((s) => s.slice(11).toLowerCase()),
+      keyMatches: cert.checkPrivateKey(createPrivateKey(keyPem)),
+    });
+  }
+  // A leaf's issuer is whichever CA certificate actually signed it.
+  for (const spec of specs) {
+    const cert = certs.get(spec.id);
+    const cur = out.get(spec.id);
+    if (spec.kind !== 'leaf' || !cert || !cur) continue;
+    const signer = certs.get(spec.signer);
+    if (signer && cert.checkIssued(signer) && cert.verify(signer.publicKey)) out.set(spec.id, { ...cur, issuerFingerprint: signer.fingerprint256 });
+  }
+  return out;
+}
+
+export interface PkiResult {
+  readonly actions: readonly PkiAction[];
+}
+
+/** Normalise IPv6 SANs the way Node prints them, so planned and read names compare equal. */
+function normalised(specs: readonly CertSpec[]): CertSpec[] {
+  return specs.map((s) => (s.kind === 'leaf' ? { ...s, ipAddresses: s.ipAddresses.map((ip) => (ip.includes(':') ? expandV6(ip) : ip)) } : s));
+}
+
+function expandV6(ip: string): string {
+  const [head = '', tail = ''] = ip.split('::');
+  const h = head ? head.split(':') : [];
+  const t = ip.includes('::') && tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : ip.split(':');
+  return groups.map((g) => g.padStart(4, '0').toLowerCase()).join(':').replace(/(^|:)0{1,3}(?=[0-9a-f])/g, '$1');
+}
+
+export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: Date): Promise<PkiResult> {
+  const existing = await readExisting(tlsDir, specs);
+  const actions = planPki(normalised(specs), existing, now);
+  const issuers = new Map<string, Issuer>();
+  const byId = new Map(specs.map((s) => [s.id, s]));
+  for (const action of actions) {
+    const spec = byId.get(action.id);
+    if (!spec) continue;
+    const certPath = join(tlsDir, `${spec.file}.crt`);
+    const keyPath = join(tlsDir, `${spec.file}.key`);
+    if (action.action === 'keep' || (action.action === 'renew' && spec.kind === 'ca')) {
+      if (spec.kind === 'ca') issuers.set(spec.id, issuerFromCaKey(spec, await readFile(keyPath, 'utf8')));
+      continue;
+    }
+    const issuer = spec.kind === 'leaf' ? issuers.get(spec.signer) : undefined;
+    if (spec.kind === 'leaf' && !issuer) throw new Error(`PKI plan bug: ${spec.id} before its CA ${spec.signer}`);
+    // Renewal keeps the key (pinned elsewhere, e.g. by kubelets); create/reissue makes a new one.
+    const key = action.action === 'renew' ? createPrivateKey(await readFile(keyPath, 'utf8')) : undefined;
+    const issued = issueCertificate(spec, { now, ...(issuer ? { issuer } : {}), ...(key ? { key } : {}) });
+    await writeFileAtomic(keyPath, issued.keyPem, 0o600);
+    await writeFileAtomic(certPath, issued.certPem, 0o644);
+    if (spec.kind === 'ca') issuers.set(spec.id, issued.asIssuer);
+  }
+  return { actions };
+}
+
+/** The service-account signing key (service.key and service.current.key, as RKE2 names them). */
+export async function ensureServiceAccountKey(tlsDir: string): Promise<void> {
+  const path = join(tlsDir, 'service.key');
+  if ((await readOptional(path)) === undefined) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    await writeFileAtomic(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+  }
+  const current = join(tlsDir, 'service.current.key');
+  if ((await readOptional(current)) === undefined) await writeFileAtomic(current, (await readFile(path, 'utf8')), 0o600);
+}
+

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.ts';
+
+test('atomic writes create parents, set the exact mode and leave no temp files', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-aw-'));
+  try {
+    const path = join(dir, 'a', 'b', 'key.pem');
+    await writeFileAtomic(path, 'secret', 0o600);
+    await writeFileAtomic(path, 'secret2', 0o600);
+    assert.equal(await readFile(path, 'utf8'), 'secret2');
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(join(dir, 'a', 'b')), ['key.pem']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
