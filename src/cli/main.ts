@@ -2,11 +2,14 @@
 // This is the only module that touches process.argv, stdout and exit codes.
 
 import { isRfoError, RfoError } from '../errors.ts';
+import { renderHelp } from '../config/render-help.ts';
+import { startServer } from '../server/run-server.ts';
 import { readCommit, renderVersion } from './version.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
 Commands:
+  server         run the management server (single node today; see rfo server --help)
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
 
@@ -29,9 +32,36 @@ async function main(argv: string[]): Promise<number> {
     case '-h':
       process.stdout.write(usage);
       return command === undefined ? 1 : 0;
+    case 'server':
+      return serverCommand(args.slice(1));
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }
+}
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} rfo: ${message}\n`);
+}
+
+async function serverCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(renderHelp('server', 'Run the management server: etcd, the Kubernetes control plane and a kubelet on this node.'));
+    return 0;
+  }
+  const server = await startServer(args, process.env, log);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping components in reverse order`);
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await server.ready;
+  return new Promise<number>(() => {
+    // runs until a signal stops it
+  });
 }
 
 const debug = process.argv.includes('--debug');

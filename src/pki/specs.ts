@@ -99,6 +99,7 @@ export function planCertSpecs(input: PkiInput): CertSpec[] {
     client('scheduler', 'system:kube-scheduler'),
     client('kube-apiserver', 'system:kube-apiserver', ['system:masters']),
     client('kube-proxy', 'system:kube-proxy'),
+    client('flannel', 'system:rfo-flannel'),
     leaf({ id: 'kubelet', file: 'client-kubelet', signer: 'client-ca', commonName: `system:node:${input.nodeName}`, organization: ['system:nodes'], usages: ['clientAuth'] }),
     leaf({ id: 'auth-proxy', file: 'client-auth-proxy', signer: 'request-header-ca', commonName: 'system:auth-proxy', usages: ['clientAuth'] }),
     leaf({ id: 'etcd-server', file: 'etcd/server-client', signer: 'etcd-server-ca', commonName: 'etcd-server', usages: ['serverAuth', 'clientAuth'], dnsNames: nodeSans.dns, ipAddresses: nodeSans.ips }),

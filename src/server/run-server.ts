@@ -1,0 +1,372 @@
+// `rfo server`: the composition root. Resolve config (nothing is written if
+// it is invalid), preflight, stage the runtime, PKI, tokens, kubeconfigs and
+// component configs, then start etcd → kube-apiserver → controller-manager,
+// scheduler → containerd → kubelet, kube-proxy, flanneld, apply manifests,
+// and report "rfo is ready". SIGTERM stops everything in reverse order.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RfoError } from '../errors.ts';
+import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
+import type { FlagValue } from '../config/resolve-config.ts';
+import { planPaths } from '../paths/paths.ts';
+import type { Paths } from '../paths/paths.ts';
+import { applyPki, ensureServiceAccountKey } from '../pki/apply-pki.ts';
+import { planCertSpecs } from '../pki/specs.ts';
+import { caHashOf, formatToken, parseToken } from '../join/token.ts';
+import { renderKubeconfig } from '../render/kubeconfig.ts';
+import { renderContainerdConfig } from '../render/containerd-config.ts';
+import { renderKubeletConfig } from '../render/kubelet-config.ts';
+import { parseSubnetEnv, renderCniConflist } from '../render/cni-config.ts';
+import { renderCorednsManifest } from '../render/coredns-manifest.ts';
+import { renderFlannelRbac } from '../render/flannel-rbac.ts';
+import { planApiserver, planControllerManager, planEtcd, planScheduler } from '../components/plan-control-plane.ts';
+import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
+import { planContainerd, planFlannel, planKubelet, planKubeProxy, renderFlannelNetConf } from '../components/plan-node.ts';
+import type { NodeInput } from '../components/plan-node.ts';
+import type { ProcessSpec } from '../components/process-spec.ts';
+import { supervise } from '../supervisor/supervisor.ts';
+import type { Supervised } from '../supervisor/supervisor.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { run } from '../util/exec.ts';
+import { imageRecipes } from '../versions/recipes.ts';
+import { readHostFacts } from './host-facts.ts';
+import type { HostFacts } from './host-facts.ts';
+import { locateRuntime } from './locate-runtime.ts';
+import { dnsQuery, httpsGet, portFree, waitFor } from './probes.ts';
+import { readConfigSources } from './read-config-sources.ts';
+
+export type Log = (message: string) => void;
+
+const str = (v: FlagValue | undefined): string => (typeof v === 'string' ? v : v === undefined ? '' : String(v));
+const list = (v: FlagValue | undefined): string[] => (Array.isArray(v) ? [...(v as string[])] : []);
+
+export interface ServerSettings {
+  readonly values: Readonly<Record<string, FlagValue | undefined>>;
+  readonly paths: Paths;
+  readonly nodeName: string;
+  readonly nodeIp: string;
+  readonly kubeconfigOut: string;
+  readonly kubeconfigMode: number;
+}
+
+function settingsFrom(values: Readonly<Record<string, FlagValue | undefined>>, facts: HostFacts): ServerSettings {
+  const nodeIp = list(values['node-ip'])[0] ?? facts.defaultIp;
+  if (!nodeIp) throw new RfoError('RFO_CONFIG_INVALID', 'no node IP: the host has no non-loopback IPv4 address', { hint: 'pass --node-ip' });
+  const paths = planPaths({
+    dataDir: str(values['data-dir']),
+    runDir: str(values['run-dir']),
+    kubeletDir: str(values['kubelet-dir']),
+    cniConfDir: str(values['cni-conf-dir']),
+    cniStateDir: '/var/lib/cni',
+    podLogDir: '/var/log/pods',
+  });
+  return {
+    values,
+    paths,
+    nodeName: str(values['node-name']) || facts.hostname,
+    nodeIp,
+    kubeconfigOut: str(values['write-kubeconfig']),
+    kubeconfigMode: parseInt(str(values['write-kubeconfig-mode']), 8),
+  };
+}
+
+async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise<void> {
+  if (!facts.isRoot) throw new RfoError('RFO_USAGE', 'rfo server must run as root', { hint: 'run it with sudo, or as the rfo-server systemd service' });
+  if (facts.swapOn) throw new RfoError('RFO_USAGE', 'swap is on; kubelet refuses to run with swap', { hint: 'turn swap off: swapoff -a (and remove it from /etc/fstab)' });
+  const ports: [number, string][] = [
+    [Number(s.values['https-listen-port']), 'kube-apiserver'],
+    [Number(s.values['supervisor-port']), 'rfo supervisor'],
+    [2379, 'etcd client'],
+    [2380, 'etcd peer'],
+    [10250, 'kubelet'],
+  ];
+  for (const [port, what] of ports) {
+    if (!(await portFree(port))) {
+      const owner = await run({ cmd: 'ss', args: ['-Htlnp', `sport = :${port}`] }).catch(() => undefined);
+      throw new RfoError('RFO_USAGE', `port ${port} (${what}) is already in use${owner?.stdout.trim() ? `: ${owner.stdout.trim()}` : ''}`, {
+        hint: 'stop the other process (or rfo-killall.sh for a previous rfo), or choose another port',
+      });
+    }
+  }
+  if (!facts.ipForward) {
+    await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
+    log('net.ipv4.ip_forward was 0; rfo set it to 1 (pods need forwarding). Persist it in /etc/sysctl.d to survive reboots.');
+  }
+  if (facts.cgroupV1) {
+    log('WARNING: this host runs cgroup v1. Kubernetes deprecated it in 1.35 and plans to remove it; rfo sets failCgroupV1: false so kubelet still runs. Move the host to cgroup v2 (systemd.unified_cgroup_hierarchy=1) when you can.');
+  }
+}
+
+/** <data-dir>/data/<key> gets the runtime (hard links); <data-dir>/bin points at it. */
+async function stageRuntime(runtimeDir: string, key: string, paths: Paths): Promise<string> {
+  const target = paths.runtimeDir(key);
+  if (!existsSync(join(target, 'manifest.json'))) {
+    const partial = `${target}.partial-${process.pid}`;
+    await rm(partial, { recursive: true, force: true });
+    const copyTree = async (from: string, to: string) => {
+      await mkdir(to, { recursive: true });
+      for (const entry of await readdir(from, { withFileTypes: true })) {
+        const src = join(from, entry.name);
+        const dst = join(to, entry.name);
+        if (entry.isDirectory()) await copyTree(src, dst);
+        else if (entry.isSymbolicLink()) await symlink(await readlink(src), dst);
+        else await link(src, dst).catch(() => copyFile(src, dst));
+      }
+    };
+    await copyTree(runtimeDir, partial);
+    await rename(partial, target);
+  }
+  const tmpLink = `${paths.binLink}.tmp-${process.pid}`;
+  await rm(tmpLink, { force: true });
+  await symlink(join(target, 'bin'), tmpLink);
+  await rename(tmpLink, paths.binLink);
+  return target;
+}
+
+async function ensureToken(s: ServerSettings, caPem: string): Promise<string> {
+  const given = str(s.values.token) || (s.values['token-file'] ? (await readFile(str(s.values['token-file']), 'utf8')).trim() : '');
+  let password: string;
+  if (given) {
+    password = parseToken(given).password;
+  } else {
+    try {
+      password = parseToken(await readFile(s.paths.server.token, 'utf8')).password;
+    } catch {
+      password = randomBytes(16).toString('hex');
+    }
+  }
+  const token = formatToken({ caHash: caHashOf(caPem), username: 'server', password });
+  await writeFileAtomic(s.paths.server.token, `${token}\n`, 0o600);
+  const tmp = `${s.paths.server.nodeToken}.tmp-${process.pid}`;
+  await rm(tmp, { force: true });
+  await symlink('token', tmp);
+  await rename(tmp, s.paths.server.nodeToken);
+  return token;
+}
+
+async function writeKubeconfigs(s: ServerSettings): Promise<{ admin: string }> {
+  const tls = s.paths.server.tlsDir;
+  const port = Number(s.values['https-listen-port']);
+  const server = `https://127.0.0.1:${port}`;
+  const ca = await readFile(join(tls, 'server-ca.crt'), 'utf8');
+  const kc = async (client: string) =>
+    renderKubeconfig({ server, caPem: ca, certPem: await readFile(join(tls, `client-${client}.crt`), 'utf8'), keyPem: await readFile(join(tls, `client-${client}.key`), 'utf8') });
+  const admin = join(s.paths.server.credDir, 'admin.kubeconfig');
+  await writeFileAtomic(admin, await kc('admin'), 0o600);
+  await writeFileAtomic(join(s.paths.server.credDir, 'controller.kubeconfig'), await kc('controller'), 0o600);
+  await writeFileAtomic(join(s.paths.server.credDir, 'scheduler.kubeconfig'), await kc('scheduler'), 0o600);
+  await writeFileAtomic(join(s.paths.agent.dir, 'kubelet.kubeconfig'), await kc('kubelet'), 0o600);
+  await writeFileAtomic(join(s.paths.agent.dir, 'kubeproxy.kubeconfig'), await kc('kube-proxy'), 0o600);
+  await writeFileAtomic(join(s.paths.agent.dir, 'flannel.kubeconfig'), await kc('flannel'), 0o600);
+  // The seed documents both names; write the same admin kubeconfig to each.
+  const userCopy = await kc('admin');
+  await writeFileAtomic(s.kubeconfigOut, userCopy, s.kubeconfigMode);
+  if (s.kubeconfigOut.endsWith('.yaml')) await writeFileAtomic(s.kubeconfigOut.replace(/\.yaml$/, '.yml'), userCopy, s.kubeconfigMode);
+  return { admin };
+}
+
+export interface RunningServer {
+  readonly ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(args: readonly string[], env: NodeJS.ProcessEnv, log: Log): Promise<RunningServer> {
+  const started = Date.now();
+  const resolved = resolveConfig(await readConfigSources('server', args, env));
+  if (!resolved.ok) {
+    throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`, { hint: 'fix the keys named above; nothing was started or written' });
+  }
+  for (const w of resolved.options.warnings) log(`WARNING: ${w}`);
+  const facts = await readHostFacts();
+  const s = settingsFrom(resolved.options.values, facts);
+  const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
+  await preflight(s, facts, log);
+
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);
+  const staged = await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
+  const bin = s.paths.binLink;
+
+  const tlsDir = s.paths.server.tlsDir;
+  const pki = await applyPki(
+    tlsDir,
+    planCertSpecs({
+      nodeName: s.nodeName,
+      nodeIps: [s.nodeIp, ...list(s.values['node-external-ip'])],
+      tlsSans: list(s.values['tls-san']),
+      serviceCidr: str(s.values['service-cidr']),
+      clusterDomain: str(s.values['cluster-domain']),
+    }),
+    new Date(),
+  );
+  const changed = pki.actions.filter((a) => a.action !== 'keep');
+  log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
+  await ensureServiceAccountKey(tlsDir);
+  await ensureToken(s, await readFile(join(tlsDir, 'server-ca.crt'), 'utf8'));
+  const { admin } = await writeKubeconfigs(s);
+
+  const logsDir = s.paths.agent.logsDir;
+  const cp: ControlPlaneInput = {
+    binDir: bin,
+    tlsDir,
+    credDir: s.paths.server.credDir,
+    etcdDataDir: s.paths.server.etcdDataDir,
+    logsDir,
+    nodeName: s.nodeName,
+    nodeIp: s.nodeIp,
+    advertiseAddress: str(s.values['advertise-address']) || s.nodeIp,
+    bindAddress: str(s.values['bind-address']),
+    httpsPort: Number(s.values['https-listen-port']),
+    etcdClientPort: 2379,
+    etcdPeerPort: 2380,
+    clusterCidr: str(s.values['cluster-cidr']),
+    serviceCidr: str(s.values['service-cidr']),
+    serviceNodePortRange: str(s.values['service-node-port-range']),
+    clusterDomain: str(s.values['cluster-domain']),
+    extraArgs: {
+      etcd: list(s.values['etcd-arg']),
+      'kube-apiserver': list(s.values['kube-apiserver-arg']),
+      'kube-controller-manager': list(s.values['kube-controller-manager-arg']),
+      'kube-scheduler': list(s.values['kube-scheduler-arg']),
+    },
+  };
+  const flannelDir = join(s.paths.run.dir, 'flannel');
+  const node: NodeInput = {
+    binDir: bin,
+    logsDir,
+    nodeName: s.nodeName,
+    nodeIp: s.nodeIp,
+    ...(list(s.values['node-external-ip'])[0] ? { nodeExternalIp: list(s.values['node-external-ip'])[0] } : {}),
+    containerdConfig: s.paths.agent.containerdConfig,
+    kubeletConfig: s.paths.agent.kubeletConfig,
+    kubeletKubeconfig: join(s.paths.agent.dir, 'kubelet.kubeconfig'),
+    kubeProxyKubeconfig: join(s.paths.agent.dir, 'kubeproxy.kubeconfig'),
+    flannelKubeconfig: join(s.paths.agent.dir, 'flannel.kubeconfig'),
+    kubeletRootDir: s.paths.kubeletDir,
+    flannelNetConf: join(s.paths.agent.etcDir, 'flannel', 'net-conf.json'),
+    flannelSubnetFile: join(flannelDir, 'subnet.env'),
+    clusterCidr: str(s.values['cluster-cidr']),
+    nodeLabels: list(s.values['node-label']),
+    nodeTaints: list(s.values['node-taint']),
+    extraArgs: { kubelet: list(s.values['kubelet-arg']), 'kube-proxy': list(s.values['kube-proxy-arg']) },
+  };
+  const sandbox = imageRecipes.find((i) => i.component === 'pause')?.ref ?? 'registry.k8s.io/pause:3.10.2';
+  await writeFileAtomic(
+    node.containerdConfig,
+    renderContainerdConfig({
+      root: s.paths.agent.containerdRoot,
+      state: s.paths.run.containerdState,
+      socket: s.paths.run.containerdSocket,
+      binDir: bin,
+      cniConfDir: s.paths.cniConfDir,
+      sandboxImage: sandbox,
+      systemdCgroup: !facts.cgroupV1 && facts.systemdPid1,
+    }),
+  );
+  const resolvConf = existsSync('/run/systemd/resolve/resolv.conf') ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf';
+  await writeFileAtomic(
+    node.kubeletConfig,
+    renderKubeletConfig({
+      address: '0.0.0.0',
+      clientCaFile: join(tlsDir, 'client-ca.crt'),
+      tlsCertFile: join(tlsDir, 'serving-kubelet.crt'),
+      tlsKeyFile: join(tlsDir, 'serving-kubelet.key'),
+      clusterDns: str(s.values['cluster-dns']),
+      clusterDomain: str(s.values['cluster-domain']),
+      containerdSocket: s.paths.run.containerdSocket,
+      resolvConf,
+      cgroupDriver: !facts.cgroupV1 && facts.systemdPid1 ? 'systemd' : 'cgroupfs',
+      cgroupV1: facts.cgroupV1,
+      podLogDir: s.paths.podLogDir,
+    }),
+  );
+  await writeFileAtomic(node.flannelNetConf, renderFlannelNetConf(str(s.values['cluster-cidr'])));
+
+  const running: Supervised[] = [];
+  const start = (spec: ProcessSpec) => {
+    for (const key of spec.overridden) log(`${spec.name}: --${key} from your *-arg settings replaces rfo's default`);
+    log(`starting ${spec.name} (${elapsed()})`);
+    running.push(
+      supervise(spec, {
+        runDir: s.paths.run.dir,
+        events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) },
+      }),
+    );
+  };
+  const stop = async () => {
+    for (const p of [...running].reverse()) await p.stop();
+  };
+
+  const clientTls = (cert: string) => ({ caFile: join(tlsDir, cert === 'etcd' ? 'etcd/server-ca.crt' : 'server-ca.crt'), certFile: join(tlsDir, cert === 'etcd' ? 'etcd/client.crt' : 'client-admin.crt'), keyFile: join(tlsDir, cert === 'etcd' ? 'etcd/client.key' : 'client-admin.key') });
+  const kubectl = (...a: string[]) => run({ cmd: join(bin, 'kubectl'), args: ['--kubeconfig', admin, ...a] });
+
+  const ready = (async () => {
+    try {
+      await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
+      start(planEtcd(cp));
+      await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', clientTls('etcd'))).body.includes('"health":"true"'), 120_000);
+      start(planApiserver(cp));
+      await waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${cp.httpsPort}/readyz`, clientTls('admin'))).status === 200, 180_000);
+      log(`kube-apiserver ready (${elapsed()})`);
+      start(planControllerManager(cp));
+      start(planScheduler(cp));
+      await writeFileAtomic(join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'), renderFlannelRbac());
+      const applied = await kubectl('apply', '-f', join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'));
+      if (applied.code !== 0) throw new Error(`applying flannel RBAC failed: ${applied.stderr}`);
+
+      await mkdir(s.paths.run.containerdState, { recursive: true });
+      start(planContainerd(node));
+      const ctr = (...a: string[]) => run({ cmd: join(bin, 'ctr'), args: ['--address', s.paths.run.containerdSocket, '-n', 'k8s.io', ...a] });
+      await waitFor('containerd', async () => (await ctr('version')).code === 0, 60_000);
+      const importFrom = [join(staged, 'images', runtime.manifest.artifacts.find((a) => a.kind === 'archive')?.path.split('/').pop() ?? '')];
+      try {
+        for (const f of (await readdir(s.paths.agent.imagesDir)).sort()) if (/\.tar(\.(gz|zst))?$|\.tgz$|\.tzst$/.test(f)) importFrom.push(join(s.paths.agent.imagesDir, f));
+      } catch {
+        // no agent/images directory: nothing extra to import
+      }
+      for (const file of importFrom) {
+        const r = await ctr('images', 'import', '--all-platforms', file);
+        if (r.code !== 0) throw new RfoError('RFO_IMAGE_INVALID', `importing ${file} failed: ${r.stderr.trim()}`, { hint: 'remove or replace the archive in agent/images' });
+      }
+      log(`images imported from ${importFrom.length} archive(s) (${elapsed()})`);
+
+      await mkdir(s.paths.kubeletDir, { recursive: true });
+      start(planKubelet(node));
+      start(planKubeProxy(node));
+      await mkdir(flannelDir, { recursive: true });
+      start(planFlannel(node));
+      await waitFor('flannel subnet', () => Promise.resolve(existsSync(node.flannelSubnetFile)), 180_000);
+      await writeFileAtomic(join(s.paths.cniConfDir, '10-rfo.conflist'), renderCniConflist(parseSubnetEnv(await readFile(node.flannelSubnetFile, 'utf8'))));
+
+      const disabled = new Set(list(s.values.disable));
+      await mkdir(s.paths.server.manifestsDir, { recursive: true });
+      const corednsPath = join(s.paths.server.manifestsDir, 'rfo-coredns.yaml');
+      const corednsImage = imageRecipes.find((i) => i.component === 'coredns')?.ref ?? '';
+      if (!disabled.has('rfo-coredns')) {
+        await writeFileAtomic(corednsPath, renderCorednsManifest({ image: corednsImage, clusterDns: str(s.values['cluster-dns']), clusterDomain: str(s.values['cluster-domain']) }));
+      } else await rm(corednsPath, { force: true });
+      const apply = await kubectl('apply', '-f', s.paths.server.manifestsDir);
+      if (apply.code !== 0 && !apply.stderr.includes('no objects passed')) log(`applying manifests: ${apply.stderr.trim()}`);
+
+      await waitFor(
+        'node Ready',
+        async () => (await kubectl('get', 'node', s.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')).stdout.trim() === 'True',
+        300_000,
+        1000,
+      );
+      log(`node ${s.nodeName} Ready (${elapsed()})`);
+      if (!disabled.has('rfo-coredns')) {
+        await waitFor('CoreDNS', async () => (await dnsQuery(str(s.values['cluster-dns']), `kubernetes.default.svc.${str(s.values['cluster-domain'])}`)) > 0, 300_000, 1000);
+      }
+      log(`rfo is ready (${elapsed()})`);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  })();
+  return { ready, stop };
+}
+
