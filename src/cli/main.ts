@@ -79,5 +79,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`rfo: unexpected error: ${err instanceof Error ? (debug ? err.stack : err.message) : String(err)}\n`);
       process.exitCode = 1;
     }
+    // A failed start may leave timers or sockets behind; the command is over.
+    process.exit();
   },
 );

@@ -98,7 +98,8 @@ export async function ensureServiceAccountKey(tlsDir: string): Promise<void> {
   const path = join(tlsDir, 'service.key');
   if ((await readOptional(path)) === undefined) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    await writeFileAtomic(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+    // SEC1 ("EC PRIVATE KEY"): the format kube-apiserver reads public keys from.
+    await writeFileAtomic(path, privateKey.export({ type: 'sec1', format: 'pem' }).toString(), 0o600);
   }
   const current = join(tlsDir, 'service.current.key');
   if ((await readOptional(current)) === undefined) await writeFileAtomic(current, (await readFile(path, 'utf8')), 0o600);

@@ -55,7 +55,8 @@ export function renderCniConflist(s: FlannelSubnet): string {
         hairpinMode: true,
         forceAddress: true,
         mtu: s.mtu,
-        ipam: { type: 'host-local', ranges: [[{ subnet: ipv4Network(s.subnet) }]], routes: [{ dst: '0.0.0.0/0' }] },
+        // isDefaultGateway installs the default route; listing it in IPAM too fails with "file exists".
+        ipam: { type: 'host-local', ranges: [[{ subnet: ipv4Network(s.subnet) }]] },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
       { type: 'bandwidth', capabilities: { bandwidth: true } },

@@ -10,15 +10,18 @@ const input = {
   cniConfDir: '/etc/cni/net.d',
   sandboxImage: 'registry.k8s.io/pause:3.10.2',
   systemdCgroup: false,
+  restrictOomScoreAdj: false,
 };
 
 test('containerd config pins our sandbox image, runc and CNI paths, and the cgroupfs driver', () => {
   const text = renderContainerdConfig(input);
   assert.match(text, /^version = 4$/m);
-  assert.match(text, /address = "\/run\/rfo\/containerd\/containerd.sock"/);
+  assert.match(text, /\[plugins.'io.containerd.server.v1.grpc'\]\n {2}address = "\/run\/rfo\/containerd\/containerd.sock"/);
   assert.match(text, /sandbox = "registry.k8s.io\/pause:3.10.2"/);
   assert.match(text, /BinaryName = "\/var\/lib\/rancher\/rfo\/bin\/runc"/);
   assert.match(text, /SystemdCgroup = false/);
   assert.match(text, /bin_dirs = \["\/var\/lib\/rancher\/rfo\/bin"\]/);
   assert.match(renderContainerdConfig({ ...input, systemdCgroup: true }), /SystemdCgroup = true/);
+  assert.match(text, /restrict_oom_score_adj = false/);
+  assert.match(renderContainerdConfig({ ...input, restrictOomScoreAdj: true }), /restrict_oom_score_adj = true/);
 });

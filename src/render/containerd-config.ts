@@ -13,6 +13,12 @@ export interface ContainerdConfigInput {
   readonly sandboxImage: string;
   /** true only when the host runs systemd as PID 1 on cgroup v2. */
   readonly systemdCgroup: boolean;
+  /**
+   * Without CAP_SYS_RESOURCE (some sandboxes and VMs) no process may lower
+   * its OOM score, and kubelet asks for -998 on every pod sandbox; containerd
+   * then clamps the score to its own instead of failing every pod.
+   */
+  readonly restrictOomScoreAdj: boolean;
 }
 
 const q = (s: string) => JSON.stringify(s); // TOML basic strings share JSON's escaping for our values
@@ -24,10 +30,11 @@ export function renderContainerdConfig(c: ContainerdConfigInput): string {
     `root = ${q(c.root)}`,
     `state = ${q(c.state)}`,
     '',
-    '[grpc]',
+    // Config version 4: the gRPC and ttrpc servers are plugins like everything else.
+    "[plugins.'io.containerd.server.v1.grpc']",
     `  address = ${q(c.socket)}`,
     '',
-    '[ttrpc]',
+    "[plugins.'io.containerd.server.v1.ttrpc']",
     `  address = ${q(`${c.socket}.ttrpc`)}`,
     '',
     "[plugins.'io.containerd.cri.v1.images']",
@@ -38,6 +45,7 @@ export function renderContainerdConfig(c: ContainerdConfigInput): string {
     "[plugins.'io.containerd.cri.v1.runtime']",
     '  enable_unprivileged_ports = true',
     '  enable_unprivileged_icmp = true',
+    `  restrict_oom_score_adj = ${c.restrictOomScoreAdj}`,
     "  [plugins.'io.containerd.cri.v1.runtime'.containerd]",
     '    default_runtime_name = "runc"',
     "    [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]",

@@ -14,6 +14,8 @@ export interface HostFacts {
   readonly swapOn: boolean;
   readonly ipForward: boolean;
   readonly isRoot: boolean;
+  /** CAP_SYS_RESOURCE in our effective set: needed to lower OOM scores. */
+  readonly canLowerOomScore: boolean;
 }
 
 async function readOr(path: string, fallback: string): Promise<string> {
@@ -37,7 +39,10 @@ export async function readHostFacts(): Promise<HostFacts> {
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) if (!defaultIp && a.family === 'IPv4' && !a.internal) defaultIp = a.address;
   }
+  const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(await readOr('/proc/self/status', ''))?.[1] ?? '0';
+  const capSysResource = 24;
   return {
+    canLowerOomScore: (BigInt(`0x${capEff}`) >> BigInt(capSysResource)) % 2n === 1n,
     hostname: hostname().toLowerCase(),
     defaultIp,
     cgroupV1: !unified,

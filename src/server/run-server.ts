@@ -95,6 +95,9 @@ async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise
     await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
     log('net.ipv4.ip_forward was 0; rfo set it to 1 (pods need forwarding). Persist it in /etc/sysctl.d to survive reboots.');
   }
+  if (!facts.canLowerOomScore) {
+    log('this host withholds CAP_SYS_RESOURCE, so OOM scores cannot be lowered; containerd will keep pod OOM scores at its own (restrict_oom_score_adj)');
+  }
   if (facts.cgroupV1) {
     log('WARNING: this host runs cgroup v1. Kubernetes deprecated it in 1.35 and plans to remove it; rfo sets failCgroupV1: false so kubelet still runs. Move the host to cgroup v2 (systemd.unified_cgroup_hierarchy=1) when you can.');
   }
@@ -264,6 +267,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       cniConfDir: s.paths.cniConfDir,
       sandboxImage: sandbox,
       systemdCgroup: !facts.cgroupV1 && facts.systemdPid1,
+      restrictOomScoreAdj: !facts.canLowerOomScore,
     }),
   );
   const resolvConf = existsSync('/run/systemd/resolve/resolv.conf') ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf';

@@ -26,9 +26,9 @@ export async function startContainerd(runtime: BuiltRuntime): Promise<TestContai
     `state = "${dir}/state"`,
     // CRI is not needed to import images and run containers; leaving it out keeps the test focused.
     'disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime", "io.containerd.cri.v1.images"]',
-    '[grpc]',
+    "[plugins.'io.containerd.server.v1.grpc']",
     `  address = "${socket}"`,
-    '[ttrpc]',
+    "[plugins.'io.containerd.server.v1.ttrpc']",
     `  address = "${socket}.ttrpc"`,
     '',
   ].join('\n');
