@@ -4,12 +4,16 @@
 import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { startServer } from '../server/run-server.ts';
+import { killall } from '../killall/killall.ts';
+import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
+import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
 Commands:
   server         run the management server (single node today; see rfo server --help)
+  killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
 
@@ -34,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return command === undefined ? 1 : 0;
     case 'server':
       return serverCommand(args.slice(1));
+    case 'killall':
+      return killallCommand(args.slice(1));
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }
@@ -41,6 +47,16 @@ async function main(argv: string[]): Promise<number> {
 
 function log(message: string): void {
   process.stderr.write(`${new Date().toISOString()} rfo: ${message}\n`);
+}
+
+/** killall takes the server's path options, so it finds an isolated install too. */
+async function killallCommand(args: string[]): Promise<number> {
+  const resolved = resolveConfig(await readConfigSources('server', args, process.env));
+  if (!resolved.ok) throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`);
+  const v = resolved.options.values;
+  const dirs = ['data-dir', 'kubelet-dir', 'run-dir'].map((k) => String(v[k] as string));
+  await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), log });
+  return 0;
 }
 
 async function serverCommand(args: string[]): Promise<number> {

@@ -1,0 +1,72 @@
+// `rfo killall`: stop rfo and everything it started (containers included),
+// unmount pod volumes and container root file systems, remove the pod
+// network interfaces and rfo's iptables rules. The data dir stays.
+
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { run } from '../util/exec.ts';
+import { filterIptablesSave, planKillall } from './plan-killall.ts';
+import type { KillallPlan, ProcessInfo } from './plan-killall.ts';
+
+async function readProcesses(): Promise<ProcessInfo[]> {
+  const out: ProcessInfo[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+      const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
+      out.push({ pid: Number(name), ppid, cmdline, managed: environ.split('\0').includes('RFO_MANAGED=1') });
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function stopAll(pids: readonly number[], graceMs: number): Promise<void> {
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 200));
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+export interface KillallOptions {
+  readonly ownedDirs: readonly string[];
+  readonly runDir: string;
+  readonly log: (message: string) => void;
+}
+
+export async function killall(options: KillallOptions): Promise<KillallPlan> {
+  const first = planKillall({ processes: await readProcesses(), selfPid: process.pid, mounts: [], ownedDirs: [], links: [] });
+  // rfo itself first: it stops its components in order.
+  await stopAll(first.supervisors, 30_000);
+  const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' ')).filter(Boolean);
+  const linksJson = await run({ cmd: 'ip', args: ['-j', 'link', 'show'] });
+  const links = (JSON.parse(linksJson.stdout || '[]') as { ifname: string; master?: string }[]).map((l) => ({ name: l.ifname, ...(l.master ? { master: l.master } : {}) }));
+  const plan = planKillall({ processes: await readProcesses(), selfPid: process.pid, mounts, ownedDirs: options.ownedDirs, links });
+  await stopAll(plan.processes, 5_000);
+  for (const m of plan.unmounts) await run({ cmd: 'umount', args: ['-l', m] });
+  for (const l of plan.links) await run({ cmd: 'ip', args: ['link', 'delete', l] });
+  for (const tool of ['iptables', 'ip6tables']) {
+    const saved = await run({ cmd: `${tool}-save`, args: [] }).catch(() => undefined);
+    if (!saved || saved.code !== 0) continue;
+    const kept = filterIptablesSave(saved.stdout);
+    if (kept !== saved.stdout) await run({ cmd: `${tool}-restore`, args: [], input: kept });
+  }
+  await rm(options.runDir, { recursive: true, force: true });
+  options.log(
+    `killall: stopped ${first.supervisors.length} rfo and ${plan.processes.length} other processes, ` +
+      `unmounted ${plan.unmounts.length} mounts, removed ${plan.links.length} interfaces; data kept`,
+  );
+  return { ...plan, supervisors: first.supervisors };
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { filterIptablesSave, planKillall } from './plan-killall.ts';
+
+const p = (pid: number, ppid: number, cmd: string, managed = false) => ({ pid, ppid, cmdline: cmd.split(' '), managed });
+
+test('killall targets rfo, everything carrying the marker, and the containers under shims', () => {
+  const plan = planKillall({
+    selfPid: 99,
+    processes: [
+      p(10, 1, '/usr/local/bin/node /opt/rfo/src/cli/main.ts server --debug'),
+      p(11, 10, '/var/lib/rancher/rfo/bin/etcd --name x', true),
+      p(12, 1, '/var/lib/rancher/rfo/bin/containerd-shim-runc-v2 -namespace k8s.io', true),
+      p(13, 12, '/pause'),
+      p(14, 13, 'sleep 100'),
+      p(20, 1, '/usr/sbin/sshd'),
+      p(99, 1, '/usr/local/bin/rfo killall'),
+    ],
+    mounts: [],
+    ownedDirs: [],
+    links: [],
+  });
+  assert.deepEqual(plan.supervisors, [10]);
+  assert.deepEqual(plan.processes, [11, 12, 13, 14]);
+});
+
+test('only rfo-owned mounts are unmounted, deepest first', () => {
+  const plan = planKillall({
+    selfPid: 1,
+    processes: [],
+    mounts: ['/', '/var/lib/kubelet', '/var/lib/kubelet/pods/a/volumes/x', '/run/rfo/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs', '/run/netns/cni-1234', '/var/lib/kubeletx', '/home'],
+    ownedDirs: ['/var/lib/kubelet', '/run/rfo', '/var/lib/rancher/rfo'],
+    links: [],
+  });
+  assert.deepEqual([...plan.unmounts].sort(), ['/run/netns/cni-1234', '/run/rfo/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs', '/var/lib/kubelet', '/var/lib/kubelet/pods/a/volumes/x']);
+  for (const [i, m] of plan.unmounts.entries()) {
+    for (const later of plan.unmounts.slice(i + 1)) assert.ok(!later.startsWith(`${m}/`), `${later} is nested in ${m} and must come off first`);
+  }
+});
+
+test('the pod network interfaces go, others stay', () => {
+  const plan = planKillall({ selfPid: 1, processes: [], mounts: [], ownedDirs: [], links: [{ name: 'eth0' }, { name: 'cni0' }, { name: 'flannel.1' }, { name: 'veth1234', master: 'cni0' }, { name: 'veth9', master: 'docker0' }] });
+  assert.deepEqual(plan.links, ['cni0', 'flannel.1', 'veth1234']);
+});
+
+test('iptables rules of kube-proxy, flannel and CNI are dropped, the host rules kept', () => {
+  const saved = ['*filter', ':INPUT ACCEPT [0:0]', ':KUBE-FORWARD - [0:0]', '-A INPUT -p tcp --dport 22 -j ACCEPT', '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD', '-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD', 'COMMIT'].join('\n');
+  assert.equal(filterIptablesSave(saved), ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp --dport 22 -j ACCEPT', 'COMMIT'].join('\n'));
+});

@@ -1,0 +1,61 @@
+// Pure: what `rfo killall` must remove, decided from snapshots of the
+// process table, the mount table, the network links and the iptables rules.
+// The data dir is never on the list: killall stops things, it deletes no state.
+
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly cmdline: readonly string[];
+  /** Whether RFO_MANAGED=1 is in its environment (rfo's children and their shims). */
+  readonly managed: boolean;
+}
+
+export interface KillallInput {
+  readonly processes: readonly ProcessInfo[];
+  readonly selfPid: number;
+  /** Mount points, as in /proc/mounts. */
+  readonly mounts: readonly string[];
+  /** Directories whose mounts belong to rfo (data dir, kubelet dir, run dir). */
+  readonly ownedDirs: readonly string[];
+  readonly links: readonly { readonly name: string; readonly master?: string }[];
+}
+
+export interface KillallPlan {
+  /** rfo server/agent processes: asked to stop first (they stop their children). */
+  readonly supervisors: readonly number[];
+  /** Everything else rfo started, containers included (descendants of shims). */
+  readonly processes: readonly number[];
+  /** Deepest first, so nested mounts come off before their parents. */
+  readonly unmounts: readonly string[];
+  readonly links: readonly string[];
+}
+
+const isRfoCommand = (cmd: readonly string[]) =>
+  cmd.some((a, i) => (a.endsWith('/rfo') || a.endsWith('src/cli/main.ts')) && ['server', 'agent'].includes(cmd[i + 1] ?? ''));
+
+export function planKillall(input: KillallInput): KillallPlan {
+  const supervisors = input.processes.filter((p) => p.pid !== input.selfPid && isRfoCommand(p.cmdline)).map((p) => p.pid);
+  const children = new Map<number, number[]>();
+  for (const p of input.processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const doomed = new Set<number>();
+  const addTree = (pid: number) => {
+    if (doomed.has(pid) || pid === input.selfPid) return;
+    doomed.add(pid);
+    for (const c of children.get(pid) ?? []) addTree(c);
+  };
+  for (const p of input.processes) if (p.managed && p.pid !== input.selfPid) addTree(p.pid);
+  for (const s of supervisors) doomed.delete(s);
+  const owned = (m: string) => input.ownedDirs.some((d) => m === d || m.startsWith(`${d}/`)) || m.startsWith('/run/netns/cni-');
+  const unmounts = [...new Set(input.mounts.filter(owned))].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
+  const links = input.links.filter((l) => l.name === 'cni0' || l.name === 'flannel.1' || l.master === 'cni0').map((l) => l.name);
+  return { supervisors, processes: [...doomed].sort((a, b) => a - b), unmounts, links };
+}
+
+/** iptables-save output without the rules and chains kube-proxy, flannel and the CNI plugins add. */
+export function filterIptablesSave(text: string): string {
+  const ours = /KUBE-|CNI-|FLANNEL|flanneld|cni0|rfo/;
+  return text
+    .split('\n')
+    .filter((line) => !ours.test(line))
+    .join('\n');
+}
