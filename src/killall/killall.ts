@@ -55,7 +55,11 @@ export async function killall(options: KillallOptions): Promise<KillallPlan> {
   const links = (JSON.parse(linksJson.stdout || '[]') as { ifname: string; master?: string }[]).map((l) => ({ name: l.ifname, ...(l.master ? { master: l.master } : {}) }));
   const plan = planKillall({ processes: await readProcesses(), selfPid: process.pid, mounts, ownedDirs: options.ownedDirs, links });
   await stopAll(plan.processes, 5_000);
-  for (const m of plan.unmounts) await run({ cmd: 'umount', args: ['-l', m] });
+  for (const m of plan.unmounts) {
+    await run({ cmd: 'umount', args: ['-l', m] });
+    // Pod network namespaces are bind mounts on files; the file goes too.
+    if (m.startsWith('/run/netns/cni-')) await rm(m, { force: true });
+  }
   for (const l of plan.links) await run({ cmd: 'ip', args: ['link', 'delete', l] });
   for (const tool of ['iptables', 'ip6tables']) {
     const saved = await run({ cmd: `${tool}-save`, args: [] }).catch(() => undefined);

@@ -65,6 +65,11 @@ export function dnsQuery(server: string, name: string, timeoutMs = 2000): Promis
       sock.close();
       reject(new Error(`no DNS answer from ${server}`));
     }, timeoutMs);
+    sock.on('error', (err) => {
+      clearTimeout(timer);
+      sock.close();
+      reject(err);
+    });
     sock.on('message', (msg) => {
       if (msg.readUInt16BE(0) !== id) return;
       clearTimeout(timer);

@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
@@ -171,6 +171,37 @@ async function writeKubeconfigs(s: ServerSettings): Promise<{ admin: string }> {
   return { admin };
 }
 
+/** Names, sizes and mtimes of the manifests: cheap to compute, changes when a file does. */
+async function manifestSignature(dir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    if (!/\.(ya?ml|json)$/.test(name)) continue;
+    const st = await stat(join(dir, name)).catch(() => undefined);
+    if (st) parts.push(`${name}:${st.size}:${st.mtimeMs}`);
+  }
+  return parts.join('|');
+}
+
+/** K3s deploy-controller semantics: every manifest in the directory is re-applied when any changes. */
+function watchManifests(dir: string, initial: string, apply: () => Promise<void>, intervalMs = 5000): NodeJS.Timeout {
+  let last = initial;
+  let busy = false;
+  return setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void manifestSignature(dir)
+      .then(async (sig) => {
+        if (sig !== last && sig !== '') {
+          last = sig;
+          await apply();
+        }
+      })
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+}
+
 export interface RunningServer {
   readonly ready: Promise<void>;
   stop(): Promise<void>;
@@ -300,7 +331,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       }),
     );
   };
+  let manifestTimer: NodeJS.Timeout | undefined;
   const stop = async () => {
+    if (manifestTimer) clearInterval(manifestTimer);
     for (const p of [...running].reverse()) await p.stop();
   };
 
@@ -366,6 +399,10 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
         await waitFor('CoreDNS', async () => (await dnsQuery(str(s.values['cluster-dns']), `kubernetes.default.svc.${str(s.values['cluster-domain'])}`)) > 0, 300_000, 1000);
       }
       log(`rfo is ready (${elapsed()})`);
+      manifestTimer = watchManifests(s.paths.server.manifestsDir, await manifestSignature(s.paths.server.manifestsDir), async () => {
+        const r = await kubectl('apply', '-f', s.paths.server.manifestsDir);
+        log(r.code === 0 ? `manifests re-applied: ${r.stdout.trim().split('\n').length} object(s)` : `applying manifests failed: ${r.stderr.trim()}`);
+      });
     } catch (err) {
       await stop();
       throw err;

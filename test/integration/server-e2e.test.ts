@@ -1,0 +1,199 @@
+// End to end: a real single-node cluster from `rfo server`, inside a test
+// node (network namespace) with temp data, config and kubeconfig paths.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { repoRoot } from '../../src/build/paths.ts';
+import { buildImage } from '../../src/images/build-image.ts';
+import { writeImageArchive } from '../../src/images/write-archive.ts';
+import { findRuntime } from './helpers/runtime.ts';
+import { createTestNode } from './helpers/test-node.ts';
+import type { TestNode } from './helpers/test-node.ts';
+
+const busybox = 'registry.rfo.test/library/busybox:1.35';
+const rfo = join(repoRoot, 'bin', 'rfo');
+let node: TestNode;
+let root: string;
+let server: ChildProcess | undefined;
+let output = '';
+
+const dirs = () => ({
+  data: join(root, 'data'),
+  run: join(root, 'run'),
+  kubelet: join(root, 'kubelet'),
+  cni: join(root, 'cni'),
+  kubeconfig: join(root, 'etc', 'rfo.yaml'),
+});
+const serverArgs = (config: string) => {
+  const d = dirs();
+  return ['server', '--config', config, '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--write-kubeconfig', d.kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+};
+let runtimeDir = '';
+
+async function startServer(config: string): Promise<number> {
+  const t0 = Date.now();
+  output = '';
+  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...serverArgs(config)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  server = proc;
+  proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`rfo not ready in 300s:\n${output}`)), 300_000);
+    const check = setInterval(() => {
+      if (output.includes('rfo is ready')) {
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve();
+      }
+    }, 200);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(check);
+      reject(new Error(`rfo server exited ${code}:\n${output}`));
+    });
+  });
+  return Date.now() - t0;
+}
+
+async function stopServer(): Promise<void> {
+  const proc = server;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+const kubectl = async (...args: string[]) => {
+  const r = await node.exec(join(dirs().data, 'bin', 'kubectl'), ['--kubeconfig', dirs().kubeconfig, ...args]);
+  return r;
+};
+const kubectlOk = async (...args: string[]) => {
+  const r = await kubectl(...args);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+before(async () => {
+  runtimeDir = (await findRuntime()).dir;
+  root = await mkdtemp('/var/tmp/rfo-e2e-');
+  node = await createTestNode('rfo-e2e', 41);
+  // A test image from Debian's static busybox, preloaded the airgap way.
+  await mkdir(join(dirs().data, 'agent', 'images'), { recursive: true });
+  const image = buildImage({
+    ref: busybox,
+    arch: 'amd64',
+    files: [{ path: '/bin/busybox', content: await readFile('/bin/busybox'), mode: 0o755 }],
+    symlinks: ['sh', 'echo', 'sleep', 'wget', 'httpd', 'mkdir', 'cat', 'nslookup'].map((n) => ({ path: `/bin/${n}`, target: 'busybox' })),
+    config: { cmd: ['sh'] },
+  });
+  await writeImageArchive(join(dirs().data, 'agent', 'images', 'busybox.tar'), [image]);
+});
+
+after(async () => {
+  await stopServer();
+  if (node) {
+    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet]);
+    await node.destroy();
+  }
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+test('a bad config stops rfo server with the file and key named, and writes nothing', async () => {
+  const bad = join(root, 'bad.yaml');
+  await writeFile(bad, 'cluster-cidr: 10.42.0.0/16\nclustr-dns: 10.43.0.10\n');
+  const r = await node.exec(rfo, serverArgs(bad));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`${bad.replaceAll('/', '\\/')}: clustr-dns: is not an rfo option`));
+  assert.deepEqual(await readdir(dirs().data), ['agent'], 'only the preloaded images dir the test made');
+  assert.ok(!existsSync(dirs().kubeconfig));
+});
+
+test('rfo server brings up a Ready node with CoreDNS and writes rfo.yaml and rfo.yml', { timeout: 400_000 }, async () => {
+  const config = join(root, 'config.yaml');
+  await writeFile(config, 'node-label:\n  - rfo.test/e2e=yes\n');
+  const ms = await startServer(config);
+  assert.match(output, /rfo is ready \(\d+\.\ds\)/);
+  assert.ok(ms < 300_000);
+  const nodes = await kubectlOk('get', 'nodes', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status} {.items[0].metadata.labels.rfo\\.test/e2e}');
+  assert.equal(nodes, 'True yes');
+  assert.ok(existsSync(dirs().kubeconfig.replace(/\.yaml$/, '.yml')));
+  assert.match(await readFile(join(dirs().data, 'server', 'token'), 'utf8'), /^K10[0-9a-f]{64}::server:[0-9a-f]{32}\n$/);
+});
+
+test('a busybox pod runs and its logs read back', { timeout: 200_000 }, async () => {
+  await kubectlOk('run', 'hello', `--image=${busybox}`, '--image-pull-policy=Never', '--restart=Never', '--', 'echo', 'hello from rfo');
+  await eventually('hello pod to finish', async () => (await kubectl('get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}')).stdout === 'Succeeded');
+  assert.equal((await kubectlOk('logs', 'hello')).trim(), 'hello from rfo');
+});
+
+test('a Deployment behind a Service is reached by name through CoreDNS and kube-proxy', { timeout: 200_000 }, async () => {
+  const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: ${busybox}
+        imagePullPolicy: Never
+        command: [sh, -c, 'mkdir -p /www && echo served-by-rfo > /www/index.html && exec httpd -f -p 8080 -h /www']
+        ports: [{containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+  const applied = await node.exec(join(dirs().data, 'bin', 'kubectl'), ['--kubeconfig', dirs().kubeconfig, 'apply', '-f', '-'], manifest);
+  assert.equal(applied.code, 0, applied.stderr);
+  await kubectlOk('rollout', 'status', 'deployment/web', '--timeout=120s');
+  await kubectlOk('run', 'client', `--image=${busybox}`, '--image-pull-policy=Never', '--restart=Never', '--', 'wget', '-qO-', 'http://web.default.svc.cluster.local');
+  await eventually('client pod to finish', async () => ['Succeeded', 'Failed'].includes((await kubectl('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout));
+  assert.equal((await kubectlOk('logs', 'client')).trim(), 'served-by-rfo');
+});
+
+test('a manifest dropped into server/manifests appears in the cluster', { timeout: 120_000 }, async () => {
+  await writeFile(join(dirs().data, 'server', 'manifests', 'dropped.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dropped, namespace: default}\ndata: {from: manifests-dir}\n');
+  await eventually('the dropped ConfigMap', async () => (await kubectl('get', 'configmap', 'dropped', '-o', 'jsonpath={.data.from}')).stdout === 'manifests-dir', 60_000);
+});
+
+test('restart with the same data dir keeps the cluster and its objects', { timeout: 400_000 }, async () => {
+  await kubectlOk('create', 'configmap', 'keep-me', '--from-literal=k=v');
+  await stopServer();
+  await startServer(join(root, 'config.yaml'));
+  assert.match(output, /PKI: existing certificates kept/);
+  assert.equal(await kubectlOk('get', 'configmap', 'keep-me', '-o', 'jsonpath={.data.k}'), 'v');
+});
+
+test('rfo killall leaves no rfo processes, mounts or pod interfaces, and keeps the data', { timeout: 120_000 }, async () => {
+  await stopServer();
+  const r = await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet]);
+  assert.equal(r.code, 0, r.stderr);
+  const procs = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
+  for (const pid of procs) {
+    const env = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    assert.ok(!env.split('\0').includes('RFO_MANAGED=1'), `process ${pid} still carries RFO_MANAGED`);
+  }
+  const mounts = await readFile('/proc/mounts', 'utf8');
+  assert.ok(!mounts.includes(root), `mounts left under ${root}`);
+  const links = await node.exec('ip', ['-o', 'link']);
+  assert.doesNotMatch(links.stdout, /cni0|flannel\.1/);
+  assert.ok(existsSync(join(dirs().data, 'server', 'db', 'etcd', 'member')), 'etcd data kept');
+});
