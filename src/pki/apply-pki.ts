@@ -6,6 +6,7 @@ import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:cry
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { ipv6Groups } from '../util/ip.ts';
 import { planPki } from './plan.ts';
 import type { ExistingCert, PkiAction } from './plan.ts';
 import type { CertSpec } from './specs.ts';
@@ -59,12 +60,11 @@ function normalised(specs: readonly CertSpec[]): CertSpec[] {
   return specs.map((s) => (s.kind === 'leaf' ? { ...s, ipAddresses: s.ipAddresses.map((ip) => (ip.includes(':') ? expandV6(ip) : ip)) } : s));
 }
 
+/** Node prints IPv6 SANs as eight unabbreviated hex groups. */
 function expandV6(ip: string): string {
-  const [head = '', tail = ''] = ip.split('::');
-  const h = head ? head.split(':') : [];
-  const t = ip.includes('::') && tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : ip.split(':');
-  return groups.map((g) => g.padStart(4, '0').toLowerCase()).join(':').replace(/(^|:)0{1,3}(?=[0-9a-f])/g, '$1');
+  return ipv6Groups(ip)
+    .map((g) => g.toString(16))
+    .join(':');
 }
 
 export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: Date): Promise<PkiResult> {

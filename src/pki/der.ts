@@ -1,6 +1,8 @@
 // Pure: the handful of ASN.1 DER encodings an X.509 certificate needs. Kept
 // in-house so certificate generation adds no dependency to the supply chain.
 
+import { ipv6Groups } from '../util/ip.ts';
+
 export function derLength(length: number): Buffer {
   if (length < 0x80) return Buffer.from([length]);
   const bytes: number[] = [];
@@ -62,12 +64,6 @@ export function time(date: Date): Buffer {
 
 /** An IPv4 or IPv6 address as the bytes of an iPAddress GeneralName. */
 export function ipBytes(ip: string): Buffer {
-  if (ip.includes(':')) {
-    const [head = '', tail = ''] = ip.split('::');
-    const h = head ? head.split(':') : [];
-    const t = ip.includes('::') && tail ? tail.split(':') : [];
-    const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : ip.split(':');
-    return Buffer.from(groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]));
-  }
+  if (ip.includes(':')) return Buffer.from(ipv6Groups(ip).flatMap((g) => [g >> 8, g & 0xff]));
   return Buffer.from(ip.split('.').map(Number));
 }

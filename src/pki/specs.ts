@@ -3,6 +3,7 @@
 // usages and SANs are decided here; generating keys is someone else's job.
 
 import { isIP } from 'node:net';
+import { intToIpv4, ipv4ToInt } from '../util/ip.ts';
 
 export type CertUsage = 'serverAuth' | 'clientAuth';
 
@@ -48,8 +49,7 @@ export const renewBeforeDays = 90;
 export function apiServiceIp(serviceCidr: string): string {
   const [base = ''] = serviceCidr.split('/');
   if (isIP(base) !== 4) throw new Error(`only IPv4 service CIDRs are supported, got ${serviceCidr}`);
-  const n = base.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 1;
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+  return intToIpv4(ipv4ToInt(base) + 1);
 }
 
 function splitSans(values: readonly string[]): { dns: string[]; ips: string[] } {

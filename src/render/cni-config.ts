@@ -5,6 +5,7 @@
 // (hostPort) and bandwidth (traffic shaping annotations).
 
 import { RfoError } from '../errors.ts';
+import { intToIpv4, ipv4ToInt } from '../util/ip.ts';
 
 export interface FlannelSubnet {
   readonly network: string;
@@ -34,10 +35,8 @@ export function parseSubnetEnv(text: string): FlannelSubnet {
 export function ipv4Network(cidr: string): string {
   const [ip = '', bitsText = ''] = cidr.split('/');
   const bits = Number(bitsText);
-  const n = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
   const size = 2 ** (32 - bits);
-  const base = Math.floor(n / size) * size;
-  return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join('.')}/${bits}`;
+  return `${intToIpv4(Math.floor(ipv4ToInt(ip) / size) * size)}/${bits}`;
 }
 
 export function renderCniConflist(s: FlannelSubnet): string {
