@@ -319,6 +319,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     }),
   );
   await writeFileAtomic(node.flannelNetConf, renderFlannelNetConf(str(s.values['cluster-cidr'])));
+  // crictl (rfo's) reads its endpoint from here, as RKE2's does from agent/etc/crictl.yaml.
+  await writeFileAtomic(join(s.paths.agent.etcDir, 'crictl.yaml'), `runtime-endpoint: unix://${s.paths.run.containerdSocket}\n`);
 
   const running: Supervised[] = [];
   const start = (spec: ProcessSpec) => {

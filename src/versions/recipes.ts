@@ -196,6 +196,16 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     versionCheck: { args: ['version', '--short'], expect: '{version}' },
   },
   {
+    kind: 'go-binary',
+    name: 'crictl',
+    component: 'crictl',
+    package: '.',
+    cgo: false,
+    tags: [],
+    xflags: { 'main.version': '{version}' },
+    versionCheck: { args: ['--version'], expect: 'crictl version {version}' },
+  },
+  {
     kind: 'c-binary',
     name: 'pause',
     component: 'pause',

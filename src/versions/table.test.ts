@@ -30,7 +30,7 @@ test('recipes name only known components and unique binaries', () => {
       names.add(n);
     }
   }
-  for (const want of ['kube-apiserver', 'kubelet', 'kubectl', 'etcd', 'containerd', 'ctr', 'runc', 'bridge', 'host-local', 'loopback', 'portmap', 'bandwidth', 'flanneld', 'coredns', 'helm', 'pause']) {
+  for (const want of ['kube-apiserver', 'kubelet', 'kubectl', 'etcd', 'containerd', 'ctr', 'runc', 'bridge', 'host-local', 'loopback', 'portmap', 'bandwidth', 'flanneld', 'coredns', 'helm', 'crictl', 'pause']) {
     assert.ok(names.has(want), `runtime must contain ${want}`);
   }
 });

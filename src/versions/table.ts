@@ -24,6 +24,7 @@ export type ComponentId =
   | 'flannel'
   | 'coredns'
   | 'helm'
+  | 'crictl'
   | 'pause';
 
 export interface Component {
@@ -105,6 +106,15 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v3.22.0',
     modules: ['helm.sh/helm/v3'],
     license: 'Apache-2.0',
+  },
+  crictl: {
+    id: 'crictl',
+    version: 'v0.36.3',
+    modules: ['k8s.io/cri-api'],
+    license: 'Apache-2.0',
+    note:
+      "rfo's own crictl (go/crictl: version, info, ps, pods, images, inspect, inspectp, logs) on the pinned " +
+      'CRI API; sigs.k8s.io/cri-tools is not served by the Go module proxy',
   },
   pause: {
     id: 'pause',

@@ -169,6 +169,16 @@ spec:
   assert.equal((await kubectlOk('logs', 'client')).trim(), 'served-by-rfo');
 });
 
+test('crictl in the data dir talks to the node runtime', async () => {
+  const env = `CRI_CONFIG_FILE=${join(dirs().data, 'agent', 'etc', 'crictl.yaml')}`;
+  const ps = await node.exec('env', [env, join(dirs().data, 'bin', 'crictl'), 'ps']);
+  assert.equal(ps.code, 0, ps.stderr);
+  assert.match(ps.stdout, /^CONTAINER\s+IMAGE\s+CREATED\s+STATE\s+NAME/);
+  assert.match(ps.stdout, /RUNNING\s+coredns\s/);
+  const images = await node.exec('env', [env, join(dirs().data, 'bin', 'crictl'), 'images']);
+  assert.match(images.stdout, /registry\.k8s\.io\/pause\s+3\.10\.2/);
+});
+
 test('a manifest dropped into server/manifests appears in the cluster', { timeout: 120_000 }, async () => {
   await writeFile(join(dirs().data, 'server', 'manifests', 'dropped.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dropped, namespace: default}\ndata: {from: manifests-dir}\n');
   await eventually('the dropped ConfigMap', async () => (await kubectl('get', 'configmap', 'dropped', '-o', 'jsonpath={.data.from}')).stdout === 'manifests-dir', 60_000);
