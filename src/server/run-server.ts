@@ -30,6 +30,7 @@ import type { ProcessSpec } from '../components/process-spec.ts';
 import { supervise } from '../supervisor/supervisor.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { decompressArchive } from '../util/tar-compression.ts';
 import { run } from '../util/exec.ts';
 import { imageRecipes } from '../versions/recipes.ts';
 import { readHostFacts } from './host-facts.ts';
@@ -91,6 +92,19 @@ async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise
       });
     }
   }
+  const filesystems = await readFile('/proc/filesystems', 'utf8').catch(() => '');
+  if (!/\toverlay$/m.test(filesystems)) {
+    await run({ cmd: 'modprobe', args: ['overlay'] }).catch(() => undefined);
+    if (!/\toverlay$/m.test(await readFile('/proc/filesystems', 'utf8').catch(() => ''))) {
+      throw new RfoError('RFO_USAGE', 'the kernel has no overlay file system, which containerd needs', { hint: 'load it (modprobe overlay) or use a kernel with CONFIG_OVERLAY_FS' });
+    }
+  }
+  if (!existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
+    await run({ cmd: 'modprobe', args: ['br_netfilter'] }).catch(() => undefined);
+    if (!existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
+      throw new RfoError('RFO_USAGE', 'bridge netfilter is unavailable: Service traffic between pods on this node would bypass kube-proxy', { hint: 'load it (modprobe br_netfilter) or use a kernel with CONFIG_BRIDGE_NETFILTER' });
+    }
+  }
   if (!facts.ipForward) {
     await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
     log('net.ipv4.ip_forward was 0; rfo set it to 1 (pods need forwarding). Persist it in /etc/sysctl.d to survive reboots.');
@@ -143,6 +157,12 @@ async function ensureToken(s: ServerSettings, caPem: string): Promise<string> {
   }
   const token = formatToken({ caHash: caHashOf(caPem), username: 'server', password });
   await writeFileAtomic(s.paths.server.token, `${token}\n`, 0o600);
+  const agentGiven = str(s.values['agent-token']) || (s.values['agent-token-file'] ? (await readFile(str(s.values['agent-token-file']), 'utf8')).trim() : '');
+  if (agentGiven) {
+    // Agents may join with this one; it gives node rights only (RKE2 writes it to server/agent-token).
+    const agent = formatToken({ caHash: caHashOf(caPem), username: 'node', password: parseToken(agentGiven).password });
+    await writeFileAtomic(s.paths.server.agentToken, `${agent}\n`, 0o600);
+  }
   const tmp = `${s.paths.server.nodeToken}.tmp-${process.pid}`;
   await rm(tmp, { force: true });
   await symlink('token', tmp);
@@ -367,7 +387,14 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
         // no agent/images directory: nothing extra to import
       }
       for (const file of importFrom) {
-        const r = await ctr('images', 'import', '--all-platforms', file);
+        // ctr reads plain tars; gzip and zstd archives (the usual airgap forms) are unpacked here first.
+        let source = file;
+        if (!file.endsWith('.tar')) {
+          source = join(s.paths.run.dir, `import-${process.pid}.tar`);
+          await writeFile(source, decompressArchive(await readFile(file), file));
+        }
+        const r = await ctr('images', 'import', '--all-platforms', source);
+        if (source !== file) await rm(source, { force: true });
         if (r.code !== 0) throw new RfoError('RFO_IMAGE_INVALID', `importing ${file} failed: ${r.stderr.trim()}`, { hint: 'remove or replace the archive in agent/images' });
       }
       log(`images imported from ${importFrom.length} archive(s) (${elapsed()})`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
 import { buildImage } from '../../src/images/build-image.ts';
@@ -97,7 +97,8 @@ before(async () => {
     symlinks: ['sh', 'echo', 'sleep', 'wget', 'httpd', 'mkdir', 'cat', 'nslookup'].map((n) => ({ path: `/bin/${n}`, target: 'busybox' })),
     config: { cmd: ['sh'] },
   });
-  await writeImageArchive(join(dirs().data, 'agent', 'images', 'busybox.tar'), [image]);
+  // zstd-compressed, as airgap bundles usually are: rfo unpacks it before importing.
+  await writeImageArchive(join(dirs().data, 'agent', 'images', 'busybox.tar.zst'), [image], 'zstd');
 });
 
 after(async () => {
@@ -119,9 +120,27 @@ test('a bad config stops rfo server with the file and key named, and writes noth
   assert.ok(!existsSync(dirs().kubeconfig));
 });
 
+test('preflight: a taken port is named with its owner; a missing runtime says how to build one', async () => {
+  const listener = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), process.execPath, '-e', 'require("net").createServer().listen(6443, () => console.log("listening"))'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    await new Promise((r) => listener.stdout?.once('data', r));
+    const r = await node.exec(rfo, serverArgs('/dev/null'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /port 6443 \(kube-apiserver\) is already in use: .*users:\(\("[^"]+",pid=\d+/);
+    assert.deepEqual(await readdir(dirs().data), ['agent'], 'nothing written');
+  } finally {
+    listener.kill();
+  }
+  const args = serverArgs('/dev/null');
+  args[args.indexOf('--runtime-dir') + 1] = '/nonexistent/runtime';
+  const missing = await node.exec(rfo, args);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /RFO_RUNTIME_MISSING\]: no rfo runtime found.*\n {2}hint: build it with `npm run build:runtime`/);
+});
+
 test('rfo server brings up a Ready node with CoreDNS and writes rfo.yaml and rfo.yml', { timeout: 400_000 }, async () => {
   const config = join(root, 'config.yaml');
-  await writeFile(config, 'node-label:\n  - rfo.test/e2e=yes\n');
+  await writeFile(config, 'node-label:\n  - rfo.test/e2e=yes\nagent-token: agent-secret-1\n');
   const ms = await startServer(config);
   assert.match(output, /rfo is ready \(\d+\.\ds\)/);
   assert.ok(ms < 300_000);
@@ -129,6 +148,8 @@ test('rfo server brings up a Ready node with CoreDNS and writes rfo.yaml and rfo
   assert.equal(nodes, 'True yes');
   assert.ok(existsSync(dirs().kubeconfig.replace(/\.yaml$/, '.yml')));
   assert.match(await readFile(join(dirs().data, 'server', 'token'), 'utf8'), /^K10[0-9a-f]{64}::server:[0-9a-f]{32}\n$/);
+  assert.match(await readFile(join(dirs().data, 'server', 'agent-token'), 'utf8'), /^K10[0-9a-f]{64}::node:agent-secret-1\n$/);
+  assert.equal((await stat(dirs().kubeconfig)).mode & 0o777, 0o600, 'kubeconfig is 0600 by default');
 });
 
 test('a busybox pod runs and its logs read back', { timeout: 200_000 }, async () => {
