@@ -38,6 +38,7 @@ import type { HostFacts } from './host-facts.ts';
 import { locateRuntime } from './locate-runtime.ts';
 import { dnsQuery, httpsGet, portFree, waitFor } from './probes.ts';
 import { readConfigSources } from './read-config-sources.ts';
+import { notifySystemd } from './notify-systemd.ts';
 
 export type Log = (message: string) => void;
 
@@ -428,6 +429,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
         await waitFor('CoreDNS', async () => (await dnsQuery(str(s.values['cluster-dns']), `kubernetes.default.svc.${str(s.values['cluster-domain'])}`)) > 0, 300_000, 1000);
       }
       log(`rfo is ready (${elapsed()})`);
+      await notifySystemd(env, `rfo is ready: node ${s.nodeName}`, log);
       manifestTimer = watchManifests(s.paths.server.manifestsDir, await manifestSignature(s.paths.server.manifestsDir), async () => {
         const r = await kubectl('apply', '-f', s.paths.server.manifestsDir);
         log(r.code === 0 ? `manifests re-applied: ${r.stdout.trim().split('\n').length} object(s)` : `applying manifests failed: ${r.stderr.trim()}`);

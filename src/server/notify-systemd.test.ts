@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { notifySystemd } from './notify-systemd.ts';
+
+test('without NOTIFY_SOCKET nothing is sent', async () => {
+  assert.equal(await notifySystemd({}, 'x', () => {}), false);
+});
+
+test('READY=1 and the status reach the notify socket', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-notify-'));
+  const sock = join(dir, 'notify.sock');
+  // A stand-in for systemd's notify socket (Node has no unix datagram sockets).
+  const listener = spawn('python3', ['-c', `import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(${JSON.stringify(sock)})\nprint("bound",flush=True)\nprint(s.recv(4096).decode(),flush=True)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  listener.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    while (!out.includes('bound')) await new Promise((r) => setTimeout(r, 50));
+    const logs: string[] = [];
+    assert.equal(await notifySystemd({ ...process.env, NOTIFY_SOCKET: sock }, 'rfo is ready', (m) => logs.push(m)), true, logs.join('\n'));
+    await new Promise((r) => listener.once('exit', r));
+    assert.match(out, /READY=1/);
+    assert.match(out, /STATUS=rfo is ready/);
+  } finally {
+    listener.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
