@@ -10,6 +10,7 @@ import { copyFile, link, mkdir, readdir, readFile, readlink, rename, rm, stat, s
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
+import { flagTable } from '../config/flags.ts';
 import type { FlagValue } from '../config/resolve-config.ts';
 import { planPaths } from '../paths/paths.ts';
 import type { Paths } from '../paths/paths.ts';
@@ -235,6 +236,13 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`, { hint: 'fix the keys named above; nothing was started or written' });
   }
   for (const w of resolved.options.warnings) log(`WARNING: ${w}`);
+  if (resolved.options.values.debug === true) {
+    for (const [key, origin] of Object.entries(resolved.options.origins)) {
+      if (origin === 'default') continue;
+      const secret = flagTable.find((f) => f.name === key)?.secret === true;
+      log(`debug: ${key}=${secret ? '<hidden>' : JSON.stringify(resolved.options.values[key])} (from ${origin})`);
+    }
+  }
   const facts = await readHostFacts();
   const s = settingsFrom(resolved.options.values, facts);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
@@ -403,10 +411,13 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       await mkdir(s.paths.kubeletDir, { recursive: true });
       start(planKubelet(node));
       start(planKubeProxy(node));
-      await mkdir(flannelDir, { recursive: true });
-      start(planFlannel(node));
-      await waitFor('flannel subnet', () => Promise.resolve(existsSync(node.flannelSubnetFile)), 180_000);
-      await writeFileAtomic(join(s.paths.cniConfDir, '10-rfo.conflist'), renderCniConflist(parseSubnetEnv(await readFile(node.flannelSubnetFile, 'utf8'))));
+      const ownCni = list(s.values.cni).includes('none');
+      if (!ownCni) {
+        await mkdir(flannelDir, { recursive: true });
+        start(planFlannel(node));
+        await waitFor('flannel subnet', () => Promise.resolve(existsSync(node.flannelSubnetFile)), 180_000);
+        await writeFileAtomic(join(s.paths.cniConfDir, '10-rfo.conflist'), renderCniConflist(parseSubnetEnv(await readFile(node.flannelSubnetFile, 'utf8'))));
+      }
 
       const disabled = new Set(list(s.values.disable));
       await mkdir(s.paths.server.manifestsDir, { recursive: true });
@@ -417,7 +428,18 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       } else await rm(corednsPath, { force: true });
       const apply = await kubectl('apply', '-f', s.paths.server.manifestsDir);
       if (apply.code !== 0 && !apply.stderr.includes('no objects passed')) log(`applying manifests: ${apply.stderr.trim()}`);
+      manifestTimer = watchManifests(s.paths.server.manifestsDir, await manifestSignature(s.paths.server.manifestsDir), async () => {
+        const r = await kubectl('apply', '-f', s.paths.server.manifestsDir);
+        log(r.code === 0 ? `manifests re-applied: ${r.stdout.trim().split('\n').length} object(s)` : `applying manifests failed: ${r.stderr.trim()}`);
+      });
 
+      if (ownCni) {
+        // With cni: none the node stays NotReady (and CoreDNS Pending) until the user installs a CNI.
+        await waitFor('node registration', async () => (await kubectl('get', 'node', s.nodeName)).code === 0, 300_000, 1000);
+        log(`rfo is ready (${elapsed()}); cni: none, so node ${s.nodeName} is NotReady until you install a CNI`);
+        await notifySystemd(env, 'rfo is ready (waiting for a CNI)', log);
+        return;
+      }
       await waitFor(
         'node Ready',
         async () => (await kubectl('get', 'node', s.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')).stdout.trim() === 'True',
@@ -430,10 +452,6 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       }
       log(`rfo is ready (${elapsed()})`);
       await notifySystemd(env, `rfo is ready: node ${s.nodeName}`, log);
-      manifestTimer = watchManifests(s.paths.server.manifestsDir, await manifestSignature(s.paths.server.manifestsDir), async () => {
-        const r = await kubectl('apply', '-f', s.paths.server.manifestsDir);
-        log(r.code === 0 ? `manifests re-applied: ${r.stdout.trim().split('\n').length} object(s)` : `applying manifests failed: ${r.stderr.trim()}`);
-      });
     } catch (err) {
       await stop();
       throw err;

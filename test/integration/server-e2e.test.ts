@@ -213,9 +213,9 @@ test('restart with the same data dir keeps the cluster and its objects', { timeo
   assert.equal(await kubectlOk('get', 'configmap', 'keep-me', '-o', 'jsonpath={.data.k}'), 'v');
 });
 
-test('rfo killall leaves no rfo processes, mounts or pod interfaces, and keeps the data', { timeout: 120_000 }, async () => {
+test('rfo-killall.sh leaves no rfo processes, mounts or pod interfaces, and keeps the data', { timeout: 120_000 }, async () => {
   await stopServer();
-  const r = await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet]);
+  const r = await node.exec(join(repoRoot, 'bin', 'rfo-killall.sh'), [ '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet]);
   assert.equal(r.code, 0, r.stderr);
   const procs = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
   for (const pid of procs) {
