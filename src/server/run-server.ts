@@ -76,8 +76,11 @@ function settingsFrom(values: Readonly<Record<string, FlagValue | undefined>>, f
   };
 }
 
-async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise<void> {
+function requireRoot(facts: HostFacts): void {
   if (!facts.isRoot) throw new RfoError('RFO_USAGE', 'rfo server must run as root', { hint: 'run it with sudo, or as the rfo-server systemd service' });
+}
+
+async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise<void> {
   if (facts.swapOn) throw new RfoError('RFO_USAGE', 'swap is on; kubelet refuses to run with swap', { hint: 'turn swap off: swapoff -a (and remove it from /etc/fstab)' });
   const ports: [number, string][] = [
     [Number(s.values['https-listen-port']), 'kube-apiserver'],
@@ -244,6 +247,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     }
   }
   const facts = await readHostFacts();
+  requireRoot(facts);
   const s = settingsFrom(resolved.options.values, facts);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   await preflight(s, facts, log);

@@ -120,6 +120,12 @@ test('a bad config stops rfo server with the file and key named, and writes noth
   assert.ok(!existsSync(dirs().kubeconfig));
 });
 
+test('preflight: rfo server refuses to run as an unprivileged user', async () => {
+  const r = await node.exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', rfo, 'server', '--config', '/dev/null']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /RFO_USAGE\]: rfo server must run as root\n {2}hint: run it with sudo/);
+});
+
 test('preflight: a taken port is named with its owner; a missing runtime says how to build one', async () => {
   const listener = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), process.execPath, '-e', 'require("net").createServer().listen(6443, () => console.log("listening"))'], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
