@@ -69,6 +69,11 @@ export function classifyBuildFailure(component: ComponentId, name: string, stder
   });
 }
 
+/** The identity part every binary record shares. */
+function recordIdentity(recipe: GoBinaryRecipe | CBinaryRecipe, aliases: readonly string[]) {
+  return { kind: 'binary' as const, name: recipe.name, component: recipe.component, version: components[recipe.component].version, path: `bin/${recipe.name}`, aliases };
+}
+
 /** What every binary record says about the bytes that came out. */
 async function describeOutput(outFile: string, startedMs: number): Promise<{ sha256: string; size: number; buildSeconds: number }> {
   return { sha256: await sha256File(outFile), size: (await stat(outFile)).size, buildSeconds: Math.round((Date.now() - startedMs) / 100) / 10 };
@@ -96,12 +101,7 @@ async function buildGo(ctx: BuildContext, recipe: GoBinaryRecipe, sums: Map<stri
   if (result.code !== 0) throw classifyBuildFailure(recipe.component, recipe.name, result.stderr);
   const ldflags = spec.args[spec.args.indexOf('-ldflags') + 1] ?? '';
   return {
-    kind: 'binary',
-    name: recipe.name,
-    component: recipe.component,
-    version: component.version,
-    path: `bin/${recipe.name}`,
-    aliases: recipe.aliases ?? [],
+    ...recordIdentity(recipe, recipe.aliases ?? []),
     source: { type: 'go-module', module: mainModule, version: component.version, sum: sums.get(`${mainModule}@${component.version}`) ?? facts.sum, package: recipe.package === '.' ? `go/${recipe.component} (wrapper main)` : recipe.package },
     goVersion: ctx.toolchain.go,
     ...(usesCgo(recipe, ctx.arch) ? { compiler: ctx.toolchain.cc } : {}),
@@ -125,12 +125,7 @@ async function buildC(ctx: BuildContext, recipe: CBinaryRecipe): Promise<BinaryR
   const result = await run({ cmd: 'gcc', args, env: { ...ctx.env, SOURCE_DATE_EPOCH: String(Math.floor(Date.parse(facts.time) / 1000)) }, purpose: `compiling ${recipe.name}` });
   if (result.code !== 0) throw classifyBuildFailure(recipe.component, recipe.name, result.stderr);
   return {
-    kind: 'binary',
-    name: recipe.name,
-    component: recipe.component,
-    version: component.version,
-    path: `bin/${recipe.name}`,
-    aliases: [],
+    ...recordIdentity(recipe, []),
     source: { type: 'c-source', module, version: owner.version, sum: facts.sum, file: recipe.source.path, fileSha256: await sha256File(src) },
     compiler: ctx.toolchain.cc,
     buildFlags: { cflags: [...cflags, '-s'] },

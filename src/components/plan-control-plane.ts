@@ -119,17 +119,23 @@ export function planApiserver(c: ControlPlaneInput): ProcessSpec {
   );
 }
 
+/** Controller-manager and scheduler: one identity for API, authn and authz; health on loopback. */
+function clientOfApiserver(kubeconfig: string, securePort: number): ArgMap {
+  return {
+    kubeconfig,
+    'authentication-kubeconfig': kubeconfig,
+    'authorization-kubeconfig': kubeconfig,
+    'bind-address': '127.0.0.1',
+    'secure-port': String(securePort),
+  };
+}
+
 export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
-  const kubeconfig = join(c.credDir, 'controller.kubeconfig');
   return spec(
     'kube-controller-manager',
     c,
     {
-      kubeconfig,
-      'authentication-kubeconfig': kubeconfig,
-      'authorization-kubeconfig': kubeconfig,
-      'bind-address': '127.0.0.1',
-      'secure-port': '10257',
+      ...clientOfApiserver(join(c.credDir, 'controller.kubeconfig'), 10257),
       'allocate-node-cidrs': 'true',
       'cluster-cidr': c.clusterCidr,
       'service-cluster-ip-range': c.serviceCidr,
@@ -147,16 +153,11 @@ export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
 }
 
 export function planScheduler(c: ControlPlaneInput): ProcessSpec {
-  const kubeconfig = join(c.credDir, 'scheduler.kubeconfig');
   return spec(
     'kube-scheduler',
     c,
     {
-      kubeconfig,
-      'authentication-kubeconfig': kubeconfig,
-      'authorization-kubeconfig': kubeconfig,
-      'bind-address': '127.0.0.1',
-      'secure-port': '10259',
+      ...clientOfApiserver(join(c.credDir, 'scheduler.kubeconfig'), 10259),
       'leader-elect': 'true',
       profiling: 'false',
     },
