@@ -40,6 +40,7 @@ import { locateRuntime } from './locate-runtime.ts';
 import { dnsQuery, httpsGet, portFree, waitFor } from './probes.ts';
 import { readConfigSources } from './read-config-sources.ts';
 import { notifySystemd } from './notify-systemd.ts';
+import { startSupervisorApi } from '../api/listener.ts';
 
 export type Log = (message: string) => void;
 
@@ -148,7 +149,7 @@ async function stageRuntime(runtimeDir: string, key: string, paths: Paths): Prom
   return target;
 }
 
-async function ensureToken(s: ServerSettings, caPem: string): Promise<string> {
+async function ensureToken(s: ServerSettings, caPem: string): Promise<{ server: string; node: string }> {
   const given = str(s.values.token) || (s.values['token-file'] ? (await readFile(str(s.values['token-file']), 'utf8')).trim() : '');
   let password: string;
   if (given) {
@@ -163,16 +164,17 @@ async function ensureToken(s: ServerSettings, caPem: string): Promise<string> {
   const token = formatToken({ caHash: caHashOf(caPem), username: 'server', password });
   await writeFileAtomic(s.paths.server.token, `${token}\n`, 0o600);
   const agentGiven = str(s.values['agent-token']) || (s.values['agent-token-file'] ? (await readFile(str(s.values['agent-token-file']), 'utf8')).trim() : '');
+  const agentPassword = agentGiven ? parseToken(agentGiven).password : password;
   if (agentGiven) {
     // Agents may join with this one; it gives node rights only (RKE2 writes it to server/agent-token).
-    const agent = formatToken({ caHash: caHashOf(caPem), username: 'node', password: parseToken(agentGiven).password });
+    const agent = formatToken({ caHash: caHashOf(caPem), username: 'node', password: agentPassword });
     await writeFileAtomic(s.paths.server.agentToken, `${agent}\n`, 0o600);
   }
   const tmp = `${s.paths.server.nodeToken}.tmp-${process.pid}`;
   await rm(tmp, { force: true });
   await symlink('token', tmp);
   await rename(tmp, s.paths.server.nodeToken);
-  return token;
+  return { server: password, node: agentPassword };
 }
 
 async function writeKubeconfigs(s: ServerSettings): Promise<{ admin: string }> {
@@ -272,8 +274,32 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const changed = pki.actions.filter((a) => a.action !== 'keep');
   log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
   await ensureServiceAccountKey(tlsDir);
-  await ensureToken(s, await readFile(join(tlsDir, 'server-ca.crt'), 'utf8'));
+  const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
+  const passwords = await ensureToken(s, caPem);
   const { admin } = await writeKubeconfigs(s);
+  let isReady = false;
+  const supervisorPort = Number(s.values['supervisor-port']);
+  const api = await startSupervisorApi({
+    host: str(s.values['bind-address']),
+    port: supervisorPort,
+    certPem: await readFile(join(tlsDir, 'serving-supervisor.crt'), 'utf8'),
+    keyPem: await readFile(join(tlsDir, 'serving-supervisor.key'), 'utf8'),
+    state: {
+      caPem,
+      passwords,
+      ready: () => isReady,
+      agentConfig: () => ({
+        'cluster-cidr': str(s.values['cluster-cidr']),
+        'service-cidr': str(s.values['service-cidr']),
+        'cluster-dns': str(s.values['cluster-dns']),
+        'cluster-domain': str(s.values['cluster-domain']),
+        servers: [`https://${s.nodeIp}:${supervisorPort}`],
+        'apiserver-port': Number(s.values['https-listen-port']),
+      }),
+    },
+    log,
+  });
+  log(`supervisor API listening on ${str(s.values['bind-address'])}:${supervisorPort}`);
 
   const logsDir = s.paths.agent.logsDir;
   const cp: ControlPlaneInput = {
@@ -369,6 +395,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   let manifestTimer: NodeJS.Timeout | undefined;
   const stop = async () => {
     if (manifestTimer) clearInterval(manifestTimer);
+    api.close();
     for (const p of [...running].reverse()) await p.stop();
   };
 
@@ -440,6 +467,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       if (ownCni) {
         // With cni: none the node stays NotReady (and CoreDNS Pending) until the user installs a CNI.
         await waitFor('node registration', async () => (await kubectl('get', 'node', s.nodeName)).code === 0, 300_000, 1000);
+        isReady = true;
         log(`rfo is ready (${elapsed()}); cni: none, so node ${s.nodeName} is NotReady until you install a CNI`);
         await notifySystemd(env, 'rfo is ready (waiting for a CNI)', log);
         return;
@@ -454,6 +482,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       if (!disabled.has('rfo-coredns')) {
         await waitFor('CoreDNS', async () => (await dnsQuery(str(s.values['cluster-dns']), `kubernetes.default.svc.${str(s.values['cluster-domain'])}`)) > 0, 300_000, 1000);
       }
+      isReady = true;
       log(`rfo is ready (${elapsed()})`);
       await notifySystemd(env, `rfo is ready: node ${s.nodeName}`, log);
     } catch (err) {

@@ -8,6 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { request as httpsRequest } from 'node:https';
+import { caHashOf } from '../../src/join/token.ts';
 import { repoRoot } from '../../src/build/paths.ts';
 import { buildImage } from '../../src/images/build-image.ts';
 import { writeImageArchive } from '../../src/images/write-archive.ts';
@@ -156,6 +158,30 @@ test('rfo server brings up a Ready node with CoreDNS and writes rfo.yaml and rfo
   assert.match(await readFile(join(dirs().data, 'server', 'token'), 'utf8'), /^K10[0-9a-f]{64}::server:[0-9a-f]{32}\n$/);
   assert.match(await readFile(join(dirs().data, 'server', 'agent-token'), 'utf8'), /^K10[0-9a-f]{64}::node:agent-secret-1\n$/);
   assert.equal((await stat(dirs().kubeconfig)).mode & 0o777, 0o600, 'kubeconfig is 0600 by default');
+});
+
+test('the supervisor API on 9345 serves the CA that the token hash names, and 401 without the token', async () => {
+  const token = (await readFile(join(dirs().data, 'server', 'token'), 'utf8')).trim();
+  const hash = /^K10([0-9a-f]{64})::/.exec(token)?.[1];
+  const fetchText = (path: string, auth?: string, ca?: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpsRequest({ host: node.ip, port: 9345, path, ...(ca ? { ca } : { rejectUnauthorized: false }), headers: auth ? { authorization: auth } : {} }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const cacerts = await fetchText('/cacerts');
+  assert.equal(caHashOf(cacerts.body), hash);
+  assert.equal((await fetchText('/v1-rfo/config', undefined, cacerts.body)).status, 401);
+  const password = token.split('::server:')[1] ?? '';
+  const config = await fetchText('/v1-rfo/config', `Basic ${Buffer.from(`server:${password}`).toString('base64')}`, cacerts.body);
+  assert.equal(config.status, 200);
+  assert.equal((JSON.parse(config.body) as Record<string, string>)['cluster-cidr'], '10.42.0.0/16');
+  const agent = await fetchText('/v1-rfo/readyz', `Basic ${Buffer.from('node:agent-secret-1').toString('base64')}`, cacerts.body);
+  assert.equal(agent.status, 200);
 });
 
 test('a busybox pod runs and its logs read back', { timeout: 200_000 }, async () => {
