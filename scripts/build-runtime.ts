@@ -2,12 +2,13 @@
 // Builds whatever the cache lacks and prints, as its last line, the runtime
 // directory (${RFO_CACHE_DIR:-~/.cache/rfo}/runtime/<key>/).
 
-import { basename, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256File } from '../src/build/build-artifact.ts';
 import type { BaseRootfs } from '../src/build/plan-build.ts';
 import { isRfoError, RfoError } from '../src/errors.ts';
-import { defaultCacheDir } from '../src/build/paths.ts';
+import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { buildRuntime } from '../src/build/build-runtime.ts';
 import { readToolchain } from '../src/build/toolchain.ts';
@@ -71,7 +72,14 @@ async function readBaseRootfs(path: string | undefined): Promise<BaseRootfs | un
   return { path: resolve(path), name: basename(path), sha256 };
 }
 
+/** scripts/setup-host.sh records a Go it fetched from the module proxy in .go-path. */
+function useFetchedGo(): void {
+  const goPath = join(repoRoot, '.go-path');
+  if (existsSync(goPath)) process.env.PATH = `${readFileSync(goPath, 'utf8').trim()}:${process.env.PATH ?? ''}`;
+}
+
 async function main(): Promise<void> {
+  useFetchedGo();
   const started = Date.now();
   const cli = parseCli(process.argv.slice(2));
   const progress = createProgress((line) => process.stderr.write(`${line}\n`));
