@@ -6,7 +6,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { placeFile } from '../build/place-file.ts';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
@@ -30,7 +31,7 @@ import type { NodeInput } from '../components/plan-node.ts';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { supervise } from '../supervisor/supervisor.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { symlinkAtomic, writeFileAtomic } from '../util/atomic-write.ts';
 import { decompressArchive } from '../util/tar-compression.ts';
 import { run } from '../util/exec.ts';
 import { imageRecipes } from '../versions/recipes.ts';
@@ -81,6 +82,13 @@ function requireRoot(facts: HostFacts): void {
   if (!facts.isRoot) throw new RfoError('RFO_USAGE', 'rfo server must run as root', { hint: 'run it with sudo, or as the rfo-server systemd service' });
 }
 
+/** Present, or loadable with modprobe; otherwise a preflight error naming the module and kernel option. */
+async function requireKernelFeature(present: () => Promise<boolean>, module: string, message: string, kernelOption: string): Promise<void> {
+  if (await present()) return;
+  await run({ cmd: 'modprobe', args: [module] }).catch(() => undefined);
+  if (!(await present())) throw new RfoError('RFO_USAGE', message, { hint: `load it (modprobe ${module}) or use a kernel with ${kernelOption}` });
+}
+
 async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise<void> {
   if (facts.swapOn) throw new RfoError('RFO_USAGE', 'swap is on; kubelet refuses to run with swap', { hint: 'turn swap off: swapoff -a (and remove it from /etc/fstab)' });
   const ports: [number, string][] = [
@@ -98,19 +106,10 @@ async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise
       });
     }
   }
-  const filesystems = await readFile('/proc/filesystems', 'utf8').catch(() => '');
-  if (!/\toverlay$/m.test(filesystems)) {
-    await run({ cmd: 'modprobe', args: ['overlay'] }).catch(() => undefined);
-    if (!/\toverlay$/m.test(await readFile('/proc/filesystems', 'utf8').catch(() => ''))) {
-      throw new RfoError('RFO_USAGE', 'the kernel has no overlay file system, which containerd needs', { hint: 'load it (modprobe overlay) or use a kernel with CONFIG_OVERLAY_FS' });
-    }
-  }
-  if (!existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
-    await run({ cmd: 'modprobe', args: ['br_netfilter'] }).catch(() => undefined);
-    if (!existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
-      throw new RfoError('RFO_USAGE', 'bridge netfilter is unavailable: Service traffic between pods on this node would bypass kube-proxy', { hint: 'load it (modprobe br_netfilter) or use a kernel with CONFIG_BRIDGE_NETFILTER' });
-    }
-  }
+  const hasOverlay = async () => /\toverlay$/m.test(await readFile('/proc/filesystems', 'utf8').catch(() => ''));
+  await requireKernelFeature(hasOverlay, 'overlay', 'the kernel has no overlay file system, which containerd needs', 'CONFIG_OVERLAY_FS');
+  const hasBridgeNf = () => Promise.resolve(existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables'));
+  await requireKernelFeature(hasBridgeNf, 'br_netfilter', 'bridge netfilter is unavailable: Service traffic between pods on this node would bypass kube-proxy', 'CONFIG_BRIDGE_NETFILTER');
   if (!facts.ipForward) {
     await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
     log('net.ipv4.ip_forward was 0; rfo set it to 1 (pods need forwarding). Persist it in /etc/sysctl.d to survive reboots.');
@@ -136,21 +135,24 @@ async function stageRuntime(runtimeDir: string, key: string, paths: Paths): Prom
         const dst = join(to, entry.name);
         if (entry.isDirectory()) await copyTree(src, dst);
         else if (entry.isSymbolicLink()) await symlink(await readlink(src), dst);
-        else await link(src, dst).catch(() => copyFile(src, dst));
+        else await placeFile(src, dst);
       }
     };
     await copyTree(runtimeDir, partial);
     await rename(partial, target);
   }
-  const tmpLink = `${paths.binLink}.tmp-${process.pid}`;
-  await rm(tmpLink, { force: true });
-  await symlink(join(target, 'bin'), tmpLink);
-  await rename(tmpLink, paths.binLink);
+  await symlinkAtomic(join(target, 'bin'), paths.binLink);
   return target;
 }
 
+/** A token given directly or through its -file option (`token`/`token-file`, `agent-token`/`agent-token-file`). */
+async function givenToken(s: ServerSettings, key: 'token' | 'agent-token'): Promise<string> {
+  const file = str(s.values[`${key}-file`]);
+  return str(s.values[key]) || (file ? (await readFile(file, 'utf8')).trim() : '');
+}
+
 async function ensureToken(s: ServerSettings, caPem: string): Promise<{ server: string; node: string }> {
-  const given = str(s.values.token) || (s.values['token-file'] ? (await readFile(str(s.values['token-file']), 'utf8')).trim() : '');
+  const given = await givenToken(s, 'token');
   let password: string;
   if (given) {
     password = parseToken(given).password;
@@ -163,17 +165,14 @@ async function ensureToken(s: ServerSettings, caPem: string): Promise<{ server: 
   }
   const token = formatToken({ caHash: caHashOf(caPem), username: 'server', password });
   await writeFileAtomic(s.paths.server.token, `${token}\n`, 0o600);
-  const agentGiven = str(s.values['agent-token']) || (s.values['agent-token-file'] ? (await readFile(str(s.values['agent-token-file']), 'utf8')).trim() : '');
+  const agentGiven = await givenToken(s, 'agent-token');
   const agentPassword = agentGiven ? parseToken(agentGiven).password : password;
   if (agentGiven) {
     // Agents may join with this one; it gives node rights only (RKE2 writes it to server/agent-token).
     const agent = formatToken({ caHash: caHashOf(caPem), username: 'node', password: agentPassword });
     await writeFileAtomic(s.paths.server.agentToken, `${agent}\n`, 0o600);
   }
-  const tmp = `${s.paths.server.nodeToken}.tmp-${process.pid}`;
-  await rm(tmp, { force: true });
-  await symlink('token', tmp);
-  await rename(tmp, s.paths.server.nodeToken);
+  await symlinkAtomic('token', s.paths.server.nodeToken);
   return { server: password, node: agentPassword };
 }
 
@@ -185,16 +184,16 @@ async function writeKubeconfigs(s: ServerSettings): Promise<{ admin: string }> {
   const kc = async (client: string) =>
     renderKubeconfig({ server, caPem: ca, certPem: await readFile(join(tls, `client-${client}.crt`), 'utf8'), keyPem: await readFile(join(tls, `client-${client}.key`), 'utf8') });
   const admin = join(s.paths.server.credDir, 'admin.kubeconfig');
-  await writeFileAtomic(admin, await kc('admin'), 0o600);
+  const adminConfig = await kc('admin');
+  await writeFileAtomic(admin, adminConfig, 0o600);
   await writeFileAtomic(join(s.paths.server.credDir, 'controller.kubeconfig'), await kc('controller'), 0o600);
   await writeFileAtomic(join(s.paths.server.credDir, 'scheduler.kubeconfig'), await kc('scheduler'), 0o600);
   await writeFileAtomic(join(s.paths.agent.dir, 'kubelet.kubeconfig'), await kc('kubelet'), 0o600);
   await writeFileAtomic(join(s.paths.agent.dir, 'kubeproxy.kubeconfig'), await kc('kube-proxy'), 0o600);
   await writeFileAtomic(join(s.paths.agent.dir, 'flannel.kubeconfig'), await kc('flannel'), 0o600);
   // The seed documents both names; write the same admin kubeconfig to each.
-  const userCopy = await kc('admin');
-  await writeFileAtomic(s.kubeconfigOut, userCopy, s.kubeconfigMode);
-  if (s.kubeconfigOut.endsWith('.yaml')) await writeFileAtomic(s.kubeconfigOut.replace(/\.yaml$/, '.yml'), userCopy, s.kubeconfigMode);
+  await writeFileAtomic(s.kubeconfigOut, adminConfig, s.kubeconfigMode);
+  if (s.kubeconfigOut.endsWith('.yaml')) await writeFileAtomic(s.kubeconfigOut.replace(/\.yaml$/, '.yml'), adminConfig, s.kubeconfigMode);
   return { admin };
 }
 
@@ -346,6 +345,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     nodeTaints: list(s.values['node-taint']),
     extraArgs: { kubelet: list(s.values['kubelet-arg']), 'kube-proxy': list(s.values['kube-proxy-arg']) },
   };
+  // The systemd cgroup driver only where systemd runs the host on cgroup v2; cgroupfs elsewhere.
+  const systemdCgroup = !facts.cgroupV1 && facts.systemdPid1;
   const sandbox = imageRecipes.find((i) => i.component === 'pause')?.ref ?? 'registry.k8s.io/pause:3.10.2';
   await writeFileAtomic(
     node.containerdConfig,
@@ -356,7 +357,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       binDir: bin,
       cniConfDir: s.paths.cniConfDir,
       sandboxImage: sandbox,
-      systemdCgroup: !facts.cgroupV1 && facts.systemdPid1,
+      systemdCgroup,
       restrictOomScoreAdj: !facts.canLowerOomScore,
     }),
   );
@@ -372,7 +373,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       clusterDomain: str(s.values['cluster-domain']),
       containerdSocket: s.paths.run.containerdSocket,
       resolvConf,
-      cgroupDriver: !facts.cgroupV1 && facts.systemdPid1 ? 'systemd' : 'cgroupfs',
+      cgroupDriver: systemdCgroup ? 'systemd' : 'cgroupfs',
       cgroupV1: facts.cgroupV1,
       podLogDir: s.paths.podLogDir,
     }),
@@ -402,6 +403,13 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const clientTls = (cert: string) => ({ caFile: join(tlsDir, cert === 'etcd' ? 'etcd/server-ca.crt' : 'server-ca.crt'), certFile: join(tlsDir, cert === 'etcd' ? 'etcd/client.crt' : 'client-admin.crt'), keyFile: join(tlsDir, cert === 'etcd' ? 'etcd/client.key' : 'client-admin.key') });
   const kubectl = (...a: string[]) => run({ cmd: join(bin, 'kubectl'), args: ['--kubeconfig', admin, ...a] });
 
+  /** One place that declares the server ready: the API's readyz, the log line, systemd. */
+  const markReady = async (detail: string, systemdStatus: string) => {
+    isReady = true;
+    log(`rfo is ready (${elapsed()})${detail}`);
+    await notifySystemd(env, systemdStatus, log);
+  };
+
   const ready = (async () => {
     try {
       await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
@@ -420,7 +428,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       start(planContainerd(node));
       const ctr = (...a: string[]) => run({ cmd: join(bin, 'ctr'), args: ['--address', s.paths.run.containerdSocket, '-n', 'k8s.io', ...a] });
       await waitFor('containerd', async () => (await ctr('version')).code === 0, 60_000);
-      const importFrom = [join(staged, 'images', runtime.manifest.artifacts.find((a) => a.kind === 'archive')?.path.split('/').pop() ?? '')];
+      const airgap = runtime.manifest.artifacts.find((a) => a.kind === 'archive');
+      const importFrom = airgap ? [join(staged, airgap.path)] : [];
       try {
         for (const f of (await readdir(s.paths.agent.imagesDir)).sort()) if (/\.tar(\.(gz|zst))?$|\.tgz$|\.tzst$/.test(f)) importFrom.push(join(s.paths.agent.imagesDir, f));
       } catch {
@@ -467,9 +476,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       if (ownCni) {
         // With cni: none the node stays NotReady (and CoreDNS Pending) until the user installs a CNI.
         await waitFor('node registration', async () => (await kubectl('get', 'node', s.nodeName)).code === 0, 300_000, 1000);
-        isReady = true;
-        log(`rfo is ready (${elapsed()}); cni: none, so node ${s.nodeName} is NotReady until you install a CNI`);
-        await notifySystemd(env, 'rfo is ready (waiting for a CNI)', log);
+        await markReady(`; cni: none, so node ${s.nodeName} is NotReady until you install a CNI`, 'rfo is ready (waiting for a CNI)');
         return;
       }
       await waitFor(
@@ -482,9 +489,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       if (!disabled.has('rfo-coredns')) {
         await waitFor('CoreDNS', async () => (await dnsQuery(str(s.values['cluster-dns']), `kubernetes.default.svc.${str(s.values['cluster-domain'])}`)) > 0, 300_000, 1000);
       }
-      isReady = true;
-      log(`rfo is ready (${elapsed()})`);
-      await notifySystemd(env, `rfo is ready: node ${s.nodeName}`, log);
+      await markReady('', `rfo is ready: node ${s.nodeName}`);
     } catch (err) {
       await stop();
       throw err;

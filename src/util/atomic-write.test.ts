@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.ts';
+import { symlinkAtomic, writeFileAtomic } from './atomic-write.ts';
 
 test('atomic writes create parents, set the exact mode and leave no temp files', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rfo-aw-'));
@@ -14,6 +14,18 @@ test('atomic writes create parents, set the exact mode and leave no temp files',
     assert.equal(await readFile(path, 'utf8'), 'secret2');
     assert.equal((await stat(path)).mode & 0o777, 0o600);
     assert.deepEqual(await readdir(join(dir, 'a', 'b')), ['key.pem']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('symlinkAtomic replaces an existing link in place', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-ln-'));
+  try {
+    await symlinkAtomic('a', join(dir, 'current'));
+    await symlinkAtomic('b', join(dir, 'current'));
+    assert.equal(await readlink(join(dir, 'current')), 'b');
+    assert.deepEqual(await readdir(dir), ['current']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 // over the target, so a crash never leaves a half-written config, key or
 // kubeconfig behind.
 
-import { mkdir, rename, writeFile, rm, chmod } from 'node:fs/promises';
+import { mkdir, rename, writeFile, rm, chmod, symlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
@@ -16,4 +16,12 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** Point `path` at `target` by renaming a fresh symlink over it: readers never see it missing. */
+export async function symlinkAtomic(target: string, path: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  await rm(tmp, { force: true });
+  await symlink(target, tmp);
+  await rename(tmp, path);
 }
