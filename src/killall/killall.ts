@@ -4,8 +4,12 @@
 
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { run } from '../util/exec.ts';
+import { managedMarker } from '../supervisor/supervisor.ts';
+import { join } from 'node:path';
 import { filterIptablesSave, planKillall } from './plan-killall.ts';
 import type { KillallPlan, ProcessInfo } from './plan-killall.ts';
+
+const markerPrefix = `${managedMarker}=`;
 
 async function readProcesses(): Promise<ProcessInfo[]> {
   const out: ProcessInfo[] = [];
@@ -16,7 +20,8 @@ async function readProcesses(): Promise<ProcessInfo[]> {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).split('\0').filter(Boolean);
       const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
-      out.push({ pid: Number(name), ppid, cmdline, managed: environ.split('\0').includes('RFO_MANAGED=1') });
+      const marker = environ.split('\0').find((e) => e.startsWith(markerPrefix))?.slice(markerPrefix.length);
+      out.push({ pid: Number(name), ppid, cmdline, ...(marker !== undefined ? { marker } : {}) });
     } catch {
       // the process exited while we looked
     }
@@ -47,18 +52,18 @@ export interface KillallOptions {
 }
 
 export async function killall(options: KillallOptions): Promise<KillallPlan> {
-  const first = planKillall({ processes: await readProcesses(), selfPid: process.pid, mounts: [], ownedDirs: [], links: [] });
+  const pidText = await readFile(join(options.runDir, 'rfo.pid'), 'utf8').catch(() => '');
+  const scope = { instance: options.runDir, selfPid: process.pid, ...(/^\d+\s*$/.test(pidText) ? { supervisorPid: Number(pidText) } : {}) };
+  const first = planKillall({ ...scope, processes: await readProcesses(), mounts: [], ownedDirs: [], links: [] });
   // rfo itself first: it stops its components in order.
   await stopAll(first.supervisors, 30_000);
   const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' ')).filter(Boolean);
   const linksJson = await run({ cmd: 'ip', args: ['-j', 'link', 'show'] });
   const links = (JSON.parse(linksJson.stdout || '[]') as { ifname: string; master?: string }[]).map((l) => ({ name: l.ifname, ...(l.master ? { master: l.master } : {}) }));
-  const plan = planKillall({ processes: await readProcesses(), selfPid: process.pid, mounts, ownedDirs: options.ownedDirs, links });
+  const plan = planKillall({ ...scope, processes: await readProcesses(), mounts, ownedDirs: options.ownedDirs, links });
   await stopAll(plan.processes, 5_000);
   for (const m of plan.unmounts) {
     await run({ cmd: 'umount', args: ['-l', m] });
-    // Pod network namespaces are bind mounts on files; the file goes too.
-    if (m.startsWith('/run/netns/cni-')) await rm(m, { force: true });
   }
   for (const l of plan.links) await run({ cmd: 'ip', args: ['link', 'delete', l] });
   for (const tool of ['iptables', 'ip6tables']) {

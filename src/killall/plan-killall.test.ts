@@ -2,19 +2,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filterIptablesSave, planKillall } from './plan-killall.ts';
 
-const p = (pid: number, ppid: number, cmd: string, managed = false) => ({ pid, ppid, cmdline: cmd.split(' '), managed });
+const p = (pid: number, ppid: number, cmd: string, marker?: string) => ({ pid, ppid, cmdline: cmd.split(' '), ...(marker ? { marker } : {}) });
+const none = { instance: '/run/rfo' };
 
-test('killall targets rfo, everything carrying the marker, and the containers under shims', () => {
+test('killall targets this instance: its rfo, everything carrying its marker, and the containers under its shims', () => {
   const plan = planKillall({
     selfPid: 99,
+    instance: '/run/rfo',
+    supervisorPid: 10,
     processes: [
       p(10, 1, '/usr/local/bin/node /opt/rfo/src/cli/main.ts server --debug'),
-      p(11, 10, '/var/lib/rancher/rfo/bin/etcd --name x', true),
-      p(12, 1, '/var/lib/rancher/rfo/bin/containerd-shim-runc-v2 -namespace k8s.io', true),
+      p(11, 10, '/var/lib/rancher/rfo/bin/etcd --name x', '/run/rfo'),
+      p(12, 1, '/var/lib/rancher/rfo/bin/containerd-shim-runc-v2 -namespace k8s.io', '/run/rfo'),
       p(13, 12, '/pause'),
       p(14, 13, 'sleep 100'),
       p(20, 1, '/usr/sbin/sshd'),
       p(99, 1, '/usr/local/bin/rfo killall'),
+      // another instance on the same host (a lab node): left alone
+      p(30, 1, '/usr/local/bin/rfo agent --run-dir /tmp/lab/n2/run'),
+      p(31, 30, '/tmp/lab/n2/data/bin/kubelet', '/tmp/lab/n2/run'),
+      p(32, 1, '/tmp/lab/n2/data/bin/containerd-shim-runc-v2', '/tmp/lab/n2/run'),
+      p(33, 32, '/pause'),
     ],
     mounts: [],
     ownedDirs: [],
@@ -27,19 +35,20 @@ test('killall targets rfo, everything carrying the marker, and the containers un
 test('only rfo-owned mounts are unmounted, deepest first', () => {
   const plan = planKillall({
     selfPid: 1,
+    ...none,
     processes: [],
-    mounts: ['/', '/var/lib/kubelet', '/var/lib/kubelet/pods/a/volumes/x', '/run/rfo/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs', '/run/netns/cni-1234', '/var/lib/kubeletx', '/home'],
+    mounts: ['/', '/var/lib/kubelet', '/var/lib/kubelet/pods/a/volumes/x', '/run/rfo/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs', '/run/rfo/containerd/io.containerd.grpc.v1.cri/netns/cni-1234', '/run/netns/cni-other', '/var/lib/kubeletx', '/home'],
     ownedDirs: ['/var/lib/kubelet', '/run/rfo', '/var/lib/rancher/rfo'],
     links: [],
   });
-  assert.deepEqual([...plan.unmounts].sort(), ['/run/netns/cni-1234', '/run/rfo/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs', '/var/lib/kubelet', '/var/lib/kubelet/pods/a/volumes/x']);
+  assert.deepEqual([...plan.unmounts].sort(), ['/run/rfo/containerd/io.containerd.grpc.v1.cri/netns/cni-1234', '/run/rfo/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs', '/var/lib/kubelet', '/var/lib/kubelet/pods/a/volumes/x']);
   for (const [i, m] of plan.unmounts.entries()) {
     for (const later of plan.unmounts.slice(i + 1)) assert.ok(!later.startsWith(`${m}/`), `${later} is nested in ${m} and must come off first`);
   }
 });
 
 test('the pod network interfaces go, others stay', () => {
-  const plan = planKillall({ selfPid: 1, processes: [], mounts: [], ownedDirs: [], links: [{ name: 'eth0' }, { name: 'cni0' }, { name: 'flannel.1' }, { name: 'veth1234', master: 'cni0' }, { name: 'veth9', master: 'docker0' }] });
+  const plan = planKillall({ selfPid: 1, ...none, processes: [], mounts: [], ownedDirs: [], links: [{ name: 'eth0' }, { name: 'cni0' }, { name: 'flannel.1' }, { name: 'veth1234', master: 'cni0' }, { name: 'veth9', master: 'docker0' }] });
   assert.deepEqual(plan.links, ['cni0', 'flannel.1', 'veth1234']);
 });
 

@@ -6,13 +6,21 @@ export interface ProcessInfo {
   readonly pid: number;
   readonly ppid: number;
   readonly cmdline: readonly string[];
-  /** Whether RFO_MANAGED=1 is in its environment (rfo's children and their shims). */
-  readonly managed: boolean;
+  /**
+   * The value of RFO_MANAGED in its environment: the run dir of the rfo that
+   * started it (its children and their shims), so several rfo instances on one
+   * host (the lab, parallel tests) never stop each other's processes.
+   */
+  readonly marker?: string;
 }
 
 export interface KillallInput {
   readonly processes: readonly ProcessInfo[];
   readonly selfPid: number;
+  /** This instance: its run dir, the RFO_MANAGED value of what it started. */
+  readonly instance: string;
+  /** The pid recorded in <run-dir>/rfo.pid by the rfo server/agent of this instance. */
+  readonly supervisorPid?: number;
   /** Mount points, as in /proc/mounts. */
   readonly mounts: readonly string[];
   /** Directories whose mounts belong to rfo (data dir, kubelet dir, run dir). */
@@ -34,7 +42,7 @@ const isRfoCommand = (cmd: readonly string[]) =>
   cmd.some((a, i) => (a.endsWith('/rfo') || a.endsWith('src/cli/main.ts')) && ['server', 'agent'].includes(cmd[i + 1] ?? ''));
 
 export function planKillall(input: KillallInput): KillallPlan {
-  const supervisors = input.processes.filter((p) => p.pid !== input.selfPid && isRfoCommand(p.cmdline)).map((p) => p.pid);
+  const supervisors = input.processes.filter((p) => p.pid !== input.selfPid && p.pid === input.supervisorPid && isRfoCommand(p.cmdline)).map((p) => p.pid);
   const children = new Map<number, number[]>();
   for (const p of input.processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const doomed = new Set<number>();
@@ -43,9 +51,11 @@ export function planKillall(input: KillallInput): KillallPlan {
     doomed.add(pid);
     for (const c of children.get(pid) ?? []) addTree(c);
   };
-  for (const p of input.processes) if (p.managed && p.pid !== input.selfPid) addTree(p.pid);
+  for (const p of input.processes) if (p.marker === input.instance && p.pid !== input.selfPid) addTree(p.pid);
   for (const s of supervisors) doomed.delete(s);
-  const owned = (m: string) => input.ownedDirs.some((d) => m === d || m.startsWith(`${d}/`)) || m.startsWith('/run/netns/cni-');
+  // Pod network namespaces live under the run dir (containerd's
+  // netns_mounts_under_state_dir), so they are covered by the owned dirs.
+  const owned = (m: string) => input.ownedDirs.some((d) => m === d || m.startsWith(`${d}/`));
   const unmounts = [...new Set(input.mounts.filter(owned))].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
   const links = input.links.filter((l) => l.name === 'cni0' || l.name === 'flannel.1' || l.master === 'cni0').map((l) => l.name);
   return { supervisors, processes: [...doomed].sort((a, b) => a - b), unmounts, links };

@@ -45,6 +45,9 @@ export function renderContainerdConfig(c: ContainerdConfigInput): string {
     "[plugins.'io.containerd.cri.v1.runtime']",
     '  enable_unprivileged_ports = true',
     '  enable_unprivileged_icmp = true',
+    // Pod network namespaces under containerd's state dir (in rfo's run dir),
+    // not the host-wide /var/run/netns: killall of one rfo never touches another's.
+    '  netns_mounts_under_state_dir = true',
     `  restrict_oom_score_adj = ${c.restrictOomScoreAdj}`,
     "  [plugins.'io.containerd.cri.v1.runtime'.containerd]",
     '    default_runtime_name = "runc"',

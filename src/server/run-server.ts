@@ -252,6 +252,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const s = settingsFrom(resolved.options.values, facts);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   await preflight(s, facts, log);
+  // killall finds this instance's rfo by this file (several may share a host).
+  await mkdir(s.paths.run.dir, { recursive: true });
+  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
 
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);

@@ -50,7 +50,7 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
     const proc = spawn(spec.binary, [...spec.args], {
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, ...spec.env, [managedMarker]: '1' },
+      env: { ...process.env, ...spec.env, [managedMarker]: options.runDir },
     });
     closeSync(log);
     child = proc;

@@ -252,7 +252,7 @@ test('rfo-killall.sh leaves no rfo processes, mounts or pod interfaces, and keep
   const procs = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
   for (const pid of procs) {
     const env = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    assert.ok(!env.split('\0').includes('RFO_MANAGED=1'), `process ${pid} still carries RFO_MANAGED`);
+    assert.ok(!env.split('\0').includes(`RFO_MANAGED=${dirs().run}`), `process ${pid} still carries RFO_MANAGED`);
   }
   const mounts = await readFile('/proc/mounts', 'utf8');
   assert.ok(!mounts.includes(root), `mounts left under ${root}`);
