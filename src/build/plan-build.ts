@@ -96,7 +96,8 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   const steps: ArtifactStep[] = [];
   const skipped: SkippedRecipe[] = [];
   const table = input.table ?? components;
-  const ids = (Object.keys(table) as ComponentId[]).filter((id) => !input.only || input.only.includes(id));
+  // Tools are built only when asked for by name; they never enter a runtime.
+  const ids = (Object.keys(table) as ComponentId[]).filter((id) => (input.only ? input.only.includes(id) : table[id].tool !== true));
   for (const id of ids) {
     const recipes: BinaryRecipe[] = [];
     for (const recipe of (input.binaryRecipes ?? binaryRecipes).filter((r) => r.component === id)) {

@@ -41,6 +41,11 @@ export interface Component {
   readonly goReplaces?: Readonly<Record<string, string>>;
   /** Why this version: shown in docs and closing notes, kept next to the pin. */
   readonly note?: string;
+  /**
+   * A tool for tests, benchmarks or releases (an S3 server, cosign...): built
+   * from source like the rest by `npm run build:tools`, never staged in the runtime.
+   */
+  readonly tool?: boolean;
 }
 
 export const components: Readonly<Record<ComponentId, Component>> = {
