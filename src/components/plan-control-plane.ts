@@ -24,6 +24,11 @@ export interface ControlPlaneInput {
   readonly serviceCidr: string;
   readonly serviceNodePortRange: string;
   readonly clusterDomain: string;
+  /**
+   * A server joining an existing cluster: the `initial-cluster` list etcd's
+   * member add returned (name=peer-url,...). Absent for the first server.
+   */
+  readonly etcdJoin?: { readonly initialCluster: string };
   readonly extraArgs: {
     readonly etcd: readonly string[];
     readonly 'kube-apiserver': readonly string[];
@@ -53,8 +58,8 @@ export function planEtcd(c: ControlPlaneInput): ProcessSpec {
       'advertise-client-urls': client,
       'listen-peer-urls': peer,
       'initial-advertise-peer-urls': peer,
-      'initial-cluster': `${c.nodeName}=${peer}`,
-      'initial-cluster-state': 'new',
+      'initial-cluster': c.etcdJoin?.initialCluster ?? `${c.nodeName}=${peer}`,
+      'initial-cluster-state': c.etcdJoin ? 'existing' : 'new',
       'listen-metrics-urls': `http://127.0.0.1:${c.etcdPeerPort + 1}`,
       'client-cert-auth': 'true',
       'trusted-ca-file': tls('server-ca.crt'),

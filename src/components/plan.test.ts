@@ -33,6 +33,13 @@ test('etcd serves TLS on loopback and the node IP and forms a one-member cluster
   assert.equal(e.binary, '/d/bin/etcd');
 });
 
+test('a joining server starts etcd into the existing cluster with the member list from member add', () => {
+  const e = planEtcd({ ...cp, etcdJoin: { initialCluster: 's1=https://10.0.0.1:2380,node1=https://192.168.10.5:2380' } });
+  has(e.args, '--initial-cluster=s1=https://10.0.0.1:2380,node1=https://192.168.10.5:2380');
+  has(e.args, '--initial-cluster-state=existing');
+  has(planEtcd(cp).args, '--initial-cluster-state=new');
+});
+
 test('the apiserver uses etcd over TLS, RBAC and NodeRestriction, and user args win', () => {
   const a = planApiserver(cp);
   has(a.args, '--etcd-servers=https://127.0.0.1:2379');

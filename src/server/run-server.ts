@@ -5,151 +5,35 @@
 // and report "rfo is ready". SIGTERM stops everything in reverse order.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { placeFile } from '../build/place-file.ts';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { flagTable } from '../config/flags.ts';
-import type { FlagValue } from '../config/resolve-config.ts';
-import { planPaths } from '../paths/paths.ts';
-import type { Paths } from '../paths/paths.ts';
 import { applyPki, ensureServiceAccountKey } from '../pki/apply-pki.ts';
 import { planCertSpecs } from '../pki/specs.ts';
 import { caHashOf, formatToken, parseToken } from '../join/token.ts';
 import { renderKubeconfig } from '../render/kubeconfig.ts';
-import { renderContainerdConfig } from '../render/containerd-config.ts';
-import { renderKubeletConfig } from '../render/kubelet-config.ts';
-import { parseSubnetEnv, renderCniConflist } from '../render/cni-config.ts';
 import { renderCorednsManifest } from '../render/coredns-manifest.ts';
 import { renderFlannelRbac } from '../render/flannel-rbac.ts';
 import { planApiserver, planControllerManager, planEtcd, planScheduler } from '../components/plan-control-plane.ts';
 import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
-import { planContainerd, planFlannel, planKubelet, planKubeProxy, renderFlannelNetConf } from '../components/plan-node.ts';
-import type { NodeInput } from '../components/plan-node.ts';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { supervise } from '../supervisor/supervisor.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
 import { symlinkAtomic, writeFileAtomic } from '../util/atomic-write.ts';
-import { decompressArchive } from '../util/tar-compression.ts';
 import { run } from '../util/exec.ts';
 import { imageRecipes } from '../versions/recipes.ts';
 import { readHostFacts } from './host-facts.ts';
-import type { HostFacts } from './host-facts.ts';
 import { locateRuntime } from './locate-runtime.ts';
-import { dnsQuery, httpsGet, portFree, waitFor } from './probes.ts';
+import { dnsQuery, httpsGet, waitFor } from './probes.ts';
 import { readConfigSources } from './read-config-sources.ts';
 import { notifySystemd } from './notify-systemd.ts';
 import { startSupervisorApi } from '../api/listener.ts';
-
-export type Log = (message: string) => void;
-
-const str = (v: FlagValue | undefined): string => (typeof v === 'string' ? v : v === undefined ? '' : String(v));
-const list = (v: FlagValue | undefined): string[] => (Array.isArray(v) ? [...(v as string[])] : []);
-
-export interface ServerSettings {
-  readonly values: Readonly<Record<string, FlagValue | undefined>>;
-  readonly paths: Paths;
-  readonly nodeName: string;
-  readonly nodeIp: string;
-  readonly kubeconfigOut: string;
-  readonly kubeconfigMode: number;
-}
-
-function settingsFrom(values: Readonly<Record<string, FlagValue | undefined>>, facts: HostFacts): ServerSettings {
-  const nodeIp = list(values['node-ip'])[0] ?? facts.defaultIp;
-  if (!nodeIp) throw new RfoError('RFO_CONFIG_INVALID', 'no node IP: the host has no non-loopback IPv4 address', { hint: 'pass --node-ip' });
-  const paths = planPaths({
-    dataDir: str(values['data-dir']),
-    runDir: str(values['run-dir']),
-    kubeletDir: str(values['kubelet-dir']),
-    cniConfDir: str(values['cni-conf-dir']),
-    cniStateDir: '/var/lib/cni',
-    podLogDir: '/var/log/pods',
-  });
-  return {
-    values,
-    paths,
-    nodeName: str(values['node-name']) || facts.hostname,
-    nodeIp,
-    kubeconfigOut: str(values['write-kubeconfig']),
-    kubeconfigMode: parseInt(str(values['write-kubeconfig-mode']), 8),
-  };
-}
-
-function requireRoot(facts: HostFacts): void {
-  if (!facts.isRoot) throw new RfoError('RFO_USAGE', 'rfo server must run as root', { hint: 'run it with sudo, or as the rfo-server systemd service' });
-}
-
-/** Present, or loadable with modprobe; otherwise a preflight error naming the module and kernel option. */
-async function requireKernelFeature(present: () => Promise<boolean>, module: string, message: string, kernelOption: string): Promise<void> {
-  if (await present()) return;
-  await run({ cmd: 'modprobe', args: [module] }).catch(() => undefined);
-  if (!(await present())) throw new RfoError('RFO_USAGE', message, { hint: `load it (modprobe ${module}) or use a kernel with ${kernelOption}` });
-}
-
-async function preflight(s: ServerSettings, facts: HostFacts, log: Log): Promise<void> {
-  if (facts.swapOn) throw new RfoError('RFO_USAGE', 'swap is on; kubelet refuses to run with swap', { hint: 'turn swap off: swapoff -a (and remove it from /etc/fstab)' });
-  const ports: [number, string][] = [
-    [Number(s.values['https-listen-port']), 'kube-apiserver'],
-    [Number(s.values['supervisor-port']), 'rfo supervisor'],
-    [2379, 'etcd client'],
-    [2380, 'etcd peer'],
-    [10250, 'kubelet'],
-  ];
-  for (const [port, what] of ports) {
-    if (!(await portFree(port))) {
-      const owner = await run({ cmd: 'ss', args: ['-Htlnp', `sport = :${port}`] }).catch(() => undefined);
-      throw new RfoError('RFO_USAGE', `port ${port} (${what}) is already in use${owner?.stdout.trim() ? `: ${owner.stdout.trim()}` : ''}`, {
-        hint: 'stop the other process (or rfo-killall.sh for a previous rfo), or choose another port',
-      });
-    }
-  }
-  const hasOverlay = async () => /\toverlay$/m.test(await readFile('/proc/filesystems', 'utf8').catch(() => ''));
-  await requireKernelFeature(hasOverlay, 'overlay', 'the kernel has no overlay file system, which containerd needs', 'CONFIG_OVERLAY_FS');
-  const hasBridgeNf = () => Promise.resolve(existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables'));
-  await requireKernelFeature(hasBridgeNf, 'br_netfilter', 'bridge netfilter is unavailable: Service traffic between pods on this node would bypass kube-proxy', 'CONFIG_BRIDGE_NETFILTER');
-  if (!facts.ipForward) {
-    await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
-    log('net.ipv4.ip_forward was 0; rfo set it to 1 (pods need forwarding). Persist it in /etc/sysctl.d to survive reboots.');
-  }
-  if (!facts.canLowerOomScore) {
-    log('this host withholds CAP_SYS_RESOURCE, so OOM scores cannot be lowered; containerd will keep pod OOM scores at its own (restrict_oom_score_adj)');
-  }
-  if (facts.cgroupV1) {
-    log('WARNING: this host runs cgroup v1. Kubernetes deprecated it in 1.35 and plans to remove it; rfo sets failCgroupV1: false so kubelet still runs. Move the host to cgroup v2 (systemd.unified_cgroup_hierarchy=1) when you can.');
-  }
-}
-
-/** <data-dir>/data/<key> gets the runtime (hard links); <data-dir>/bin points at it. */
-async function stageRuntime(runtimeDir: string, key: string, paths: Paths): Promise<string> {
-  const target = paths.runtimeDir(key);
-  if (!existsSync(join(target, 'manifest.json'))) {
-    const partial = `${target}.partial-${process.pid}`;
-    await rm(partial, { recursive: true, force: true });
-    const copyTree = async (from: string, to: string) => {
-      await mkdir(to, { recursive: true });
-      for (const entry of await readdir(from, { withFileTypes: true })) {
-        const src = join(from, entry.name);
-        const dst = join(to, entry.name);
-        if (entry.isDirectory()) await copyTree(src, dst);
-        else if (entry.isSymbolicLink()) await symlink(await readlink(src), dst);
-        else await placeFile(src, dst);
-      }
-    };
-    await copyTree(runtimeDir, partial);
-    await rename(partial, target);
-  }
-  await symlinkAtomic(join(target, 'bin'), paths.binLink);
-  return target;
-}
-
-/** A token given directly or through its -file option (`token`/`token-file`, `agent-token`/`agent-token-file`). */
-async function givenToken(s: ServerSettings, key: 'token' | 'agent-token'): Promise<string> {
-  const file = str(s.values[`${key}-file`]);
-  return str(s.values[key]) || (file ? (await readFile(file, 'utf8')).trim() : '');
-}
+import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
+import type { Log, ServerSettings } from '../node/prepare-node.ts';
+import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
+import type { NodeSetup } from '../node/start-node.ts';
 
 async function ensureToken(s: ServerSettings, caPem: string): Promise<{ server: string; node: string }> {
   const given = await givenToken(s, 'token');
@@ -251,7 +135,13 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   requireRoot(facts);
   const s = settingsFrom(resolved.options.values, facts);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
-  await preflight(s, facts, log);
+  await preflight(s, facts, log, [
+    [Number(s.values['https-listen-port']), 'kube-apiserver'],
+    [Number(s.values['supervisor-port']), 'rfo supervisor'],
+    [2379, 'etcd client'],
+    [2380, 'etcd peer'],
+    [10250, 'kubelet'],
+  ]);
   // killall finds this instance's rfo by this file (several may share a host).
   await mkdir(s.paths.run.dir, { recursive: true });
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
@@ -328,62 +218,19 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       'kube-scheduler': list(s.values['kube-scheduler-arg']),
     },
   };
-  const flannelDir = join(s.paths.run.dir, 'flannel');
-  const node: NodeInput = {
-    binDir: bin,
-    logsDir,
-    nodeName: s.nodeName,
-    nodeIp: s.nodeIp,
-    ...(list(s.values['node-external-ip'])[0] ? { nodeExternalIp: list(s.values['node-external-ip'])[0] } : {}),
-    containerdConfig: s.paths.agent.containerdConfig,
-    kubeletConfig: s.paths.agent.kubeletConfig,
-    kubeletKubeconfig: join(s.paths.agent.dir, 'kubelet.kubeconfig'),
-    kubeProxyKubeconfig: join(s.paths.agent.dir, 'kubeproxy.kubeconfig'),
-    flannelKubeconfig: join(s.paths.agent.dir, 'flannel.kubeconfig'),
-    kubeletRootDir: s.paths.kubeletDir,
-    flannelNetConf: join(s.paths.agent.etcDir, 'flannel', 'net-conf.json'),
-    flannelSubnetFile: join(flannelDir, 'subnet.env'),
-    clusterCidr: str(s.values['cluster-cidr']),
-    nodeLabels: list(s.values['node-label']),
-    nodeTaints: list(s.values['node-taint']),
-    extraArgs: { kubelet: list(s.values['kubelet-arg']), 'kube-proxy': list(s.values['kube-proxy-arg']) },
+  const node = nodeInputFor(s, bin, str(s.values['cluster-cidr']));
+  const nodeSetup: NodeSetup = {
+    paths: s.paths,
+    facts,
+    node,
+    kubeletTls: { clientCaFile: join(tlsDir, 'client-ca.crt'), certFile: join(tlsDir, 'serving-kubelet.crt'), keyFile: join(tlsDir, 'serving-kubelet.key') },
+    clusterDns: str(s.values['cluster-dns']),
+    clusterDomain: str(s.values['cluster-domain']),
+    stagedRuntime: staged,
+    ...(airgapPath(runtime.manifest) ? { airgapPath: airgapPath(runtime.manifest) } : {}),
+    flannel: !list(s.values.cni).includes('none'),
   };
-  // The systemd cgroup driver only where systemd runs the host on cgroup v2; cgroupfs elsewhere.
-  const systemdCgroup = !facts.cgroupV1 && facts.systemdPid1;
-  const sandbox = imageRecipes.find((i) => i.component === 'pause')?.ref ?? 'registry.k8s.io/pause:3.10.2';
-  await writeFileAtomic(
-    node.containerdConfig,
-    renderContainerdConfig({
-      root: s.paths.agent.containerdRoot,
-      state: s.paths.run.containerdState,
-      socket: s.paths.run.containerdSocket,
-      binDir: bin,
-      cniConfDir: s.paths.cniConfDir,
-      sandboxImage: sandbox,
-      systemdCgroup,
-      restrictOomScoreAdj: !facts.canLowerOomScore,
-    }),
-  );
-  const resolvConf = existsSync('/run/systemd/resolve/resolv.conf') ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf';
-  await writeFileAtomic(
-    node.kubeletConfig,
-    renderKubeletConfig({
-      address: '0.0.0.0',
-      clientCaFile: join(tlsDir, 'client-ca.crt'),
-      tlsCertFile: join(tlsDir, 'serving-kubelet.crt'),
-      tlsKeyFile: join(tlsDir, 'serving-kubelet.key'),
-      clusterDns: str(s.values['cluster-dns']),
-      clusterDomain: str(s.values['cluster-domain']),
-      containerdSocket: s.paths.run.containerdSocket,
-      resolvConf,
-      cgroupDriver: systemdCgroup ? 'systemd' : 'cgroupfs',
-      cgroupV1: facts.cgroupV1,
-      podLogDir: s.paths.podLogDir,
-    }),
-  );
-  await writeFileAtomic(node.flannelNetConf, renderFlannelNetConf(str(s.values['cluster-cidr'])));
-  // crictl (rfo's) reads its endpoint from here, as RKE2's does from agent/etc/crictl.yaml.
-  await writeFileAtomic(join(s.paths.agent.etcDir, 'crictl.yaml'), `runtime-endpoint: unix://${s.paths.run.containerdSocket}\n`);
+  await writeNodeConfigs(nodeSetup);
 
   const running: Supervised[] = [];
   const start = (spec: ProcessSpec) => {
@@ -427,40 +274,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       const applied = await kubectl('apply', '-f', join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'));
       if (applied.code !== 0) throw new Error(`applying flannel RBAC failed: ${applied.stderr}`);
 
-      await mkdir(s.paths.run.containerdState, { recursive: true });
-      start(planContainerd(node));
-      const ctr = (...a: string[]) => run({ cmd: join(bin, 'ctr'), args: ['--address', s.paths.run.containerdSocket, '-n', 'k8s.io', ...a] });
-      await waitFor('containerd', async () => (await ctr('version')).code === 0, 60_000);
-      const airgap = runtime.manifest.artifacts.find((a) => a.kind === 'archive');
-      const importFrom = airgap ? [join(staged, airgap.path)] : [];
-      try {
-        for (const f of (await readdir(s.paths.agent.imagesDir)).sort()) if (/\.tar(\.(gz|zst))?$|\.tgz$|\.tzst$/.test(f)) importFrom.push(join(s.paths.agent.imagesDir, f));
-      } catch {
-        // no agent/images directory: nothing extra to import
-      }
-      for (const file of importFrom) {
-        // ctr reads plain tars; gzip and zstd archives (the usual airgap forms) are unpacked here first.
-        let source = file;
-        if (!file.endsWith('.tar')) {
-          source = join(s.paths.run.dir, `import-${process.pid}.tar`);
-          await writeFile(source, decompressArchive(await readFile(file), file));
-        }
-        const r = await ctr('images', 'import', '--all-platforms', source);
-        if (source !== file) await rm(source, { force: true });
-        if (r.code !== 0) throw new RfoError('RFO_IMAGE_INVALID', `importing ${file} failed: ${r.stderr.trim()}`, { hint: 'remove or replace the archive in agent/images' });
-      }
-      log(`images imported from ${importFrom.length} archive(s) (${elapsed()})`);
-
-      await mkdir(s.paths.kubeletDir, { recursive: true });
-      start(planKubelet(node));
-      start(planKubeProxy(node));
-      const ownCni = list(s.values.cni).includes('none');
-      if (!ownCni) {
-        await mkdir(flannelDir, { recursive: true });
-        start(planFlannel(node));
-        await waitFor('flannel subnet', () => Promise.resolve(existsSync(node.flannelSubnetFile)), 180_000);
-        await writeFileAtomic(join(s.paths.cniConfDir, '10-rfo.conflist'), renderCniConflist(parseSubnetEnv(await readFile(node.flannelSubnetFile, 'utf8'))));
-      }
+      await startNodeComponents(nodeSetup, start, log, elapsed);
+      const ownCni = !nodeSetup.flannel;
 
       const disabled = new Set(list(s.values.disable));
       await mkdir(s.paths.server.manifestsDir, { recursive: true });
