@@ -13,6 +13,8 @@ export interface ApiRequest {
   readonly method: string;
   readonly path: string;
   readonly authorization?: string;
+  /** Lower-case header names, as Node gives them. */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ApiResponse {
@@ -23,6 +25,10 @@ export interface ApiResponse {
   readonly log: boolean;
 }
 
+/** Certificates a joining agent fetches, one endpoint each (RKE2's layout). */
+export const nodeCertKinds = ['serving-kubelet', 'client-kubelet', 'client-kube-proxy', 'client-flannel'] as const;
+export type NodeCertKind = (typeof nodeCertKinds)[number];
+
 export interface ApiState {
   readonly caPem: string;
   /** Passwords per user: "server" = the server token's, "node" = the agent token's (or the server's). */
@@ -30,6 +36,17 @@ export interface ApiState {
   readonly ready: () => boolean;
   /** What an agent needs to configure itself (cluster-wide settings, server addresses). */
   readonly agentConfig: () => Readonly<Record<string, unknown>>;
+  /** Certificate + key (PEM, concatenated) for a node. */
+  readonly issueNodeCert: (kind: NodeCertKind, nodeName: string, nodeIps: readonly string[]) => Promise<string>;
+  /**
+   * The node-password scheme: true if this password is the one registered for
+   * the node name (or the name is new and now registered with it).
+   */
+  readonly checkNodePassword: (nodeName: string, password: string) => Promise<boolean>;
+  /** The bootstrap data a joining server needs, sealed with the server token. */
+  readonly bootstrap: () => Promise<string>;
+  /** etcd members, for a joining server. */
+  readonly etcdMembers: () => Promise<unknown>;
 }
 
 const text = (status: number, body: string, log = true): ApiResponse => ({ status, contentType: 'text/plain', body, log });
@@ -55,18 +72,44 @@ export function authenticate(authorization: string | undefined, passwords: ApiSt
   return undefined;
 }
 
-export function handle(req: ApiRequest, state: ApiState): ApiResponse {
+const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A node's certificates: only for its own name, and only with the password that name was registered with. */
+async function nodeCert(kind: NodeCertKind, req: ApiRequest, state: ApiState): Promise<ApiResponse> {
+  const name = req.headers?.['rfo-node-name'] ?? '';
+  const password = req.headers?.['rfo-node-password'] ?? '';
+  const ips = (req.headers?.['rfo-node-ip'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (!dns1123.test(name) || name.length > 253) return text(400, 'rfo-node-name must be a DNS-1123 subdomain\n');
+  if (password.length < 16) return text(400, 'rfo-node-password is missing or too short\n');
+  if (!ips.every((ip) => /^[0-9.]+$|^[0-9a-f:]+$/i.test(ip))) return text(400, 'rfo-node-ip must be IP addresses\n');
+  if (!(await state.checkNodePassword(name, password))) {
+    return text(
+      403,
+      `node name ${name} is already registered with a different node password: another node uses this name. ` +
+        `Give this node another --node-name, or if the old node is gone, delete its secret: kubectl -n kube-system delete secret ${name}.node-password.rfo\n`,
+    );
+  }
+  return text(200, await state.issueNodeCert(kind, name, ips));
+}
+
+export async function handle(req: ApiRequest, state: ApiState): Promise<ApiResponse> {
   if (req.method !== 'GET') return text(405, 'method not allowed\n');
   if (req.path === '/ping') return text(200, 'pong', false);
   if (req.path === '/cacerts') return text(200, state.caPem);
   if (!req.path.startsWith('/v1-rfo/')) return text(404, 'not found\n');
   const role = authenticate(req.authorization, state.passwords);
-  if (!role) return { ...text(401, 'unauthorized: use the token from server/node-token\n'), contentType: 'text/plain' };
+  if (!role) return text(401, 'unauthorized: use the token from server/node-token\n');
+  const kind = nodeCertKinds.find((k) => req.path === `/v1-rfo/${k}.crt`);
+  if (kind) return nodeCert(kind, req, state);
   switch (req.path) {
     case '/v1-rfo/readyz':
       return state.ready() ? text(200, 'ok\n') : text(503, 'starting\n');
     case '/v1-rfo/config':
       return json(200, state.agentConfig());
+    case '/v1-rfo/bootstrap':
+    case '/v1-rfo/etcd-members':
+      if (role !== 'server') return text(403, 'this token lets agents join, not servers: use the server token (server/token) to join a server\n');
+      return req.path === '/v1-rfo/bootstrap' ? text(200, await state.bootstrap()) : json(200, await state.etcdMembers());
     default:
       return text(404, 'not found\n');
   }

@@ -1,0 +1,115 @@
+// The agent's client-side load balancer (K3s' idea): a TCP proxy on
+// 127.0.0.1 in front of every known apiserver. kubelet, kube-proxy and
+// flanneld talk to it, so when one server of an HA cluster goes away their
+// next connection goes to another. The server list is replaced as the
+// cluster changes; `server:` in the config is only used to bootstrap.
+
+import { connect, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { orderBackends, splitAddress } from './backend-order.ts';
+
+export interface LoadBalancer {
+  readonly port: number;
+  setBackends(addresses: readonly string[]): void;
+  backends(): readonly string[];
+  close(): Promise<void>;
+}
+
+const dialTimeoutMs = 3000;
+const healthIntervalMs = 5000;
+
+function dial(address: string): Promise<Socket> {
+  const { host, port } = splitAddress(address);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), dialTimeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+export async function startLoadBalancer(host: string, port: number, initial: readonly string[], log: (m: string) => void): Promise<LoadBalancer> {
+  let backends = [...initial];
+  const health = new Map<string, boolean>(backends.map((b) => [b, true]));
+  let preferred: string | undefined = backends[0];
+  const clients = new Map<string, Set<Socket>>();
+
+  const use = (address: string) => {
+    if (preferred !== address) log(`load balancer: apiserver ${address} is now preferred${preferred ? ` (was ${preferred})` : ''}`);
+    preferred = address;
+  };
+
+  const server: Server = createServer((client) => {
+    client.pause();
+    void (async () => {
+      for (const address of orderBackends(backends.map((a) => ({ address: a, healthy: health.get(a) !== false })), preferred)) {
+        try {
+          const upstream = await dial(address);
+          health.set(address, true);
+          use(address);
+          const set = clients.get(address) ?? new Set<Socket>();
+          clients.set(address, set);
+          set.add(client);
+          client.on('close', () => set.delete(client));
+          upstream.on('error', () => client.destroy());
+          client.on('error', () => upstream.destroy());
+          upstream.on('close', () => client.destroy());
+          client.on('close', () => upstream.destroy());
+          client.pipe(upstream).pipe(client);
+          client.resume();
+          return;
+        } catch {
+          health.set(address, false);
+        }
+      }
+      client.destroy();
+    })();
+  });
+
+  // Background checks: a dead preferred server is noticed without waiting
+  // for a client to fail, and its clients are cut so they reconnect elsewhere.
+  const timer = setInterval(() => {
+    for (const address of backends) {
+      dial(address).then(
+        (s) => {
+          s.destroy();
+          health.set(address, true);
+        },
+        () => {
+          if (health.get(address) !== false) log(`load balancer: apiserver ${address} is unreachable`);
+          health.set(address, false);
+          for (const c of clients.get(address) ?? []) c.destroy();
+        },
+      );
+    }
+  }, healthIntervalMs);
+  timer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    setBackends(addresses) {
+      if (addresses.length === 0 || addresses.join() === backends.join()) return;
+      log(`load balancer: apiservers ${addresses.join(', ')}`);
+      backends = [...addresses];
+      for (const a of backends) if (!health.has(a)) health.set(a, true);
+    },
+    backends: () => backends,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        for (const set of clients.values()) for (const c of set) c.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+// etcd membership through the runtime's etcdctl, with the etcd client
+// certificate: list members, add a learner, promote it, remove a member.
+// Member IDs are uint64s, which JSON numbers cannot hold; parseMemberList
+// keeps them as hex strings (the form etcdctl takes back).
+
+import { join } from 'node:path';
+import { RfoError } from '../errors.ts';
+import { run } from '../util/exec.ts';
+
+export interface EtcdMember {
+  readonly id: string;
+  readonly name: string;
+  readonly peerUrls: readonly string[];
+  readonly clientUrls: readonly string[];
+  readonly isLearner: boolean;
+}
+
+/** Pure: `etcdctl member list -w json` → members, IDs as hex. */
+export function parseMemberList(json: string): EtcdMember[] {
+  const safe = json.replace(/"(ID|cluster_id|member_id)":(\d+)/g, '"$1":"$2"');
+  const parsed = JSON.parse(safe) as { members?: { ID: string; name?: string; peerURLs?: string[]; clientURLs?: string[]; isLearner?: boolean }[] };
+  return (parsed.members ?? []).map((m) => ({
+    id: BigInt(m.ID).toString(16),
+    name: m.name ?? '',
+    peerUrls: m.peerURLs ?? [],
+    clientUrls: m.clientURLs ?? [],
+    isLearner: m.isLearner === true,
+  }));
+}
+
+/** Pure: the ETCD_INITIAL_CLUSTER line `member add` prints. */
+export function parseInitialCluster(output: string): string {
+  const m = /ETCD_INITIAL_CLUSTER="([^"]*)"/.exec(output);
+  if (!m?.[1]) throw new Error(`etcdctl member add printed no ETCD_INITIAL_CLUSTER:\n${output}`);
+  return m[1];
+}
+
+export interface EtcdClient {
+  readonly binDir: string;
+  readonly tlsDir: string;
+  readonly endpoints: readonly string[];
+}
+
+async function etcdctl(c: EtcdClient, args: readonly string[], timeoutSec = 10): Promise<string> {
+  const tls = (f: string) => join(c.tlsDir, 'etcd', f);
+  const r = await run({
+    cmd: join(c.binDir, 'etcdctl'),
+    args: ['--endpoints', c.endpoints.join(','), '--cacert', tls('server-ca.crt'), '--cert', tls('client.crt'), '--key', tls('client.key'), '--command-timeout', `${timeoutSec}s`, ...args],
+  });
+  if (r.code !== 0) throw new RfoError('RFO_ETCD_FAILED', `etcdctl ${args.slice(0, 2).join(' ')} failed: ${r.stderr.trim()}`, { hint: 'check that the existing servers are up and reachable on port 2379' });
+  return r.stdout;
+}
+
+export const listMembers = async (c: EtcdClient) => parseMemberList(await etcdctl(c, ['member', 'list', '-w', 'json']));
+
+export async function addLearner(c: EtcdClient, name: string, peerUrl: string): Promise<string> {
+  return parseInitialCluster(await etcdctl(c, ['member', 'add', name, `--peer-urls=${peerUrl}`, '--learner']));
+}
+
+export async function promoteMember(c: EtcdClient, id: string): Promise<void> {
+  await etcdctl(c, ['member', 'promote', id]);
+}
+
+export async function removeMember(c: EtcdClient, id: string): Promise<void> {
+  await etcdctl(c, ['member', 'remove', id]);
+}

@@ -1,0 +1,97 @@
+// The server side of joining: what the supervisor API's protected endpoints
+// do. Node certificates are minted from this server's CAs; node passwords
+// live in kube-system secrets (so every server sees the same ones); the
+// bootstrap data is sealed with the server token; the server list comes from
+// etcd membership, refreshed in the background.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NodeCertKind } from '../api/handlers.ts';
+import { sealBootstrap } from '../join/bootstrap-crypto.ts';
+import { bootstrapFiles, renderBootstrap } from '../join/bootstrap-data.ts';
+import { hashNodePassword, nodePasswordSecretName, verifyNodePassword } from '../join/node-password.ts';
+import { planCertSpecs } from '../pki/specs.ts';
+import type { CaSpec, LeafSpec } from '../pki/specs.ts';
+import { issueCertificate, issuerFromCaKey } from '../pki/x509.ts';
+import { listMembers } from '../etcd/etcdctl.ts';
+import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
+import { run } from '../util/exec.ts';
+
+export interface JoinServiceOptions {
+  readonly tlsDir: string;
+  readonly binDir: string;
+  readonly adminKubeconfig: string;
+  readonly passwords: { readonly server: string; readonly node: string };
+  readonly settings: Readonly<Record<string, string>>;
+  readonly serviceCidr: string;
+  readonly clusterDomain: string;
+  readonly etcd: EtcdClient;
+}
+
+const certIds: Record<NodeCertKind, string> = {
+  'serving-kubelet': 'serving-kubelet',
+  'client-kubelet': 'kubelet',
+  'client-kube-proxy': 'kube-proxy',
+  'client-flannel': 'flannel',
+};
+
+export function createJoinService(o: JoinServiceOptions) {
+  const registered = new Map<string, string>(); // node → password verified in this process
+  let members: EtcdMember[] = [];
+
+  const kubectl = (...args: string[]) => run({ cmd: join(o.binDir, 'kubectl'), args: ['--kubeconfig', o.adminKubeconfig, ...args] });
+
+  async function issueNodeCert(kind: NodeCertKind, nodeName: string, nodeIps: readonly string[]): Promise<string> {
+    const specs = planCertSpecs({ nodeName, nodeIps, tlsSans: [], serviceCidr: o.serviceCidr, clusterDomain: o.clusterDomain });
+    const leaf = specs.find((s) => s.id === certIds[kind]) as LeafSpec;
+    const caSpec = specs.find((s) => s.id === leaf.signer) as CaSpec;
+    const issuer = issuerFromCaKey(caSpec, await readFile(join(o.tlsDir, `${caSpec.file}.key`), 'utf8'));
+    const issued = issueCertificate(leaf, { now: new Date(), issuer });
+    return issued.certPem + issued.keyPem;
+  }
+
+  async function checkNodePassword(nodeName: string, password: string): Promise<boolean> {
+    if (registered.get(nodeName) === password) return true;
+    const name = nodePasswordSecretName(nodeName);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const got = await kubectl('-n', 'kube-system', 'get', 'secret', name, '-o', 'jsonpath={.data.hash}');
+      if (got.code === 0) {
+        const ok = verifyNodePassword(Buffer.from(got.stdout.trim(), 'base64').toString('utf8'), password);
+        if (ok) registered.set(nodeName, password);
+        return ok;
+      }
+      if (!/NotFound|not found/i.test(got.stderr)) throw new Error(`reading secret ${name}: ${got.stderr.trim()}`);
+      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--from-literal=hash=${hashNodePassword(password)}`);
+      if (created.code === 0) {
+        registered.set(nodeName, password);
+        return true;
+      }
+      // AlreadyExists: another server registered it at the same moment; read it again.
+    }
+    throw new Error(`could not register the node password of ${nodeName}`);
+  }
+
+  async function bootstrap(): Promise<string> {
+    const files: Record<string, string> = {};
+    for (const f of bootstrapFiles) files[f] = await readFile(join(o.tlsDir, f), 'utf8');
+    return sealBootstrap(o.passwords.server, Buffer.from(renderBootstrap({ version: 1, files, settings: o.settings, agentPassword: o.passwords.node })));
+  }
+
+  async function refreshMembers(): Promise<EtcdMember[]> {
+    members = await listMembers(o.etcd);
+    return members;
+  }
+
+  return {
+    issueNodeCert,
+    checkNodePassword,
+    bootstrap,
+    etcdMembers: refreshMembers,
+    refreshMembers,
+    /** Node IPs of the voting etcd members: the servers agents may use. */
+    serverIps(): string[] {
+      const ips = members.filter((m) => !m.isLearner).flatMap((m) => m.peerUrls.map((u) => new URL(u).hostname));
+      return [...new Set(ips)];
+    },
+  };
+}
