@@ -12,7 +12,16 @@ export type RfoErrorCode =
   | 'RFO_DISK_FULL'
   | 'RFO_IMAGE_INVALID'
   | 'RFO_NOT_REPRODUCIBLE'
-  | 'RFO_RUNTIME_MISSING';
+  | 'RFO_RUNTIME_MISSING'
+  // joining a cluster
+  | 'RFO_SERVER_UNREACHABLE'
+  | 'RFO_WRONG_PORT'
+  | 'RFO_CA_MISMATCH'
+  | 'RFO_TOKEN_REJECTED'
+  | 'RFO_JOIN_FORBIDDEN'
+  | 'RFO_JOIN_FAILED'
+  | 'RFO_CLUSTER_MISMATCH'
+  | 'RFO_ETCD_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

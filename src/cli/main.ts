@@ -4,6 +4,7 @@
 import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { startServer } from '../server/run-server.ts';
+import { startAgent } from '../agent/run-agent.ts';
 import { killall } from '../killall/killall.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
@@ -12,7 +13,8 @@ import { readCommit, renderVersion } from './version.ts';
 const usage = `Usage: rfo [global options] <command> [options]
 
 Commands:
-  server         run the management server (single node today; see rfo server --help)
+  server         run a server: etcd, the control plane and a node (--server joins an existing cluster)
+  agent          run a worker node that joins a cluster through a server (https://<server>:9345)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
@@ -38,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return command === undefined ? 1 : 0;
     case 'server':
       return serverCommand(args.slice(1));
+    case 'agent':
+      return agentCommand(args.slice(1));
     case 'killall':
       return killallCommand(args.slice(1));
     default:
@@ -64,7 +68,19 @@ async function serverCommand(args: string[]): Promise<number> {
     process.stdout.write(renderHelp('server', 'Run the management server: etcd, the Kubernetes control plane and a kubelet on this node.'));
     return 0;
   }
-  const server = await startServer(args, process.env, log);
+  return runUntilSignal(await startServer(args, process.env, log));
+}
+
+async function agentCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(renderHelp('agent', 'Run a worker node: containerd, kubelet, kube-proxy and flannel, joined to a cluster through a server.'));
+    return 0;
+  }
+  return runUntilSignal(await startAgent(args, process.env, log));
+}
+
+/** Server and agent run until SIGTERM/SIGINT, then stop their components in reverse order. */
+async function runUntilSignal(server: { readonly ready: Promise<void>; stop(): Promise<void> }): Promise<number> {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -88,6 +88,7 @@ export function createJoinService(o: JoinServiceOptions) {
     bootstrap,
     etcdMembers: refreshMembers,
     refreshMembers,
+    etcdClient: o.etcd,
     /** Node IPs of the voting etcd members: the servers agents may use. */
     serverIps(): string[] {
       const ips = members.filter((m) => !m.isLearner).flatMap((m) => m.peerUrls.map((u) => new URL(u).hostname));

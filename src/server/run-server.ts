@@ -5,6 +5,7 @@
 // and report "rfo is ready". SIGTERM stops everything in reverse order.
 
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
@@ -30,12 +31,16 @@ import { dnsQuery, httpsGet, waitFor } from './probes.ts';
 import { readConfigSources } from './read-config-sources.ts';
 import { notifySystemd } from './notify-systemd.ts';
 import { startSupervisorApi } from '../api/listener.ts';
+import { clusterWideSettings } from '../join/bootstrap-data.ts';
+import { createJoinService } from './join-service.ts';
+import { fetchBootstrap, joinEtcd, promoteLearner, writeBootstrapFiles } from './join-cluster.ts';
+import { watchServers } from './watch-servers.ts';
 import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
 import type { Log, ServerSettings } from '../node/prepare-node.ts';
 import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
 import type { NodeSetup } from '../node/start-node.ts';
 
-async function ensureToken(s: ServerSettings, caPem: string): Promise<{ server: string; node: string }> {
+async function ensureToken(s: ServerSettings, caPem: string, clusterAgentPassword?: string): Promise<{ server: string; node: string }> {
   const given = await givenToken(s, 'token');
   let password: string;
   if (given) {
@@ -50,8 +55,10 @@ async function ensureToken(s: ServerSettings, caPem: string): Promise<{ server: 
   const token = formatToken({ caHash: caHashOf(caPem), username: 'server', password });
   await writeFileAtomic(s.paths.server.token, `${token}\n`, 0o600);
   const agentGiven = await givenToken(s, 'agent-token');
-  const agentPassword = agentGiven ? parseToken(agentGiven).password : password;
-  if (agentGiven) {
+  const agentKept = await readFile(s.paths.server.agentToken, 'utf8').then((t) => parseToken(t).password, () => undefined);
+  // Given > the cluster's (joining) > kept from an earlier start > the server token's.
+  const agentPassword = agentGiven ? parseToken(agentGiven).password : (clusterAgentPassword ?? agentKept ?? password);
+  if (agentPassword !== password) {
     // Agents may join with this one; it gives node rights only (RKE2 writes it to server/agent-token).
     const agent = formatToken({ caHash: caHashOf(caPem), username: 'node', password: agentPassword });
     await writeFileAtomic(s.paths.server.agentToken, `${agent}\n`, 0o600);
@@ -142,6 +149,12 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     [2380, 'etcd peer'],
     [10250, 'kubelet'],
   ]);
+  // A server joining a cluster (server: set, no etcd data yet) checks the
+  // cluster's CA, token and settings before anything is written.
+  const joinUrl = str(s.values.server);
+  const joining = joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
+  const cluster = joining ? await fetchBootstrap(joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), log) : undefined;
+  if (joining) log(`joining the cluster of ${joinUrl}: CA verified, settings match`);
   // killall finds this instance's rfo by this file (several may share a host).
   await mkdir(s.paths.run.dir, { recursive: true });
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
@@ -152,6 +165,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const bin = s.paths.binLink;
 
   const tlsDir = s.paths.server.tlsDir;
+  if (cluster) await writeBootstrapFiles(tlsDir, cluster.data);
   const pki = await applyPki(
     tlsDir,
     planCertSpecs({
@@ -167,10 +181,23 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
   await ensureServiceAccountKey(tlsDir);
   const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
-  const passwords = await ensureToken(s, caPem);
+  const passwords = await ensureToken(s, caPem, cluster?.data.agentPassword);
   const { admin } = await writeKubeconfigs(s);
   let isReady = false;
   const supervisorPort = Number(s.values['supervisor-port']);
+  const httpsPort = Number(s.values['https-listen-port']);
+  const etcdClient = { binDir: bin, tlsDir, endpoints: ['https://127.0.0.1:2379'] };
+  const joinService = createJoinService({
+    tlsDir,
+    binDir: bin,
+    adminKubeconfig: admin,
+    passwords,
+    settings: Object.fromEntries(clusterWideSettings.map((k) => [k, str(s.values[k])])),
+    serviceCidr: str(s.values['service-cidr']),
+    clusterDomain: str(s.values['cluster-domain']),
+    etcd: etcdClient,
+  });
+  const clientCaPem = await readFile(join(tlsDir, 'client-ca.crt'), 'utf8');
   const api = await startSupervisorApi({
     host: str(s.values['bind-address']),
     port: supervisorPort,
@@ -180,14 +207,23 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       caPem,
       passwords,
       ready: () => isReady,
-      agentConfig: () => ({
-        'cluster-cidr': str(s.values['cluster-cidr']),
-        'service-cidr': str(s.values['service-cidr']),
-        'cluster-dns': str(s.values['cluster-dns']),
-        'cluster-domain': str(s.values['cluster-domain']),
-        servers: [`https://${s.nodeIp}:${supervisorPort}`],
-        'apiserver-port': Number(s.values['https-listen-port']),
-      }),
+      agentConfig: () => {
+        const ips = joinService.serverIps();
+        const servers = ips.length > 0 ? ips : [s.nodeIp];
+        return {
+          'cluster-cidr': str(s.values['cluster-cidr']),
+          'service-cidr': str(s.values['service-cidr']),
+          'cluster-dns': str(s.values['cluster-dns']),
+          'cluster-domain': str(s.values['cluster-domain']),
+          servers: servers.map((ip) => `https://${ip}:${supervisorPort}`),
+          apiservers: servers.map((ip) => `${ip}:${httpsPort}`),
+          'client-ca': clientCaPem,
+        };
+      },
+      issueNodeCert: joinService.issueNodeCert,
+      checkNodePassword: joinService.checkNodePassword,
+      bootstrap: joinService.bootstrap,
+      etcdMembers: joinService.etcdMembers,
     },
     log,
   });
@@ -244,8 +280,10 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     );
   };
   let manifestTimer: NodeJS.Timeout | undefined;
+  let membersTimer: NodeJS.Timeout | undefined;
   const stop = async () => {
     if (manifestTimer) clearInterval(manifestTimer);
+    if (membersTimer) clearInterval(membersTimer);
     api.close();
     for (const p of [...running].reverse()) await p.stop();
   };
@@ -263,11 +301,19 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const ready = (async () => {
     try {
       await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
-      start(planEtcd(cp));
+      const peerUrl = `https://${s.nodeIp}:2380`;
+      if (cluster) {
+        const remote = { ...etcdClient, endpoints: cluster.members.filter((m) => !m.isLearner).flatMap((m) => m.clientUrls) };
+        const initialCluster = await joinEtcd(remote, cluster.members, s.nodeName, peerUrl, log);
+        start(planEtcd({ ...cp, etcdJoin: { initialCluster } }));
+        await promoteLearner(remote, peerUrl, log);
+      } else start(planEtcd(cp));
       await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', clientTls('etcd'))).body.includes('"health":"true"'), 120_000);
       start(planApiserver(cp));
       await waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${cp.httpsPort}/readyz`, clientTls('admin'))).status === 200, 180_000);
       log(`kube-apiserver ready (${elapsed()})`);
+      await joinService.refreshMembers().catch(() => undefined);
+      membersTimer = watchServers(joinService, kubectl, s.nodeName, log);
       start(planControllerManager(cp));
       start(planScheduler(cp));
       await writeFileAtomic(join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'), renderFlannelRbac());

@@ -1,0 +1,188 @@
+// `rfo agent`: join a cluster through a server's supervisor API and run a
+// worker node. Order: resolve config (nothing written if invalid) → check
+// the server's CA against the token → authenticate → only then write: node
+// password, certificates, kubeconfigs → local apiserver load balancer →
+// containerd, kubelet, kube-proxy, flanneld → wait for Ready.
+
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RfoError } from '../errors.ts';
+import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
+import { nodeCertKinds } from '../api/handlers.ts';
+import { fetchCacerts, joinGet, verifyCa } from '../join/join-client.ts';
+import type { JoinSession } from '../join/join-client.ts';
+import { parseToken } from '../join/token.ts';
+import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
+import type { Log, ServerSettings } from '../node/prepare-node.ts';
+import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
+import { renderKubeconfig } from '../render/kubeconfig.ts';
+import { readHostFacts } from '../server/host-facts.ts';
+import { locateRuntime } from '../server/locate-runtime.ts';
+import { notifySystemd } from '../server/notify-systemd.ts';
+import { waitFor } from '../server/probes.ts';
+import { readConfigSources } from '../server/read-config-sources.ts';
+import { supervise } from '../supervisor/supervisor.ts';
+import type { Supervised } from '../supervisor/supervisor.ts';
+import type { ProcessSpec } from '../components/process-spec.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { run } from '../util/exec.ts';
+import { startLoadBalancer } from './load-balancer.ts';
+import type { LoadBalancer } from './load-balancer.ts';
+
+/** What /v1-rfo/config returns to agents. */
+export interface AgentConfig {
+  readonly 'cluster-cidr': string;
+  readonly 'service-cidr': string;
+  readonly 'cluster-dns': string;
+  readonly 'cluster-domain': string;
+  /** Supervisor URLs of every server. */
+  readonly servers: readonly string[];
+  /** host:port of every apiserver. */
+  readonly apiservers: readonly string[];
+  readonly 'client-ca': string;
+}
+
+export interface RunningAgent {
+  readonly ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The node password this node proves its name with; made once, kept with the node's data. */
+async function nodePassword(s: ServerSettings): Promise<string> {
+  const file = join(s.paths.agent.dir, 'node-password');
+  try {
+    const existing = (await readFile(file, 'utf8')).trim();
+    if (existing.length >= 16) return existing;
+  } catch {
+    // first join of this node
+  }
+  const password = randomBytes(16).toString('hex');
+  await writeFileAtomic(file, `${password}\n`, 0o600);
+  return password;
+}
+
+/** Ask each known server in turn; the first that answers wins. */
+async function fromAnyServer<T>(sessions: readonly JoinSession[], ask: (s: JoinSession) => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (const s of sessions) {
+    try {
+      return await ask(s);
+    } catch (err) {
+      last = err;
+      if (err instanceof RfoError && err.code !== 'RFO_SERVER_UNREACHABLE' && err.code !== 'RFO_JOIN_FAILED') throw err;
+    }
+  }
+  throw last instanceof Error ? last : new Error(String(last));
+}
+
+export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv, log: Log): Promise<RunningAgent> {
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  const resolved = resolveConfig(await readConfigSources('agent', args, env));
+  if (!resolved.ok) throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`, { hint: 'fix the keys named above; nothing was started or written' });
+  for (const w of resolved.options.warnings) log(`WARNING: ${w}`);
+  const values = resolved.options.values;
+  const server = str(values.server);
+  if (!server) throw new RfoError('RFO_CONFIG_INVALID', 'rfo agent needs server: (https://<server>:9345)', { hint: 'set server: and token: in /etc/rancher/rfo/config.yaml, or pass --server and --token' });
+  const facts = await readHostFacts();
+  requireRoot(facts, 'rfo agent');
+  const s = settingsFrom(values, facts);
+  const tokenText = await givenToken(s, 'token');
+  if (!tokenText) throw new RfoError('RFO_CONFIG_INVALID', 'rfo agent needs a token', { hint: 'set token: (or token-file:) to the content of server/node-token on a server' });
+  const token = parseToken(tokenText);
+  const runtime = await locateRuntime(str(values['runtime-dir']) || undefined);
+  const lbPort = Number(values['lb-server-port']);
+
+  // Nothing is written until the server has proven its CA and accepted the token.
+  const caPem = await fetchCacerts(server);
+  verifyCa(token, caPem, log);
+  const first: JoinSession = { server, caPem, username: 'node', password: token.password };
+  const config = JSON.parse(await joinGet(first, '/v1-rfo/config')) as AgentConfig;
+  log(`joined ${server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
+
+  await preflight(s, facts, log, [
+    [10250, 'kubelet'],
+    [lbPort, 'apiserver load balancer'],
+  ]);
+  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
+  const password = await nodePassword(s);
+  const headers = { 'rfo-node-name': s.nodeName, 'rfo-node-password': password, 'rfo-node-ip': [s.nodeIp, ...list(values['node-external-ip'])].join(',') };
+  const agentDir = s.paths.agent.dir;
+  const certs: Record<string, { cert: string; key: string }> = {};
+  for (const kind of nodeCertKinds) {
+    const pem = await joinGet(first, `/v1-rfo/${kind}.crt`, headers);
+    const split = pem.indexOf('-----BEGIN PRIVATE KEY-----');
+    certs[kind] = { cert: pem.slice(0, split), key: pem.slice(split) };
+    await writeFileAtomic(join(agentDir, `${kind}.key`), certs[kind].key, 0o600);
+    await writeFileAtomic(join(agentDir, `${kind}.crt`), certs[kind].cert, 0o644);
+  }
+  await writeFileAtomic(join(agentDir, 'server-ca.crt'), caPem, 0o644);
+  await writeFileAtomic(join(agentDir, 'client-ca.crt'), config['client-ca'], 0o644);
+  log(`node ${s.nodeName}: certificates issued by the server (${elapsed()})`);
+
+  const lb: LoadBalancer = await startLoadBalancer('127.0.0.1', lbPort, config.apiservers, log);
+  const local = `https://127.0.0.1:${lb.port}`;
+  const kc = (kind: string) => renderKubeconfig({ server: local, caPem, certPem: certs[kind]?.cert ?? '', keyPem: certs[kind]?.key ?? '' });
+  await writeFileAtomic(join(agentDir, 'kubelet.kubeconfig'), kc('client-kubelet'), 0o600);
+  await writeFileAtomic(join(agentDir, 'kubeproxy.kubeconfig'), kc('client-kube-proxy'), 0o600);
+  await writeFileAtomic(join(agentDir, 'flannel.kubeconfig'), kc('client-flannel'), 0o600);
+
+  const staged = await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
+  const bin = s.paths.binLink;
+  const node = nodeInputFor(s, bin, config['cluster-cidr']);
+  const setup = {
+    paths: s.paths,
+    facts,
+    node,
+    kubeletTls: { clientCaFile: join(agentDir, 'client-ca.crt'), certFile: join(agentDir, 'serving-kubelet.crt'), keyFile: join(agentDir, 'serving-kubelet.key') },
+    clusterDns: config['cluster-dns'],
+    clusterDomain: config['cluster-domain'],
+    stagedRuntime: staged,
+    ...(airgapPath(runtime.manifest) ? { airgapPath: airgapPath(runtime.manifest) } : {}),
+    flannel: true,
+  };
+  await writeNodeConfigs(setup);
+
+  const running: Supervised[] = [];
+  const start = (spec: ProcessSpec) => {
+    log(`starting ${spec.name} (${elapsed()})`);
+    running.push(supervise(spec, { runDir: s.paths.run.dir, events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) } }));
+  };
+  // Keep the server list current: the load balancer must know every apiserver before one fails.
+  let sessions: JoinSession[] = [first];
+  const refresh = setInterval(() => {
+    void fromAnyServer(sessions, async (session) => JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig).then(
+      (c) => {
+        lb.setBackends(c.apiservers);
+        sessions = [...new Set([...c.servers, ...sessions.map((x) => x.server)])].map((url) => ({ ...first, server: url }));
+      },
+      () => undefined,
+    );
+  }, 15_000);
+  sessions = [...new Set([...config.servers, server])].map((url) => ({ ...first, server: url }));
+
+  const stop = async () => {
+    clearInterval(refresh);
+    for (const p of [...running].reverse()) await p.stop();
+    await lb.close();
+  };
+  const ready = (async () => {
+    try {
+      await startNodeComponents(setup, start, log, elapsed);
+      const kubectl = (...a: string[]) => run({ cmd: join(bin, 'kubectl'), args: ['--kubeconfig', join(agentDir, 'kubelet.kubeconfig'), ...a] });
+      await waitFor(
+        'node Ready',
+        async () => (await kubectl('get', 'node', s.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')).stdout.trim() === 'True',
+        300_000,
+        1000,
+      );
+      log(`rfo agent is ready (${elapsed()}): node ${s.nodeName} Ready`);
+      await notifySystemd(env, `rfo agent is ready: node ${s.nodeName}`, log);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  })();
+  return { ready, stop };
+}
