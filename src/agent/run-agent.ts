@@ -48,19 +48,18 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** The node password this node proves its name with; made once, kept with the node's data. */
-async function nodePassword(s: ServerSettings): Promise<string> {
-  const file = join(s.paths.agent.dir, 'node-password');
+/** The node password this node proves its name with: made at the first join, kept with the node's data. */
+async function nodePassword(s: ServerSettings): Promise<{ password: string; isNew: boolean }> {
   try {
-    const existing = (await readFile(file, 'utf8')).trim();
-    if (existing.length >= 16) return existing;
+    const existing = (await readFile(nodePasswordFile(s), 'utf8')).trim();
+    if (existing.length >= 16) return { password: existing, isNew: false };
   } catch {
     // first join of this node
   }
-  const password = randomBytes(16).toString('hex');
-  await writeFileAtomic(file, `${password}\n`, 0o600);
-  return password;
+  return { password: randomBytes(16).toString('hex'), isNew: true };
 }
+
+const nodePasswordFile = (s: ServerSettings) => join(s.paths.agent.dir, 'node-password');
 
 /** Ask each known server in turn; the first that answers wins. */
 async function fromAnyServer<T>(sessions: readonly JoinSession[], ask: (s: JoinSession) => Promise<T>): Promise<T> {
@@ -105,17 +104,21 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     [10250, 'kubelet'],
     [lbPort, 'apiserver load balancer'],
   ]);
-  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
-  const password = await nodePassword(s);
+  const { password, isNew } = await nodePassword(s);
   const headers = { 'rfo-node-name': s.nodeName, 'rfo-node-password': password, 'rfo-node-ip': [s.nodeIp, ...list(values['node-external-ip'])].join(',') };
   const agentDir = s.paths.agent.dir;
+  // All certificates are fetched before anything is written: a refused node name leaves no trace.
   const certs: Record<string, { cert: string; key: string }> = {};
   for (const kind of nodeCertKinds) {
     const pem = await joinGet(first, `/v1-rfo/${kind}.crt`, headers);
     const split = pem.indexOf('-----BEGIN PRIVATE KEY-----');
     certs[kind] = { cert: pem.slice(0, split), key: pem.slice(split) };
-    await writeFileAtomic(join(agentDir, `${kind}.key`), certs[kind].key, 0o600);
-    await writeFileAtomic(join(agentDir, `${kind}.crt`), certs[kind].cert, 0o644);
+  }
+  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
+  if (isNew) await writeFileAtomic(nodePasswordFile(s), `${password}\n`, 0o600);
+  for (const [kind, c] of Object.entries(certs)) {
+    await writeFileAtomic(join(agentDir, `${kind}.key`), c.key, 0o600);
+    await writeFileAtomic(join(agentDir, `${kind}.crt`), c.cert, 0o644);
   }
   await writeFileAtomic(join(agentDir, 'server-ca.crt'), caPem, 0o644);
   await writeFileAtomic(join(agentDir, 'client-ca.crt'), config['client-ca'], 0o644);
