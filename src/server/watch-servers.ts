@@ -26,6 +26,8 @@ export function watchServers(join: ReturnType<typeof createJoinService>, kubectl
       log(`etcd: node ${removed.name} was deleted; removing its etcd member`);
       await removeMember({ ...join.etcdClient }, removed.id).catch((err: unknown) => log(`etcd: removing member ${removed.name} failed: ${(err as Error).message}`));
       seen.delete(removed.name);
+      const voters = members.filter((m) => !m.isLearner && m.id !== removed.id).length;
+      if (voters % 2 === 0) log(`WARNING: etcd now has ${voters} voting members, an even number; add or remove a server to get back to an odd count`);
     }
     for (const n of servers) seen.add(n);
   };
