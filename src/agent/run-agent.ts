@@ -93,12 +93,19 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const runtime = await locateRuntime(str(values['runtime-dir']) || undefined);
   const lbPort = Number(values['lb-server-port']);
 
-  // Nothing is written until the server has proven its CA and accepted the token.
-  const caPem = await fetchCacerts(server);
-  verifyCa(token, caPem, log);
-  const first: JoinSession = { server, caPem, username: 'node', password: token.password };
-  const config = JSON.parse(await joinGet(first, '/v1-rfo/config')) as AgentConfig;
-  log(`joined ${server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
+  // Nothing is written until a server has proven its CA and accepted the
+  // token. After the first join, every server it learned of is a candidate,
+  // so the agent restarts even while the server in `server:` is down.
+  const serversFile = join(s.paths.agent.etcDir, 'rfo-agent-load-balancer.json');
+  const saved = await readFile(serversFile, 'utf8').then((t) => (JSON.parse(t) as { servers?: string[] }).servers ?? [], () => [] as string[]);
+  const candidates = [...new Set([server, ...saved])].map((url): JoinSession => ({ server: url, caPem: '', username: 'node', password: token.password }));
+  const { first, config } = await fromAnyServer(candidates, async (c) => {
+    const caPem = await fetchCacerts(c.server);
+    verifyCa(token, caPem, log);
+    const session = { ...c, caPem };
+    return { first: session, config: JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig };
+  });
+  log(`joined ${first.server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
 
   await preflight(s, facts, log, [
     [10250, 'kubelet'],
@@ -126,7 +133,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
 
   const lb: LoadBalancer = await startLoadBalancer('127.0.0.1', lbPort, config.apiservers, log);
   const local = `https://127.0.0.1:${lb.port}`;
-  const kc = (kind: string) => renderKubeconfig({ server: local, caPem, certPem: certs[kind]?.cert ?? '', keyPem: certs[kind]?.key ?? '' });
+  const kc = (kind: string) => renderKubeconfig({ server: local, caPem: first.caPem, certPem: certs[kind]?.cert ?? '', keyPem: certs[kind]?.key ?? '' });
   await writeFileAtomic(join(agentDir, 'kubelet.kubeconfig'), kc('client-kubelet'), 0o600);
   await writeFileAtomic(join(agentDir, 'kubeproxy.kubeconfig'), kc('client-kube-proxy'), 0o600);
   await writeFileAtomic(join(agentDir, 'flannel.kubeconfig'), kc('client-flannel'), 0o600);
@@ -159,11 +166,14 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
       (c) => {
         lb.setBackends(c.apiservers);
         sessions = [...new Set([...c.servers, ...sessions.map((x) => x.server)])].map((url) => ({ ...first, server: url }));
+        void saveServers(c.servers);
       },
       () => undefined,
     );
   }, 15_000);
-  sessions = [...new Set([...config.servers, server])].map((url) => ({ ...first, server: url }));
+  sessions = [...new Set([...config.servers, first.server])].map((url) => ({ ...first, server: url }));
+  const saveServers = (servers: readonly string[]) => writeFileAtomic(serversFile, `${JSON.stringify({ servers }, null, 2)}\n`).catch(() => undefined);
+  await saveServers(config.servers);
 
   const stop = async () => {
     clearInterval(refresh);
