@@ -127,7 +127,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     await writeFileAtomic(join(agentDir, `${kind}.key`), c.key, 0o600);
     await writeFileAtomic(join(agentDir, `${kind}.crt`), c.cert, 0o644);
   }
-  await writeFileAtomic(join(agentDir, 'server-ca.crt'), caPem, 0o644);
+  await writeFileAtomic(join(agentDir, 'server-ca.crt'), first.caPem, 0o644);
   await writeFileAtomic(join(agentDir, 'client-ca.crt'), config['client-ca'], 0o644);
   log(`node ${s.nodeName}: certificates issued by the server (${elapsed()})`);
 
