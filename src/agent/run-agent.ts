@@ -107,10 +107,6 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   });
   log(`joined ${first.server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
 
-  await preflight(s, facts, log, [
-    [10250, 'kubelet'],
-    [lbPort, 'apiserver load balancer'],
-  ]);
   const { password, isNew } = await nodePassword(s);
   const headers = { 'rfo-node-name': s.nodeName, 'rfo-node-password': password, 'rfo-node-ip': [s.nodeIp, ...list(values['node-external-ip'])].join(',') };
   const agentDir = s.paths.agent.dir;
@@ -121,6 +117,11 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     const split = pem.indexOf('-----BEGIN PRIVATE KEY-----');
     certs[kind] = { cert: pem.slice(0, split), key: pem.slice(split) };
   }
+  // The host checks come after the server's: a refused join is reported as such.
+  await preflight(s, facts, log, [
+    [10250, 'kubelet'],
+    [lbPort, 'apiserver load balancer'],
+  ]);
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   if (isNew) await writeFileAtomic(nodePasswordFile(s), `${password}\n`, 0o600);
   for (const [kind, c] of Object.entries(certs)) {

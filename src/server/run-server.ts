@@ -142,6 +142,12 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   requireRoot(facts);
   const s = settingsFrom(resolved.options.values, facts);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
+  // A server joining a cluster (server: set, no etcd data yet) checks the
+  // cluster's CA, token and settings before anything is written.
+  const joinUrl = str(s.values.server);
+  const joining = joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
+  const cluster = joining ? await fetchBootstrap(joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), log) : undefined;
+  if (joining) log(`joining the cluster of ${joinUrl}: CA verified, settings match`);
   await preflight(s, facts, log, [
     [Number(s.values['https-listen-port']), 'kube-apiserver'],
     [Number(s.values['supervisor-port']), 'rfo supervisor'],
@@ -149,12 +155,6 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     [2380, 'etcd peer'],
     [10250, 'kubelet'],
   ]);
-  // A server joining a cluster (server: set, no etcd data yet) checks the
-  // cluster's CA, token and settings before anything is written.
-  const joinUrl = str(s.values.server);
-  const joining = joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
-  const cluster = joining ? await fetchBootstrap(joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), log) : undefined;
-  if (joining) log(`joining the cluster of ${joinUrl}: CA verified, settings match`);
   // killall finds this instance's rfo by this file (several may share a host).
   await mkdir(s.paths.run.dir, { recursive: true });
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);

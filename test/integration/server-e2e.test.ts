@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import { request as httpsRequest } from 'node:https';
 import { caHashOf } from '../../src/join/token.ts';
 import { repoRoot } from '../../src/build/paths.ts';
-import { buildImage } from '../../src/images/build-image.ts';
-import { writeImageArchive } from '../../src/images/write-archive.ts';
+import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
 import type { TestNode } from './helpers/test-node.ts';
 
-const busybox = 'registry.rfo.test/library/busybox:1.35';
+const busybox = busyboxRef;
 const rfo = join(repoRoot, 'bin', 'rfo');
 let node: TestNode;
 let root: string;
@@ -92,15 +91,8 @@ before(async () => {
   node = await createTestNode('rfo-e2e', 41);
   // A test image from Debian's static busybox, preloaded the airgap way.
   await mkdir(join(dirs().data, 'agent', 'images'), { recursive: true });
-  const image = buildImage({
-    ref: busybox,
-    arch: 'amd64',
-    files: [{ path: '/bin/busybox', content: await readFile('/bin/busybox'), mode: 0o755 }],
-    symlinks: ['sh', 'echo', 'sleep', 'wget', 'httpd', 'mkdir', 'cat', 'nslookup'].map((n) => ({ path: `/bin/${n}`, target: 'busybox' })),
-    config: { cmd: ['sh'] },
-  });
   // zstd-compressed, as airgap bundles usually are: rfo unpacks it before importing.
-  await writeImageArchive(join(dirs().data, 'agent', 'images', 'busybox.tar.zst'), [image], 'zstd');
+  await writeBusyboxArchive(join(dirs().data, 'agent', 'images', 'busybox.tar.zst'));
 });
 
 after(async () => {

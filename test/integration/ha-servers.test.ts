@@ -1,0 +1,78 @@
+// End to end: three servers and one agent in a lab. Servers join etcd as
+// voters; when one server's processes are killed the API still takes
+// writes, the agent stays Ready (its load balancer moves to another
+// apiserver), and the server rejoins with nothing lost; deleting a server's
+// Node removes its etcd member.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
+import { eventually, labHelpers } from './helpers/lab-cluster.ts';
+
+let root = '';
+const labDir = () => join(root, 'lab');
+const { kubectl, kubectlOk, nodeReady } = labHelpers(labDir);
+
+before(async () => {
+  root = await mkdtemp('/var/tmp/rfo-ha-');
+  await labUp({ servers: 3, agents: 1, labDir: labDir(), subnet: '10.197.30.0/24', name: 'rfoha', log: (l) => process.stderr.write(`${l}\n`) });
+});
+
+after(async () => {
+  await labDown({ labDir: labDir() }).catch((err: unknown) => process.stderr.write(`lab down: ${String(err)}\n`));
+  await rm(root, { recursive: true, force: true });
+});
+
+interface Member {
+  name: string;
+  isLearner?: boolean;
+}
+
+async function members(on: string): Promise<Member[]> {
+  const tls = '/var/lib/rancher/rfo/server/tls/etcd';
+  const r = await labExec(on, ['/var/lib/rancher/rfo/bin/etcdctl', '--endpoints', 'https://127.0.0.1:2379', '--cacert', `${tls}/server-ca.crt`, '--cert', `${tls}/client.crt`, '--key', `${tls}/client.key`, 'member', 'list', '-w', 'json'], { labDir: labDir() });
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout.replace(/"(ID|cluster_id|member_id)":(\d+)/g, '"$1":"$2"')) as { members: Member[] }).members;
+}
+
+test('three servers are etcd voters and Ready; the agent knows every apiserver', { timeout: 120_000 }, async () => {
+  const m = await members('s1');
+  assert.deepEqual(m.map((x) => x.name).sort(), ['s1', 's2', 's3']);
+  assert.ok(m.every((x) => x.isLearner !== true), 'all promoted');
+  for (const n of ['s1', 's2', 's3', 'a1']) assert.equal(await nodeReady(n), 'True', n);
+  await eventually('the agent to learn all three apiservers', async () => {
+    const r = await labExec('a1', ['cat', '/var/lib/rancher/rfo/agent/etc/rfo-agent-load-balancer.json'], { labDir: labDir() });
+    return ((JSON.parse(r.stdout) as { servers: string[] }).servers ?? []).length === 3;
+  }, 60_000);
+});
+
+test('a server dies: writes go on, the agent stays Ready, and the server rejoins with nothing lost', { timeout: 600_000 }, async () => {
+  await kubectlOk('create', 'configmap', 'before', '--from-literal=k=v1');
+  await stopNode('s1', { labDir: labDir() });
+  // labKubectl now goes through s2: the API still takes writes with one server of three gone
+  await kubectlOk('create', 'configmap', 'during', '--from-literal=k=v2');
+  // Once the control plane has noticed s1 is gone, the agent must still be Ready.
+  await eventually('s1 to become NotReady', async () => (await nodeReady('s1')) !== 'True', 240_000, 2000);
+  assert.equal(await nodeReady('a1'), 'True', 'the agent stays Ready while a server is down');
+  // ... and its kubelet really talks to a live apiserver through the load balancer:
+  const viaAgent = await labExec('a1', ['/var/lib/rancher/rfo/bin/kubectl', '--kubeconfig', '/var/lib/rancher/rfo/agent/kubelet.kubeconfig', 'get', 'node', 'a1', '-o', 'name'], { labDir: labDir() });
+  assert.equal(viaAgent.stdout.trim(), 'node/a1', viaAgent.stderr);
+
+  await startNode('s1', { labDir: labDir(), wait: true });
+  await eventually('s1 Ready again', async () => (await nodeReady('s1')) === 'True', 240_000);
+  // s1 is the first running server again, so these reads go through it
+  assert.equal((await kubectlOk('get', 'configmap', 'before', '-o', 'jsonpath={.data.k}')).trim(), 'v1');
+  assert.equal((await kubectlOk('get', 'configmap', 'during', '-o', 'jsonpath={.data.k}')).trim(), 'v2');
+  assert.deepEqual((await members('s1')).map((x) => x.name).sort(), ['s1', 's2', 's3']);
+});
+
+test('deleting a server Node removes its etcd member', { timeout: 300_000 }, async () => {
+  await stopNode('s3', { labDir: labDir() });
+  await kubectlOk('delete', 'node', 's3');
+  await eventually('s3 to leave etcd', async () => !(await members('s1')).some((m) => m.name === 's3'), 120_000);
+  assert.deepEqual((await members('s2')).map((x) => x.name).sort(), ['s1', 's2']);
+  const writes = await kubectl('create', 'configmap', 'after-removal', '--from-literal=k=v3');
+  assert.equal(writes.code, 0, `two voters of two still take writes: ${writes.stderr}`);
+});
