@@ -64,7 +64,7 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
       const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
       const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
       const pss = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
-      table.set(Number(pid), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), name: /Name:\s+(\S+)/.exec(status)?.[1] ?? pid, rss, pss, managed: env.split('\0').includes('RFO_MANAGED=1') });
+      table.set(Number(pid), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), name: /Name:\s+(\S+)/.exec(status)?.[1] ?? pid, rss, pss, managed: env.split('\0').includes(`RFO_MANAGED=${join(root, 'run')}`) });
     } catch {
       // exited
     }

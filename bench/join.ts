@@ -1,0 +1,69 @@
+// npm run bench:join
+// A lab of three servers and one agent on this host. Measures, from each
+// node's own log: agent join → node Ready; server join → etcd voter and →
+// "rfo is ready". Then kills the server the agent's load balancer prefers and
+// measures how long until a request through the agent's load balancer
+// succeeds again, and until the load balancer's health check marks the dead
+// server. Results: bench/results/join-<date>.json.
+
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { labDown, labExec, labUp, stopNode } from '../src/lab/lab.ts';
+import { readState } from '../src/lab/lab-state.ts';
+import { repoRoot } from '../src/build/paths.ts';
+
+const root = await mkdtemp('/var/tmp/rfo-bench-join-');
+const labDir = join(root, 'lab');
+const log = (l: string) => process.stderr.write(`${l}\n`);
+
+/** Seconds between the node's first log line and the first line matching re. */
+async function logSeconds(node: string, re: RegExp): Promise<number | undefined> {
+  const state = await readState(labDir);
+  const dir = state?.nodes.find((n) => n.name === node)?.dir ?? '';
+  const lines = (await readFile(join(dir, 'rfo.log'), 'utf8')).split('\n');
+  const at = (l: string) => Date.parse(l.slice(0, 24));
+  const first = lines.find((l) => !Number.isNaN(at(l)));
+  const hit = lines.find((l) => re.test(l) && !Number.isNaN(at(l)));
+  return first && hit ? (at(hit) - at(first)) / 1000 : undefined;
+}
+
+try {
+  const t0 = Date.now();
+  await labUp({ servers: 3, agents: 1, labDir, subnet: '10.198.100.0/24', name: 'rfobj', log });
+  const upSeconds = (Date.now() - t0) / 1000;
+  const results = {
+    firstServerReady: await logSeconds('s1', /rfo is ready/),
+    serverJoin: await Promise.all(['s2', 's3'].map(async (n) => ({ node: n, etcdVoter: await logSeconds(n, /etcd: promoted/), ready: await logSeconds(n, /rfo is ready/) }))),
+    agentJoinToReady: await logSeconds('a1', /rfo agent is ready/),
+  };
+  log(`server s1 ready ${results.firstServerReady}s; joins: ${JSON.stringify(results.serverJoin)}; agent ready ${results.agentJoinToReady}s`);
+
+  // Which apiserver does the agent use? Its load balancer logs the preferred one.
+  const state = await readState(labDir);
+  const a1Log = await readFile(join(state?.nodes.find((n) => n.name === 'a1')?.dir ?? '', 'rfo.log'), 'utf8');
+  const preferredIp = [...a1Log.matchAll(/apiserver (\S+):\d+ is now preferred/g)].at(-1)?.[1] ?? state?.nodes[0]?.ip;
+  const victim = state?.nodes.find((n) => n.ip === preferredIp)?.name ?? 's1';
+  const viaLb = () => labExec('a1', ['/var/lib/rancher/rfo/bin/kubectl', '--request-timeout=2s', '--kubeconfig', '/var/lib/rancher/rfo/agent/kubelet.kubeconfig', 'get', 'node', 'a1', '-o', 'name'], { labDir });
+  const killed = Date.now();
+  await stopNode(victim, { labDir });
+  const stopSeconds = (Date.now() - killed) / 1000;
+  let firstOk = 0;
+  while (!firstOk && Date.now() - killed < 120_000) if ((await viaLb()).code === 0) firstOk = Date.now();
+  let marked = 0;
+  while (!marked && Date.now() - killed < 60_000) {
+    const text = await readFile(join(state?.nodes.find((n) => n.name === 'a1')?.dir ?? '', 'rfo.log'), 'utf8');
+    if (text.includes(`apiserver ${preferredIp}:6443 is unreachable`)) marked = Date.now();
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+  const failover = { victim, stopSeconds, firstRequestThroughLbAfterKillSeconds: firstOk ? (firstOk - killed) / 1000 : null, healthCheckMarkedDeadSeconds: marked ? (marked - killed) / 1000 : null };
+  log(`failover: ${JSON.stringify(failover)}`);
+  const out = { date: new Date().toISOString(), host: { cores: (await import('node:os')).cpus().length }, labUpSeconds: upSeconds, ...results, failover };
+  const dir = join(repoRoot, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `join-${out.date.slice(0, 10)}.json`);
+  await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+  log(`bench:join: lab up ${upSeconds.toFixed(1)}s, agent ready ${results.agentJoinToReady}s, failover ${failover.firstRequestThroughLbAfterKillSeconds}s → ${file}`);
+} finally {
+  await labDown({ labDir }).catch((err: unknown) => log(`lab down: ${String(err)}`));
+  await rm(root, { recursive: true, force: true });
+}
