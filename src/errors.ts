@@ -12,7 +12,10 @@ export type RfoErrorCode =
   | 'RFO_DISK_FULL'
   | 'RFO_IMAGE_INVALID'
   | 'RFO_NOT_REPRODUCIBLE'
-  | 'RFO_RUNTIME_MISSING';
+  | 'RFO_RUNTIME_MISSING'
+  | 'RFO_LAB_EXISTS'
+  | 'RFO_LAB_NOT_FOUND'
+  | 'RFO_LAB_NODE_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

@@ -8,12 +8,14 @@ import { killall } from '../killall/killall.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
+import { labCommand } from '../lab/lab-command.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
 Commands:
   server         run the management server (single node today; see rfo server --help)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
+  lab            a multi-node cluster on this host in namespaces (rfo lab help)
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
 
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return serverCommand(args.slice(1));
     case 'killall':
       return killallCommand(args.slice(1));
+    case 'lab':
+      return labCommand(args.slice(1));
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }
