@@ -28,12 +28,13 @@ export async function checkSubnetFree(plan: LabPlan): Promise<void> {
   }
 }
 
-export async function createBridge(plan: LabPlan): Promise<void> {
+/** `alwaysAccept` adds the ACCEPT rule even where FORWARD accepts anyway (tests exercise the rule's removal). */
+export async function createBridge(plan: LabPlan, alwaysAccept = false): Promise<void> {
   await must(['link', 'add', plan.bridge, 'type', 'bridge']);
   await must(['addr', 'add', `${plan.bridgeIp}/${plan.prefixLength}`, 'dev', plan.bridge]);
   await must(['link', 'set', plan.bridge, 'up']);
   const policy = await run({ cmd: 'iptables', args: ['-S', 'FORWARD'] });
-  if (/^-P FORWARD (DROP|REJECT)/m.test(policy.stdout)) {
+  if (alwaysAccept || /^-P FORWARD (DROP|REJECT)/m.test(policy.stdout)) {
     await must(['-I', 'FORWARD', '-i', plan.bridge, '-o', plan.bridge, '-m', 'comment', '--comment', plan.ruleComment, '-j', 'ACCEPT'], 'iptables');
   }
 }

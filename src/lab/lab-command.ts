@@ -20,7 +20,7 @@ export async function labCommand(args: readonly string[]): Promise<number> {
       return 0;
     }
     case 'down':
-      await labDown({ ...ref, name: c.name, log });
+      await labDown({ ...ref, ...(c.nameGiven ? { name: c.name } : {}), log });
       return 0;
     case 'status': {
       const status = await labStatus(ref);

@@ -35,6 +35,8 @@ export interface LabUpOptions extends Partial<LabOptions> {
   readonly log?: (line: string) => void;
   /** Per node, default 600 s. */
   readonly readyTimeoutMs?: number;
+  /** Add the FORWARD ACCEPT rule for the bridge even if the host's policy accepts (default: only when it drops). */
+  readonly forwardRule?: boolean;
 }
 
 export interface LabRef {
@@ -169,7 +171,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   // Recorded before anything is made, so `down` can undo a crashed `up`.
   await writeState(state);
   log(`lab ${plan.name}: bridge ${plan.bridge} ${plan.bridgeIp}/${plan.prefixLength}, ${plan.nodes.length} node(s), dir ${plan.labDir}`);
-  await createBridge(plan);
+  await createBridge(plan, options.forwardRule ?? false);
   for (const node of state.nodes) {
     await createNodeNetwork(plan, node);
     await prepareNode(node, options.images ?? []);
@@ -314,14 +316,15 @@ export async function labDown(options: LabRef & { name?: string; log?: (l: strin
   const labDir = labDirOf(options);
   const log = options.log ?? (() => {});
   const state = await readState(labDir);
-  const name = state?.name ?? options.name ?? labDefaults.name;
-  const plan = planLab({ ...labDefaults, name, labDir });
+  // Without a state file, names are only swept when known: never another lab's default-named network.
+  const name = state?.name ?? options.name ?? (labDir === labDefaults.labDir ? labDefaults.name : undefined);
+  const plan = planLab({ ...labDefaults, name: name ?? labDefaults.name, labDir });
   const processes = await readProcesses();
   const namespaces = labNamespaces(processes, labDir, (await mntNsOf('self')) ?? '');
   for (const n of state?.nodes ?? []) if (n.mntNs) namespaces.add(n.mntNs);
-  const cgroupRoots = [...new Set([...(state?.nodes ?? []).map((n) => n.cgroupRoot), ...(await labCgroupRoots(name))])];
-  const killed = await sweep(namespaces, cgroupRoots, `lab ${name}`);
-  const net = await removeNetwork(name, state?.ruleComment ?? plan.ruleComment);
+  const cgroupRoots = [...new Set([...(state?.nodes ?? []).map((n) => n.cgroupRoot), ...(name ? await labCgroupRoots(name) : [])])];
+  const killed = await sweep(namespaces, cgroupRoots, `lab ${name ?? labDir}`);
+  const net = name ? await removeNetwork(name, state?.ruleComment ?? plan.ruleComment) : { netns: 0, links: 0, rules: 0 };
   const cgroupsLeft: string[] = [];
   for (const root of cgroupRoots) cgroupsLeft.push(...(await removeCgroupRoot(root)));
   for (const dir of state?.createdMountPoints ?? []) await rmdir(dir).catch(() => undefined);
@@ -330,6 +333,6 @@ export async function labDown(options: LabRef & { name?: string; log?: (l: strin
     await rm(labDir, { recursive: true, force: true, maxRetries: 5 });
     labDirRemoved = true;
   }
-  log(`lab ${name}: down — killed ${killed} process(es), removed ${net.netns} netns, ${net.links} interface(s), ${net.rules} iptables rule(s)${cgroupsLeft.length ? `; cgroups left: ${cgroupsLeft.join(', ')}` : ''}`);
+  log(`lab ${name ?? labDir}: down — killed ${killed} process(es), removed ${net.netns} netns, ${net.links} interface(s), ${net.rules} iptables rule(s)${cgroupsLeft.length ? `; cgroups left: ${cgroupsLeft.join(', ')}` : ''}`);
   return { processes: killed, ...net, cgroupsLeft, labDirRemoved };
 }

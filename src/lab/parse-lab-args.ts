@@ -14,6 +14,8 @@ export interface LabCommand {
   readonly agents: number;
   readonly subnet: string;
   readonly name: string;
+  /** --name was given (down without a state file only sweeps a name it was told). */
+  readonly nameGiven: boolean;
   readonly runtimeDir?: string;
   readonly wait: boolean;
   readonly images: readonly string[];
@@ -106,6 +108,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
     agents: int('--agents', labDefaults.agents),
     subnet: last('--subnet') ?? labDefaults.subnet,
     name: last('--name') ?? labDefaults.name,
+    nameGiven: last('--name') !== undefined,
     ...(runtimeDir ? { runtimeDir } : {}),
     wait: wait === 'true',
     images: values.get('--images') ?? [],
