@@ -56,13 +56,14 @@ export async function createNodeNetwork(plan: LabPlan, node: LabNodePlan): Promi
 
 /** Everything named after the lab: namespaces <name>-*, links <name>br and <name>-*, rules with its comment. */
 export async function removeNetwork(name: string, ruleComment: string): Promise<{ netns: number; links: number; rules: number }> {
+  const links = await run({ cmd: 'ip', args: ['-j', 'link', 'show'] });
+  const ours = (JSON.parse(links.stdout || '[]') as { ifname: string }[]).map((l) => l.ifname).filter((l) => l === `${name}br` || l.startsWith(`${name}-`));
+  // Listed before the namespaces go (that takes the veths with them); deleted after, veths before the bridge.
+  const sorted = ours.sort((a, b) => Number(a.endsWith('br')) - Number(b.endsWith('br')));
   const ns = await run({ cmd: 'ip', args: ['-j', 'netns', 'list'] });
   const namespaces = (JSON.parse(ns.stdout || '[]') as { name: string }[]).map((n) => n.name).filter((n) => n.startsWith(`${name}-`));
   for (const n of namespaces) await run({ cmd: 'ip', args: ['netns', 'delete', n] });
-  const links = await run({ cmd: 'ip', args: ['-j', 'link', 'show'] });
-  const ours = (JSON.parse(links.stdout || '[]') as { ifname: string }[]).map((l) => l.ifname).filter((l) => l === `${name}br` || l.startsWith(`${name}-`));
-  // veths first (deleting one end removes its peer), then the bridge.
-  for (const l of ours.sort((a, b) => Number(a.endsWith('br')) - Number(b.endsWith('br')))) await run({ cmd: 'ip', args: ['link', 'delete', l] });
+  for (const l of sorted) if ((await run({ cmd: 'ip', args: ['link', 'show', l] })).code === 0) await run({ cmd: 'ip', args: ['link', 'delete', l] });
   let rules = 0;
   for (;;) {
     const saved = await run({ cmd: 'iptables', args: ['-S', 'FORWARD'] });
