@@ -21,7 +21,11 @@ export type RfoErrorCode =
   | 'RFO_JOIN_FORBIDDEN'
   | 'RFO_JOIN_FAILED'
   | 'RFO_CLUSTER_MISMATCH'
-  | 'RFO_ETCD_FAILED';
+  | 'RFO_ETCD_FAILED'
+  // the multi-node lab
+  | 'RFO_LAB_EXISTS'
+  | 'RFO_LAB_NOT_FOUND'
+  | 'RFO_LAB_NODE_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

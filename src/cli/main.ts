@@ -9,6 +9,7 @@ import { killall } from '../killall/killall.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
+import { labCommand } from '../lab/lab-command.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   server         run a server: etcd, the control plane and a node (--server joins an existing cluster)
   agent          run a worker node that joins a cluster through a server (https://<server>:9345)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
+  lab            a multi-node cluster on this host in namespaces (rfo lab help)
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
 
@@ -44,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       return agentCommand(args.slice(1));
     case 'killall':
       return killallCommand(args.slice(1));
+    case 'lab':
+      return labCommand(args.slice(1));
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }

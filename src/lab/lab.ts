@@ -1,0 +1,338 @@
+// The lab's programmatic API (the CLI and the tests use this): up, down,
+// status, stop/start of one node, and commands inside a node or against the
+// cluster. Each node is a network namespace on the lab bridge plus a private
+// mount namespace running rfo server/agent with rfo's default paths.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { RfoError } from '../errors.ts';
+import { repoRoot } from '../build/paths.ts';
+import { locateRuntime } from '../server/locate-runtime.ts';
+import { run } from '../util/exec.ts';
+import type { ExecResult } from '../util/exec.ts';
+import { labDefaults, nodeArgv, planLab, privateDirs } from './plan-lab.ts';
+import type { LabOptions } from './plan-lab.ts';
+import { renderSetupScript } from './render-setup-script.ts';
+import type { LabStatus, NodeStatus } from './render-status.ts';
+import { labNamespaces, planSweep } from './plan-sweep.ts';
+import { readState, requireState, statePath, writeState } from './lab-state.ts';
+import type { LabNodeState, LabState } from './lab-state.ts';
+import { checkSubnetFree, createBridge, createNodeNetwork, removeNetwork } from './host-network.ts';
+import { cgroupPids, createCgroupRoot, labCgroupRoots, removeCgroupRoot } from './cgroup-roots.ts';
+import { alive, killAndWait, mntNsOf, readProcesses, spawnNode, waitReady } from './node-process.ts';
+
+export type { LabStatus, NodeStatus } from './render-status.ts';
+
+export interface LabUpOptions extends Partial<LabOptions> {
+  readonly runtimeDir?: string;
+  /** Wait until every node logs "is ready" (default true). */
+  readonly wait?: boolean;
+  /** Image archives preloaded on every node (copied to agent/images). */
+  readonly images?: readonly string[];
+  /** Progress lines ("s1: ready (17.2s)"). */
+  readonly log?: (line: string) => void;
+  /** Per node, default 600 s. */
+  readonly readyTimeoutMs?: number;
+  /** Add the FORWARD ACCEPT rule for the bridge even if the host's policy accepts (default: only when it drops). */
+  readonly forwardRule?: boolean;
+}
+
+export interface LabRef {
+  readonly labDir?: string;
+}
+
+const labDirOf = (o: LabRef | undefined) => o?.labDir ?? labDefaults.labDir;
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw new RfoError('RFO_USAGE', 'rfo lab must run as root (it makes namespaces, interfaces and cgroups)', { hint: 'run it with sudo' });
+}
+
+function findNode(state: LabState, name: string): LabNodeState {
+  const node = state.nodes.find((n) => n.name === name);
+  if (!node) throw new RfoError('RFO_USAGE', `the lab has no node "${name}"`, { hint: `its nodes: ${state.nodes.map((n) => n.name).join(', ')}` });
+  return node;
+}
+
+/** Running: the recorded pid is alive and still in the node's mount namespace (pids are reused). */
+async function isRunning(node: LabNodeState): Promise<boolean> {
+  return node.pid !== undefined && node.mntNs !== undefined && alive(node.pid) && (await mntNsOf(node.pid)) === node.mntNs;
+}
+
+/** Create the host directories the node's bind mounts need; return those the lab created (for down). */
+async function ensureMountPoints(): Promise<string[]> {
+  const created: string[] = [];
+  for (const { target } of privateDirs) {
+    if (existsSync(target)) continue;
+    const first = await mkdir(target, { recursive: true });
+    for (let d = target; first && d.length >= first.length; d = dirname(d)) created.push(d);
+  }
+  return created;
+}
+
+async function prepareNode(node: LabNodeState, images: readonly string[]): Promise<void> {
+  for (const p of privateDirs) await mkdir(join(node.dir, p.dir), { recursive: true });
+  const resolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '# the host has no /etc/resolv.conf\n');
+  await writeFile(join(node.dir, 'resolv.conf'), resolv);
+  const imagesDir = join(node.dir, 'var-lib-rancher', 'rfo', 'agent', 'images');
+  if (images.length) await mkdir(imagesDir, { recursive: true });
+  for (const image of images) await copyFile(image, join(imagesDir, basename(image)));
+  await createCgroupRoot(node.cgroupRoot);
+}
+
+/** Start a node's process tree and record its pid and mount namespace. */
+async function launch(state: LabState, node: LabNodeState): Promise<number> {
+  const script = join(node.dir, 'setup.sh');
+  await writeFile(script, renderSetupScript({ nodeDir: node.dir, argv: node.argv }), { mode: 0o700 });
+  const logFile = join(node.dir, 'rfo.log');
+  const offset = await stat(logFile).then(
+    (s) => s.size,
+    () => 0,
+  );
+  const hostNs = await mntNsOf('self');
+  const pid = spawnNode({ netns: node.netns, script, logFile });
+  // The pid enters its own mount namespace once unshare has run.
+  const deadline = Date.now() + 10_000;
+  let ns = await mntNsOf(pid);
+  while ((ns === undefined || ns === hostNs) && alive(pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    ns = await mntNsOf(pid);
+  }
+  if (!ns || ns === hostNs) {
+    throw new RfoError('RFO_LAB_NODE_FAILED', `${node.name}: its namespaces were not set up; see ${logFile}:\n${await readFile(logFile, 'utf8').catch(() => '')}`, { hint: 'rfo lab down, then check nsenter/unshare (util-linux)' });
+  }
+  node.pid = pid;
+  node.mntNs = ns;
+  await writeState(state);
+  return offset;
+}
+
+interface StartOptions {
+  readonly wait: boolean;
+  readonly log: (l: string) => void;
+  readonly timeoutMs: number;
+}
+
+/** Launch nodes one after another (state writes stay serial), then wait for all of them together. */
+async function startNodes(state: LabState, nodes: readonly LabNodeState[], o: StartOptions): Promise<void> {
+  const started: { node: LabNodeState; offset: number; t0: number }[] = [];
+  for (const node of nodes) {
+    const t0 = Date.now();
+    o.log(`${node.name}: starting (${node.role}, ${node.ip})`);
+    started.push({ node, offset: await launch(state, node), t0 });
+  }
+  if (!o.wait) return;
+  await Promise.all(
+    started.map(async ({ node, offset, t0 }) => {
+      try {
+        await waitReady(join(node.dir, 'rfo.log'), offset, node.pid ?? 0, o.timeoutMs);
+      } catch (err) {
+        if (err instanceof RfoError) throw new RfoError(err.code, `${node.name}: ${err.message}`, { hint: err.hint ?? '' });
+        throw err;
+      }
+      o.log(`${node.name}: ready (${seconds(t0)})`);
+    }),
+  );
+}
+
+export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
+  requireRoot();
+  const plan = planLab({
+    servers: options.servers ?? labDefaults.servers,
+    agents: options.agents ?? labDefaults.agents,
+    labDir: options.labDir ?? labDefaults.labDir,
+    subnet: options.subnet ?? labDefaults.subnet,
+    name: options.name ?? labDefaults.name,
+  });
+  const log = options.log ?? (() => {});
+  if (existsSync(statePath(plan.labDir))) {
+    throw new RfoError('RFO_LAB_EXISTS', `a lab is already up in ${plan.labDir}`, { hint: `rfo lab down --lab-dir ${plan.labDir} (or pass another --lab-dir)` });
+  }
+  const netns = await run({ cmd: 'ip', args: ['netns', 'list'] });
+  if (netns.stdout.split('\n').some((l) => l.startsWith(`${plan.name}-`))) {
+    throw new RfoError('RFO_LAB_EXISTS', `network namespaces named ${plan.name}-* exist: another lab uses the name ${plan.name}`, { hint: 'rfo lab down --name <that name> --lab-dir <its dir>, or pass another --name' });
+  }
+  await checkSubnetFree(plan);
+  const runtime = await locateRuntime(options.runtimeDir);
+  const token = randomBytes(16).toString('hex');
+  const rfo = join(repoRoot, 'bin', 'rfo');
+  const firstServerIp = plan.nodes[0]?.ip ?? '';
+  const t0 = Date.now();
+  await mkdir(plan.labDir, { recursive: true });
+  const state: LabState = {
+    version: 1,
+    ...plan,
+    runtimeDir: runtime.dir,
+    createdMountPoints: await ensureMountPoints(),
+    nodes: plan.nodes.map((n) => ({ ...n, argv: nodeArgv({ rfo, node: n, firstServerIp, token, runtimeDir: runtime.dir, resolvConf: join(n.dir, 'resolv.conf') }) })),
+  };
+  // Recorded before anything is made, so `down` can undo a crashed `up`.
+  await writeState(state);
+  log(`lab ${plan.name}: bridge ${plan.bridge} ${plan.bridgeIp}/${plan.prefixLength}, ${plan.nodes.length} node(s), dir ${plan.labDir}`);
+  await createBridge(plan, options.forwardRule ?? false);
+  for (const node of state.nodes) {
+    await createNodeNetwork(plan, node);
+    await prepareNode(node, options.images ?? []);
+  }
+  const o = { wait: options.wait ?? true, log, timeoutMs: options.readyTimeoutMs ?? 600_000 };
+  const servers = state.nodes.filter((n) => n.role === 'server');
+  // The first server makes the cluster (the others need its join API); etcd
+  // members must join one at a time; agents may start together.
+  for (const s of servers) await startNodes(state, [s], { ...o, wait: o.wait || s === servers[0] || s !== servers.at(-1) });
+  await startNodes(state, state.nodes.filter((n) => n.role === 'agent'), o);
+  const status = await labStatus({ labDir: plan.labDir });
+  log(`lab ${plan.name} up in ${seconds(t0)}`);
+  return status;
+}
+
+async function firstRunningServer(state: LabState): Promise<LabNodeState | undefined> {
+  for (const n of state.nodes) if (n.role === 'server' && (await isRunning(n))) return n;
+  return undefined;
+}
+
+/** kubectl (the runtime's) against the lab, through the first running server's admin kubeconfig. */
+export async function labKubectl(args: readonly string[], options: LabRef & { input?: string } = {}): Promise<ExecResult> {
+  const state = await requireState(labDirOf(options));
+  const server = await firstRunningServer(state);
+  if (!server) throw new RfoError('RFO_LAB_NOT_FOUND', 'no server of the lab is running', { hint: 'rfo lab start s1' });
+  const kubeconfig = join(server.dir, 'etc-rancher', 'rfo', 'rfo.yaml');
+  const kubectl = join(state.runtimeDir, 'bin', 'kubectl');
+  return run({ cmd: 'nsenter', args: [`--net=/run/netns/${server.netns}`, '--', kubectl, '--kubeconfig', kubeconfig, ...args], ...(options.input !== undefined ? { input: options.input } : {}) });
+}
+
+/** A command inside a node: its network namespace, and its mount namespace while it runs. */
+export async function labExec(nodeName: string, argv: readonly string[], options: LabRef & { input?: string } = {}): Promise<ExecResult> {
+  const state = await requireState(labDirOf(options));
+  const node = findNode(state, nodeName);
+  const mount = (await isRunning(node)) ? [`--mount=/proc/${node.pid}/ns/mnt`] : [];
+  return run({ cmd: 'nsenter', args: [...mount, `--net=/run/netns/${node.netns}`, '--', ...argv], ...(options.input !== undefined ? { input: options.input } : {}) });
+}
+
+export async function labStatus(options: LabRef = {}): Promise<LabStatus> {
+  const state = await requireState(labDirOf(options));
+  const ready = new Map<string, string>();
+  let apiReachable = false;
+  if (await firstRunningServer(state)) {
+    const r = await labKubectl(['get', 'nodes', '-o', 'json', '--request-timeout=5s'], options).catch(() => undefined);
+    if (r?.code === 0) {
+      apiReachable = true;
+      const list = JSON.parse(r.stdout) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+      for (const item of list.items) ready.set(item.metadata.name, item.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown');
+    }
+  }
+  const nodes: NodeStatus[] = [];
+  for (const n of state.nodes) {
+    const running = await isRunning(n);
+    const r = ready.get(n.name);
+    nodes.push({
+      name: n.name,
+      role: n.role,
+      ip: n.ip,
+      ...(running && n.pid !== undefined ? { pid: n.pid } : {}),
+      state: running ? 'running' : 'stopped',
+      ...(apiReachable ? { ready: r === 'True' || r === 'False' || r === 'Unknown' ? r : 'absent' } : {}),
+    });
+  }
+  return { name: state.name, subnet: state.subnet, labDir: state.labDir, apiReachable, nodes };
+}
+
+/** Kill every process of these mount namespaces and cgroup roots; throw if any survive. */
+async function sweep(mntNs: ReadonlySet<string>, cgroupRoots: readonly string[], what: string): Promise<number> {
+  const pidsInCgroups: number[] = [];
+  for (const root of cgroupRoots) pidsInCgroups.push(...(await cgroupPids(root)));
+  const pids = planSweep({ processes: await readProcesses(), mntNs, cgroupPids: pidsInCgroups, spare: [process.pid, process.ppid] });
+  const left = await killAndWait(pids);
+  if (left.length) throw new RfoError('RFO_LAB_NODE_FAILED', `${what}: processes ${left.join(', ')} survived SIGKILL`, { hint: 'look at them with ps -o pid,stat,cmd -p <pid> (D state: stuck in the kernel)' });
+  return pids.length;
+}
+
+/**
+ * Stop a node like a crash: `rfo killall` inside its namespaces (scoped to
+ * its run dir), then SIGKILL whatever of its mount namespace or cgroup root
+ * is left. With its last process gone the mount namespace, and every mount
+ * in it, is gone too. The data stays for `startNode`.
+ */
+export async function stopNode(nodeName: string, options: LabRef & { log?: (l: string) => void } = {}): Promise<void> {
+  requireRoot();
+  const state = await requireState(labDirOf(options));
+  const node = findNode(state, nodeName);
+  const log = options.log ?? (() => {});
+  const t0 = Date.now();
+  if (node.mntNs) {
+    const inNs = (await readProcesses()).filter((p) => p.mntNs === node.mntNs);
+    const anchor = inNs.find((p) => p.pid === node.pid) ?? inNs[0];
+    if (anchor) {
+      const r = await run({ cmd: 'nsenter', args: [`--mount=/proc/${anchor.pid}/ns/mnt`, `--net=/run/netns/${node.netns}`, '--', node.argv[0] ?? 'rfo', 'killall', '--run-dir', node.runDir] });
+      if (r.code !== 0) log(`${node.name}: rfo killall exited ${r.code}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
+    }
+    const killed = await sweep(new Set([node.mntNs]), [node.cgroupRoot], node.name);
+    if ((await readProcesses()).some((p) => p.mntNs === node.mntNs)) throw new RfoError('RFO_LAB_NODE_FAILED', `${node.name}: its mount namespace still has processes`, { hint: 'rfo lab down' });
+    if (killed) log(`${node.name}: killed ${killed} leftover process(es)`);
+  }
+  delete node.pid;
+  delete node.mntNs;
+  await writeState(state);
+  log(`${node.name}: stopped (${seconds(t0)})`);
+}
+
+/** Start a stopped node again with the command line it was created with. */
+export async function startNode(nodeName: string, options: LabRef & { wait?: boolean; log?: (l: string) => void; readyTimeoutMs?: number } = {}): Promise<void> {
+  requireRoot();
+  const state = await requireState(labDirOf(options));
+  const node = findNode(state, nodeName);
+  if (await isRunning(node)) throw new RfoError('RFO_USAGE', `${node.name} is already running (pid ${node.pid})`, { hint: `rfo lab stop ${node.name} first` });
+  // A leftover of a crashed node (shims, containers) would hold its ports and mounts.
+  if (node.mntNs) await sweep(new Set([node.mntNs]), [node.cgroupRoot], node.name);
+  await createCgroupRoot(node.cgroupRoot);
+  await startNodes(state, [node], { wait: options.wait ?? true, log: options.log ?? (() => {}), timeoutMs: options.readyTimeoutMs ?? 600_000 });
+}
+
+export interface DownReport {
+  readonly processes: number;
+  readonly netns: number;
+  readonly links: number;
+  readonly rules: number;
+  /** Cgroup directories that could not be removed (should be empty). */
+  readonly cgroupsLeft: readonly string[];
+  readonly labDirRemoved: boolean;
+}
+
+/** Is this directory something `down` may delete: a lab dir, not a directory given by mistake? */
+async function looksLikeLabDir(dir: string): Promise<boolean> {
+  const entries = await readdir(dir).catch(() => undefined);
+  return entries !== undefined && entries.every((e) => /^(\.?lab\.json.*|[sa]\d+)$/.test(e));
+}
+
+/**
+ * Remove everything of the lab: processes, namespaces, interfaces, iptables
+ * rules, cgroups, the mount points it made, and the lab dir (data included).
+ * Works from the state file, and by names and the lab dir when it is missing,
+ * so it is idempotent and cleans up after a crashed `up`.
+ */
+export async function labDown(options: LabRef & { name?: string; log?: (l: string) => void } = {}): Promise<DownReport> {
+  requireRoot();
+  const labDir = labDirOf(options);
+  const log = options.log ?? (() => {});
+  const state = await readState(labDir);
+  // Without a state file, names are only swept when known: never another lab's default-named network.
+  const name = state?.name ?? options.name ?? (labDir === labDefaults.labDir ? labDefaults.name : undefined);
+  const plan = planLab({ ...labDefaults, name: name ?? labDefaults.name, labDir });
+  const processes = await readProcesses();
+  const namespaces = labNamespaces(processes, labDir, (await mntNsOf('self')) ?? '');
+  for (const n of state?.nodes ?? []) if (n.mntNs) namespaces.add(n.mntNs);
+  const cgroupRoots = [...new Set([...(state?.nodes ?? []).map((n) => n.cgroupRoot), ...(name ? await labCgroupRoots(name) : [])])];
+  const killed = await sweep(namespaces, cgroupRoots, `lab ${name ?? labDir}`);
+  const net = name ? await removeNetwork(name, state?.ruleComment ?? plan.ruleComment) : { netns: 0, links: 0, rules: 0 };
+  const cgroupsLeft: string[] = [];
+  for (const root of cgroupRoots) cgroupsLeft.push(...(await removeCgroupRoot(root)));
+  for (const dir of state?.createdMountPoints ?? []) await rmdir(dir).catch(() => undefined);
+  let labDirRemoved = false;
+  if (state || (await looksLikeLabDir(labDir))) {
+    await rm(labDir, { recursive: true, force: true, maxRetries: 5 });
+    labDirRemoved = true;
+  }
+  log(`lab ${name ?? labDir}: down — killed ${killed} process(es), removed ${net.netns} netns, ${net.links} interface(s), ${net.rules} iptables rule(s)${cgroupsLeft.length ? `; cgroups left: ${cgroupsLeft.join(', ')}` : ''}`);
+  return { processes: killed, ...net, cgroupsLeft, labDirRemoved };
+}
