@@ -1,7 +1,7 @@
 // `rfo lab …`: the CLI over lab.ts. Progress goes to stderr with the time
 // since the command started; results (status table/JSON, kubectl output) to stdout.
 
-import { labDown, labKubectl, labStatus, labUp, startNode, stopNode } from './lab.ts';
+import { labDown, labExec, labKubectl, labStatus, labUp, startNode, stopNode } from './lab.ts';
 import { labUsage, parseLabArgs } from './parse-lab-args.ts';
 import { renderStatusTable, renderSummary } from './render-status.ts';
 
@@ -33,6 +33,12 @@ export async function labCommand(args: readonly string[]): Promise<number> {
     case 'start':
       await startNode(c.rest[0] ?? '', { ...ref, log, wait: c.wait });
       return 0;
+    case 'exec': {
+      const r = await labExec(c.rest[0] ?? '', c.rest.slice(1), ref);
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      return r.code;
+    }
     case 'kubectl': {
       const stdin = process.stdin.isTTY ? undefined : await readStdin();
       const r = await labKubectl(c.rest, { ...ref, ...(stdin ? { input: stdin } : {}) });

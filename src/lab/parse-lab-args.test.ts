@@ -40,3 +40,9 @@ test('usage errors', () => {
   assert.throws(() => parseLabArgs(['up', '--bogus']), /unknown lab option --bogus/);
   assert.throws(() => parseLabArgs(['up', '--lab-dir']), /--lab-dir needs a value/);
 });
+
+test('exec: a node, then its command (an optional -- between)', () => {
+  assert.deepEqual(parseLabArgs(['exec', 's1', '--', 'ip', '-o', 'addr']).rest, ['s1', 'ip', '-o', 'addr']);
+  assert.deepEqual(parseLabArgs(['--lab-dir', '/l', 'exec', 'a1', 'cat', '/etc/hostname']).rest, ['a1', 'cat', '/etc/hostname']);
+  assert.throws(() => parseLabArgs(['exec', 's1']), /takes a node and a command/);
+});

@@ -5,7 +5,7 @@
 import { RfoError } from '../errors.ts';
 import { labDefaults } from './plan-lab.ts';
 
-export type LabVerb = 'up' | 'down' | 'status' | 'stop' | 'start' | 'kubectl' | 'help';
+export type LabVerb = 'up' | 'down' | 'status' | 'stop' | 'start' | 'kubectl' | 'exec' | 'help';
 
 export interface LabCommand {
   readonly verb: LabVerb;
@@ -20,7 +20,7 @@ export interface LabCommand {
   readonly wait: boolean;
   readonly images: readonly string[];
   readonly output: 'table' | 'json';
-  /** stop/start: the node; kubectl: its arguments. */
+  /** stop/start: the node; kubectl: its arguments; exec: the node, then the command. */
   readonly rest: readonly string[];
 }
 
@@ -36,6 +36,7 @@ Commands:
   stop <node>     kill a node's rfo and everything it started (data kept)
   start <node>    start a stopped node again with the same command line
   kubectl <args>  run kubectl against the lab (through the first running server)
+  exec <node> <command...>  run a command inside a node's namespaces
 
 Options:
   --servers N       servers (default 1)
@@ -60,8 +61,9 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
   }
   const verb = argv[lead] ?? 'help';
   const args = [verb, ...argv.slice(0, lead), ...argv.slice(lead + 1)];
-  const kubectlStart = verb === 'kubectl' ? lead + 1 : Infinity;
-  if (!['up', 'down', 'status', 'stop', 'start', 'kubectl', 'help', '--help', '-h'].includes(verb)) {
+  // Past this index everything is the command's own: kubectl's arguments, or exec's node and command.
+  const kubectlStart = verb === 'kubectl' || verb === 'exec' ? lead + 1 : Infinity;
+  if (!['up', 'down', 'status', 'stop', 'start', 'kubectl', 'exec', 'help', '--help', '-h'].includes(verb)) {
     throw new RfoError('RFO_USAGE', `unknown lab command "${verb}"`, { hint: 'run `rfo lab help`' });
   }
   const values = new Map<string, string[]>();
@@ -100,6 +102,10 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
   const normalized: LabVerb = verb === '--help' || verb === '-h' ? 'help' : (verb as LabVerb);
   if ((normalized === 'stop' || normalized === 'start') && rest.length !== 1) {
     throw new RfoError('RFO_USAGE', `rfo lab ${normalized} takes one node name`, { hint: `e.g. rfo lab ${normalized} s2 (rfo lab status lists them)` });
+  }
+  if (normalized === 'exec') {
+    if (rest[1] === '--') rest.splice(1, 1);
+    if (rest.length < 2) throw new RfoError('RFO_USAGE', 'rfo lab exec takes a node and a command', { hint: 'e.g. rfo lab exec s1 ip addr' });
   }
   return {
     verb: normalized,

@@ -107,6 +107,8 @@ test('rfo lab status and kubectl from the command line', async () => {
   assert.equal((JSON.parse(json.stdout) as { nodes: { ready: string }[] }).nodes[0]?.ready, 'True');
   const nodes = await run({ cmd: rfo, args: ['lab', '--lab-dir', labDir, 'kubectl', 'get', 'nodes', '-o', 'name'] });
   assert.equal(nodes.stdout.trim(), 'node/s1', nodes.stderr);
+  const exec = await run({ cmd: rfo, args: ['lab', '--lab-dir', labDir, 'exec', 's1', '--', 'cat', '/etc/rancher/rfo/rfo.yaml'] });
+  assert.equal(exec.stdout, await readFile(join(labDir, 's1', 'etc-rancher', 'rfo', 'rfo.yaml'), 'utf8'), exec.stderr);
 });
 
 test('a pod runs on the lab node', { timeout: 200_000 }, async () => {
