@@ -6,7 +6,7 @@ import { labUsage, parseLabArgs } from './parse-lab-args.ts';
 import { renderStatusTable, renderSummary } from './render-status.ts';
 
 export async function labCommand(args: readonly string[]): Promise<number> {
-  const c = parseLabArgs(args);
+  const c = parseLabArgs(args, process.env.RFO_LAB_DIR);
   const t0 = Date.now();
   const log = (line: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
   const ref = { labDir: c.labDir };
@@ -28,7 +28,7 @@ export async function labCommand(args: readonly string[]): Promise<number> {
       return 0;
     }
     case 'stop':
-      await stopNode(c.rest[0] ?? '', { ...ref, log });
+      await stopNode(c.rest[0] ?? '', { ...ref, log, hard: c.hard });
       return 0;
     case 'start':
       await startNode(c.rest[0] ?? '', { ...ref, log, wait: c.wait });

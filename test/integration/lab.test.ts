@@ -187,6 +187,14 @@ test('stop kills the whole node and its mount namespace; start brings it back wi
   await eventually('s1 Ready again', async () => (await labStatus({ labDir })).nodes[0]?.ready === 'True');
 });
 
+test('a hard stop (SIGKILL only, a power cut) also leaves no process, and the node comes back', { timeout: 700_000 }, async () => {
+  await kubectlOk('create', 'configmap', 'after-power-cut', '--from-literal=k=v');
+  await stopNode('s1', { labDir, hard: true });
+  assert.deepEqual((await labTraces()).processes, []);
+  await startNode('s1', { labDir });
+  assert.equal(await kubectlOk('get', 'configmap', 'after-power-cut', '-o', 'jsonpath={.data.k}'), 'v');
+});
+
 test('down leaves nothing behind, and a second down is fine', { timeout: 200_000 }, async () => {
   const rules = await run({ cmd: 'iptables', args: ['-S', 'FORWARD'] });
   assert.match(rules.stdout, /--comment "?rfo-lab:rfotl"? /, 'the FORWARD rule the test asked for');
