@@ -1,12 +1,12 @@
 // `rfo lab …`: the CLI over lab.ts. Progress goes to stderr with the time
 // since the command started; results (status table/JSON, kubectl output) to stdout.
 
-import { labDown, labKubectl, labStatus, labUp, startNode, stopNode } from './lab.ts';
+import { labDown, labExec, labKubectl, labStatus, labUp, startNode, stopNode } from './lab.ts';
 import { labUsage, parseLabArgs } from './parse-lab-args.ts';
 import { renderStatusTable, renderSummary } from './render-status.ts';
 
 export async function labCommand(args: readonly string[]): Promise<number> {
-  const c = parseLabArgs(args);
+  const c = parseLabArgs(args, process.env.RFO_LAB_DIR);
   const t0 = Date.now();
   const log = (line: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
   const ref = { labDir: c.labDir };
@@ -28,11 +28,17 @@ export async function labCommand(args: readonly string[]): Promise<number> {
       return 0;
     }
     case 'stop':
-      await stopNode(c.rest[0] ?? '', { ...ref, log });
+      await stopNode(c.rest[0] ?? '', { ...ref, log, hard: c.hard });
       return 0;
     case 'start':
       await startNode(c.rest[0] ?? '', { ...ref, log, wait: c.wait });
       return 0;
+    case 'exec': {
+      const r = await labExec(c.rest[0] ?? '', c.rest.slice(1), ref);
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      return r.code;
+    }
     case 'kubectl': {
       const stdin = process.stdin.isTTY ? undefined : await readStdin();
       const r = await labKubectl(c.rest, { ...ref, ...(stdin ? { input: stdin } : {}) });

@@ -251,10 +251,12 @@ async function sweep(mntNs: ReadonlySet<string>, cgroupRoots: readonly string[],
 /**
  * Stop a node like a crash: `rfo killall` inside its namespaces (scoped to
  * its run dir), then SIGKILL whatever of its mount namespace or cgroup root
- * is left. With its last process gone the mount namespace, and every mount
- * in it, is gone too. The data stays for `startNode`.
+ * is left (`hard`: only the SIGKILL, like a power cut; the node's network
+ * namespace then keeps its pod interfaces and rules, as a rebooted host's
+ * would not, and rfo copes with both). With its last process gone the mount
+ * namespace, and every mount in it, is gone too. The data stays for `startNode`.
  */
-export async function stopNode(nodeName: string, options: LabRef & { log?: (l: string) => void } = {}): Promise<void> {
+export async function stopNode(nodeName: string, options: LabRef & { log?: (l: string) => void; /** SIGKILL everything at once, no killall: a power cut. */ hard?: boolean } = {}): Promise<void> {
   requireRoot();
   const state = await requireState(labDirOf(options));
   const node = findNode(state, nodeName);
@@ -263,7 +265,7 @@ export async function stopNode(nodeName: string, options: LabRef & { log?: (l: s
   if (node.mntNs) {
     const inNs = (await readProcesses()).filter((p) => p.mntNs === node.mntNs);
     const anchor = inNs.find((p) => p.pid === node.pid) ?? inNs[0];
-    if (anchor) {
+    if (anchor && !options.hard) {
       const r = await run({ cmd: 'nsenter', args: [`--mount=/proc/${anchor.pid}/ns/mnt`, `--net=/run/netns/${node.netns}`, '--', node.argv[0] ?? 'rfo', 'killall', '--run-dir', node.runDir] });
       if (r.code !== 0) log(`${node.name}: rfo killall exited ${r.code}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
     }

@@ -30,6 +30,8 @@ test("kubectl's arguments pass through; lab options may precede the verb", () =>
 
 test('stop/start take one node; status -o json', () => {
   assert.deepEqual(parseLabArgs(['stop', 's2']).rest, ['s2']);
+  assert.equal(parseLabArgs(['stop', 's2']).hard, false);
+  assert.equal(parseLabArgs(['stop', '--hard', 's2']).hard, true);
   assert.throws(() => parseLabArgs(['start']), /takes one node name/);
   assert.equal(parseLabArgs(['status', '-o', 'json']).output, 'json');
 });
@@ -39,4 +41,15 @@ test('usage errors', () => {
   assert.throws(() => parseLabArgs(['up', '--servers', 'three']), /--servers three is not a number/);
   assert.throws(() => parseLabArgs(['up', '--bogus']), /unknown lab option --bogus/);
   assert.throws(() => parseLabArgs(['up', '--lab-dir']), /--lab-dir needs a value/);
+});
+
+test('exec: a node, then its command (an optional -- between)', () => {
+  assert.deepEqual(parseLabArgs(['exec', 's1', '--', 'ip', '-o', 'addr']).rest, ['s1', 'ip', '-o', 'addr']);
+  assert.deepEqual(parseLabArgs(['--lab-dir', '/l', 'exec', 'a1', 'cat', '/etc/hostname']).rest, ['a1', 'cat', '/etc/hostname']);
+  assert.throws(() => parseLabArgs(['exec', 's1']), /takes a node and a command/);
+});
+
+test('$RFO_LAB_DIR is the lab dir unless --lab-dir says otherwise', () => {
+  assert.equal(parseLabArgs(['kubectl', 'get', 'nodes'], '/tmp/env-lab').labDir, '/tmp/env-lab');
+  assert.equal(parseLabArgs(['status', '--lab-dir', '/x'], '/tmp/env-lab').labDir, '/x');
 });

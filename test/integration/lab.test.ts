@@ -107,6 +107,8 @@ test('rfo lab status and kubectl from the command line', async () => {
   assert.equal((JSON.parse(json.stdout) as { nodes: { ready: string }[] }).nodes[0]?.ready, 'True');
   const nodes = await run({ cmd: rfo, args: ['lab', '--lab-dir', labDir, 'kubectl', 'get', 'nodes', '-o', 'name'] });
   assert.equal(nodes.stdout.trim(), 'node/s1', nodes.stderr);
+  const exec = await run({ cmd: rfo, args: ['lab', '--lab-dir', labDir, 'exec', 's1', '--', 'cat', '/etc/rancher/rfo/rfo.yaml'] });
+  assert.equal(exec.stdout, await readFile(join(labDir, 's1', 'etc-rancher', 'rfo', 'rfo.yaml'), 'utf8'), exec.stderr);
 });
 
 test('a pod runs on the lab node', { timeout: 200_000 }, async () => {
@@ -183,6 +185,14 @@ test('stop kills the whole node and its mount namespace; start brings it back wi
   assert.equal((await labStatus({ labDir })).nodes[0]?.state, 'running');
   assert.equal(await kubectlOk('get', 'configmap', 'keep-me', '-o', 'jsonpath={.data.k}'), 'v');
   await eventually('s1 Ready again', async () => (await labStatus({ labDir })).nodes[0]?.ready === 'True');
+});
+
+test('a hard stop (SIGKILL only, a power cut) also leaves no process, and the node comes back', { timeout: 700_000 }, async () => {
+  await kubectlOk('create', 'configmap', 'after-power-cut', '--from-literal=k=v');
+  await stopNode('s1', { labDir, hard: true });
+  assert.deepEqual((await labTraces()).processes, []);
+  await startNode('s1', { labDir });
+  assert.equal(await kubectlOk('get', 'configmap', 'after-power-cut', '-o', 'jsonpath={.data.k}'), 'v');
 });
 
 test('down leaves nothing behind, and a second down is fine', { timeout: 200_000 }, async () => {
