@@ -2,13 +2,16 @@
 // A lab of three servers and one agent on this host. Measures, from each
 // node's own log: agent join → node Ready; server join → etcd voter and →
 // "rfo is ready". Then kills the server the agent's load balancer prefers and
-// measures how long until a request through the agent's load balancer
-// succeeds again, and until the load balancer's health check marks the dead
-// server. Results: bench/results/join-<date>.json.
+// SIGKILLs all of its processes at once (power loss), and measures how long
+// until a request through the agent's load balancer succeeds again (a new
+// connection skips the dead apiserver at once; the request itself waits for
+// etcd to elect a new leader when the dead server was the leader), and when
+// the load balancer's health check marked the dead server. Results: bench/results/join-<date>.json.
 
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labDown, labExec, labUp, stopNode } from '../src/lab/lab.ts';
+import { labDown, labExec, labUp } from '../src/lab/lab.ts';
+import { killAndWait, mntNsOf, readProcesses } from '../src/lab/node-process.ts';
 import { readState } from '../src/lab/lab-state.ts';
 import { repoRoot } from '../src/build/paths.ts';
 
@@ -44,18 +47,24 @@ try {
   const preferredIp = [...a1Log.matchAll(/apiserver (\S+):\d+ is now preferred/g)].at(-1)?.[1] ?? state?.nodes[0]?.ip;
   const victim = state?.nodes.find((n) => n.ip === preferredIp)?.name ?? 's1';
   const viaLb = () => labExec('a1', ['/var/lib/rancher/rfo/bin/kubectl', '--request-timeout=2s', '--kubeconfig', '/var/lib/rancher/rfo/agent/kubelet.kubeconfig', 'get', 'node', 'a1', '-o', 'name'], { labDir });
+  // Power loss, not a clean stop: SIGKILL every process in the victim's mount namespace at once.
+  const victimPid = state?.nodes.find((n) => n.name === victim)?.pid ?? 0;
+  const ns = await mntNsOf(victimPid);
+  const pids = (await readProcesses()).filter((p) => p.mntNs === ns).map((p) => p.pid);
   const killed = Date.now();
-  await stopNode(victim, { labDir });
+  await killAndWait(pids);
   const stopSeconds = (Date.now() - killed) / 1000;
   let firstOk = 0;
   while (!firstOk && Date.now() - killed < 120_000) if ((await viaLb()).code === 0) firstOk = Date.now();
+  // When the load balancer's own health check noticed: the timestamp of its log line.
+  const a1Dir = state?.nodes.find((n) => n.name === 'a1')?.dir ?? '';
   let marked = 0;
   while (!marked && Date.now() - killed < 60_000) {
-    const text = await readFile(join(state?.nodes.find((n) => n.name === 'a1')?.dir ?? '', 'rfo.log'), 'utf8');
-    if (text.includes(`apiserver ${preferredIp}:6443 is unreachable`)) marked = Date.now();
+    const line = (await readFile(join(a1Dir, 'rfo.log'), 'utf8')).split('\n').find((l) => l.includes(`apiserver ${preferredIp}:6443 is unreachable`) && Date.parse(l.slice(0, 24)) >= killed - 1000);
+    if (line) marked = Date.parse(line.slice(0, 24));
     else await new Promise((r) => setTimeout(r, 200));
   }
-  const failover = { victim, stopSeconds, firstRequestThroughLbAfterKillSeconds: firstOk ? (firstOk - killed) / 1000 : null, healthCheckMarkedDeadSeconds: marked ? (marked - killed) / 1000 : null };
+  const failover = { victim, killedProcesses: pids.length, killSeconds: stopSeconds, firstRequestThroughLbAfterKillSeconds: firstOk ? (firstOk - killed) / 1000 : null, healthCheckMarkedDeadSeconds: marked ? (marked - killed) / 1000 : null };
   log(`failover: ${JSON.stringify(failover)}`);
   const out = { date: new Date().toISOString(), host: { cores: (await import('node:os')).cpus().length }, labUpSeconds: upSeconds, ...results, failover };
   const dir = join(repoRoot, 'bench', 'results');
