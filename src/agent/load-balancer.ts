@@ -37,7 +37,8 @@ function dial(address: string): Promise<Socket> {
 export async function startLoadBalancer(host: string, port: number, initial: readonly string[], log: (m: string) => void): Promise<LoadBalancer> {
   let backends = [...initial];
   const health = new Map<string, boolean>(backends.map((b) => [b, true]));
-  let preferred: string | undefined = backends[0];
+  // Set (and logged) by the first connection that gets through.
+  let preferred: string | undefined;
   const clients = new Map<string, Set<Socket>>();
 
   const use = (address: string) => {
