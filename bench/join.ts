@@ -56,7 +56,7 @@ try {
   const stopSeconds = (Date.now() - killed) / 1000;
   let firstOk = 0;
   while (!firstOk && Date.now() - killed < 120_000) if ((await viaLb()).code === 0) firstOk = Date.now();
-  // When the load balancer's own health check noticed: the timestamp of its log line.
+  // When the load balancer noticed (a failed dial or its health check): the timestamp of its log line.
   const a1Dir = state?.nodes.find((n) => n.name === 'a1')?.dir ?? '';
   let marked = 0;
   while (!marked && Date.now() - killed < 60_000) {
@@ -64,7 +64,7 @@ try {
     if (line) marked = Date.parse(line.slice(0, 24));
     else await new Promise((r) => setTimeout(r, 200));
   }
-  const failover = { victim, killedProcesses: pids.length, killSeconds: stopSeconds, firstRequestThroughLbAfterKillSeconds: firstOk ? (firstOk - killed) / 1000 : null, healthCheckMarkedDeadSeconds: marked ? (marked - killed) / 1000 : null };
+  const failover = { victim, killedProcesses: pids.length, killSeconds: stopSeconds, firstRequestThroughLbAfterKillSeconds: firstOk ? (firstOk - killed) / 1000 : null, lbMarkedDeadSeconds: marked ? (marked - killed) / 1000 : null };
   log(`failover: ${JSON.stringify(failover)}`);
   const out = { date: new Date().toISOString(), host: { cores: (await import('node:os')).cpus().length }, labUpSeconds: upSeconds, ...results, failover };
   const dir = join(repoRoot, 'bench', 'results');

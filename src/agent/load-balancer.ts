@@ -66,6 +66,7 @@ export async function startLoadBalancer(host: string, port: number, initial: rea
           client.resume();
           return;
         } catch {
+          if (health.get(address) !== false) log(`load balancer: apiserver ${address} is unreachable; trying the next`);
           health.set(address, false);
         }
       }
