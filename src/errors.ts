@@ -12,7 +12,10 @@ export type RfoErrorCode =
   | 'RFO_DISK_FULL'
   | 'RFO_IMAGE_INVALID'
   | 'RFO_NOT_REPRODUCIBLE'
-  | 'RFO_RUNTIME_MISSING';
+  | 'RFO_RUNTIME_MISSING'
+  | 'RFO_SNAPSHOT_FAILED'
+  | 'RFO_SNAPSHOT_NOT_FOUND'
+  | 'RFO_SNAPSHOT_INVALID';
 
 export interface RfoErrorOptions {
   hint?: string;
