@@ -8,11 +8,13 @@ import { killall } from '../killall/killall.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
+import { etcdSnapshotCommand } from './etcd-snapshot.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
 Commands:
   server         run the management server (single node today; see rfo server --help)
+  etcd-snapshot  save, list, delete and prune etcd snapshots (local and S3)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return serverCommand(args.slice(1));
     case 'killall':
       return killallCommand(args.slice(1));
+    case 'etcd-snapshot':
+      return etcdSnapshotCommand(args.slice(1), log);
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }
@@ -65,6 +69,10 @@ async function serverCommand(args: string[]): Promise<number> {
     return 0;
   }
   const server = await startServer(args, process.env, log);
+  if (server.resetMessage !== undefined) {
+    process.stdout.write(`${server.resetMessage}\n`);
+    return 0;
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -107,7 +107,7 @@ export async function clusterReset(input: ClusterResetInput): Promise<string> {
   }
   const stopEtcd = await input.startEtcd(extra);
   try {
-    const members = await run({ cmd: join(ctx.binDir, 'etcdctl'), args: [...(await etcdctlArgs(ctx)), 'member', 'list', '-w', 'json'] });
+    const members = await run({ cmd: join(ctx.binDir, 'etcdctl'), args: [...etcdctlArgs(ctx), 'member', 'list', '-w', 'json'] });
     const count = members.code === 0 ? ((JSON.parse(members.stdout) as { members?: unknown[] }).members ?? []).length : -1;
     if (count !== 1) throw new RfoError('RFO_SNAPSHOT_FAILED', `after the reset etcd reports ${count} members, expected 1: ${members.stderr.trim()}`);
   } finally {

@@ -78,7 +78,7 @@ async function removeStaleTemps(ctx: SnapshotContext): Promise<void> {
   for (const f of await readdir(ctx.snapshotDir).catch(() => [] as string[])) {
     const m = /^\..+\.partial-(\d+)/.exec(f);
     if (!m) continue;
-    let alive = false;
+    let alive: boolean;
     try {
       process.kill(Number(m[1]), 0);
       alive = Number(m[1]) !== process.pid;
@@ -95,7 +95,7 @@ export interface SaveResult {
   readonly pruned: string[];
 }
 
-export async function etcdctlArgs(ctx: SnapshotContext): Promise<string[]> {
+export function etcdctlArgs(ctx: SnapshotContext): string[] {
   return ['--endpoints', ctx.etcdEndpoint, '--cacert', join(ctx.tlsDir, 'etcd', 'server-ca.crt'), '--cert', join(ctx.tlsDir, 'etcd', 'client.crt'), '--key', join(ctx.tlsDir, 'etcd', 'client.key')];
 }
 
@@ -116,7 +116,7 @@ export async function saveSnapshot(ctx: SnapshotContext, name: string, opts: { c
   const final = join(ctx.snapshotDir, file);
   const base: Omit<SnapshotRecord, 'size' | 'sha256' | 'status' | 'storage' | 'location'> = { file, name, node: ctx.nodeName, compressed: opts.compress, createdAt: new Date(now * 1000).toISOString() };
   try {
-    const r = await run({ cmd: join(ctx.binDir, 'etcdctl'), args: [...(await etcdctlArgs(ctx)), 'snapshot', 'save', db], purpose: 'etcd snapshot' });
+    const r = await run({ cmd: join(ctx.binDir, 'etcdctl'), args: [...etcdctlArgs(ctx), 'snapshot', 'save', db], purpose: 'etcd snapshot' });
     if (r.code !== 0) throw new RfoError('RFO_SNAPSHOT_FAILED', `etcdctl snapshot save failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, { hint: 'is etcd running? rfo server must be up on this node' });
     let done = db;
     if (opts.compress) {
