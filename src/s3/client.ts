@@ -104,7 +104,7 @@ export async function createS3Client(config: S3Config, log: (m: string) => void 
       const req = (config.tls ? httpsRequest : httpRequest)(options, (res) => {
         const status = res.statusCode ?? 0;
         if (r.toFile && status === 200) {
-          pipeline(res, createWriteStream(r.toFile)).then(() => resolve({ status, headers: res.headers, body: '' }), reject);
+          pipeline(res, createWriteStream(r.toFile, { mode: 0o600 })).then(() => resolve({ status, headers: res.headers, body: '' }), reject);
           return;
         }
         let body = '';
