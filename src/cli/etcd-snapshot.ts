@@ -7,10 +7,12 @@ import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { parseSnapshotArgs } from './parse-snapshot-args.ts';
+import type { SnapshotVerb } from './parse-snapshot-args.ts';
 import { adminKubeconfig, snapshotContext } from '../etcd/snapshot-context.ts';
 import { deleteSnapshots, listSnapshots, pruneSnapshots, saveSnapshot } from '../etcd/snapshot-store.ts';
 import { renderTable } from '../etcd/plan-snapshot-list.ts';
 import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
+import { S3Error } from '../s3/client.ts';
 
 const summary = `Manage etcd snapshots of this server.
 
@@ -37,36 +39,45 @@ export async function etcdSnapshotCommand(args: string[], log: (m: string) => vo
   if (output !== 'table' && output !== 'json') throw new RfoError('RFO_USAGE', `-o ${output}: use table or json`);
   // The objects are a view for kubectl; the snapshot itself is what counts.
   const sync = () => syncSnapshotObjects(ctx, adminKubeconfig(v)).catch((err: unknown) => log(`note: ETCDSnapshotFile objects not updated (${(err as Error).message.split('\n')[0] ?? ''})`));
-  switch (verb) {
-    case 'save': {
-      const r = await saveSnapshot(ctx, String(v.name), { compress: v['etcd-snapshot-compress'] === true, retention: 0 });
-      await sync();
-      if (r.s3?.status === 'failed') {
-        throw new RfoError('RFO_SNAPSHOT_FAILED', `snapshot ${r.local.file} saved locally, but the S3 upload failed: ${r.s3.message ?? ''}`, { hint: 'check the S3 settings and connectivity; the local file is kept and listed' });
-      }
-      process.stdout.write(`${r.local.file}\n`);
-      return 0;
-    }
-    case 'list': {
-      const rows = await listSnapshots(ctx);
-      process.stdout.write(output === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderTable(rows));
-      return 0;
-    }
-    case 'delete': {
-      try {
-        for (const d of await deleteSnapshots(ctx, names)) log(`deleted ${d}`);
-      } finally {
+  try {
+    return await runVerb(verb);
+  } catch (err) {
+    if (err instanceof S3Error) throw new RfoError('RFO_SNAPSHOT_FAILED', err.message, { hint: 'check the S3 endpoint, credentials and bucket (etcd-s3-* / --s3-*) and that the server is reachable' });
+    throw err;
+  }
+
+  async function runVerb(which: SnapshotVerb): Promise<number> {
+    switch (which) {
+      case 'save': {
+        const r = await saveSnapshot(ctx, String(v.name), { compress: v['etcd-snapshot-compress'] === true, retention: 0 });
         await sync();
+        if (r.s3?.status === 'failed') {
+          throw new RfoError('RFO_SNAPSHOT_FAILED', `snapshot ${r.local.file} saved locally, but the S3 upload failed: ${r.s3.message ?? ''}`, { hint: 'check the S3 settings and connectivity; the local file is kept and listed' });
+        }
+        process.stdout.write(`${r.local.file}\n`);
+        return 0;
       }
-      return 0;
-    }
-    case 'prune': {
-      const retention = Number(v['etcd-snapshot-retention']);
-      if (!(retention >= 1)) throw new RfoError('RFO_USAGE', '--snapshot-retention must be at least 1');
-      const pruned = await pruneSnapshots(ctx, String(v.name), retention);
-      log(`pruned ${pruned.length} snapshot(s)${pruned.length ? `: ${pruned.join(', ')}` : ''}`);
-      await sync();
-      return 0;
+      case 'list': {
+        const rows = await listSnapshots(ctx);
+        process.stdout.write(output === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderTable(rows));
+        return 0;
+      }
+      case 'delete': {
+        try {
+          for (const d of await deleteSnapshots(ctx, names)) log(`deleted ${d}`);
+        } finally {
+          await sync();
+        }
+        return 0;
+      }
+      case 'prune': {
+        const retention = Number(v['etcd-snapshot-retention']);
+        if (!(retention >= 1)) throw new RfoError('RFO_USAGE', '--snapshot-retention must be at least 1');
+        const pruned = await pruneSnapshots(ctx, String(v.name), retention);
+        log(`pruned ${pruned.length} snapshot(s)${pruned.length ? `: ${pruned.join(', ')}` : ''}`);
+        await sync();
+        return 0;
+      }
     }
   }
 }

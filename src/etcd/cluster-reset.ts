@@ -14,6 +14,7 @@ import { run } from '../util/exec.ts';
 import { fetchSnapshot, sha256File, etcdctlArgs } from './snapshot-store.ts';
 import type { SnapshotContext } from './snapshot-store.ts';
 import { unzipFile } from './snapshot-zip.ts';
+import { S3Error } from '../s3/client.ts';
 
 export interface ClusterResetInput {
   readonly ctx: SnapshotContext;
@@ -82,7 +83,10 @@ export async function clusterReset(input: ClusterResetInput): Promise<string> {
     if (input.restorePath.trim() === '') {
       throw new RfoError('RFO_USAGE', '--cluster-reset-restore-path is empty', { hint: 'pass the snapshot file path (or, with --etcd-s3, its name); rfo never restores "nothing"' });
     }
-    const { path, record } = await fetchSnapshot(ctx, input.restorePath.trim());
+    const { path, record } = await fetchSnapshot(ctx, input.restorePath.trim()).catch((err: unknown) => {
+      if (err instanceof S3Error) throw new RfoError('RFO_SNAPSHOT_NOT_FOUND', `cannot fetch the snapshot from S3: ${err.message}; nothing was changed`, { hint: 'check the etcd-s3-* settings, or pass --etcd-s3=false and a local file' });
+      throw err;
+    });
     const stamp = Math.floor(Date.now() / 1000);
     const dbDir = dirname(input.etcdDataDir);
     await mkdir(dbDir, { recursive: true, mode: 0o700 });
