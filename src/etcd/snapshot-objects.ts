@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import { run } from '../util/exec.ts';
-import { listSnapshots } from './snapshot-store.ts';
+import { listSnapshotsDetailed } from './snapshot-store.ts';
 import type { SnapshotContext } from './snapshot-store.ts';
 import { planStaleObjects, renderSnapshotCrd, renderSnapshotFile, storageLabel } from './render-snapshot-crd.ts';
 import { components } from '../versions/table.ts';
@@ -15,7 +15,8 @@ export async function syncSnapshotObjects(ctx: SnapshotContext, kubeconfig: stri
   const crd = await kubectl(['apply', '-f', '-'], JSON.stringify(renderSnapshotCrd()));
   if (crd.code !== 0) throw new Error(`applying the ETCDSnapshotFile CRD: ${crd.stderr.trim()}`);
   await kubectl(['wait', '--for=condition=Established', '--timeout=30s', 'crd/etcdsnapshotfiles.k3s.cattle.io']);
-  const rows = (await listSnapshots(ctx)).filter((r) => r.storage === 's3' || r.node === ctx.nodeName);
+  const listed = await listSnapshotsDetailed(ctx, false);
+  const rows = listed.rows.filter((r) => r.storage === 's3' || r.node === ctx.nodeName);
   const s3 = ctx.s3 ? { endpoint: ctx.s3.endpoint, bucket: ctx.s3.bucket, region: ctx.s3.region, prefix: ctx.s3.folder, insecure: !ctx.s3.tls, skipSSLVerify: ctx.s3.skipSslVerify } : undefined;
   const objects = rows.map((r) => renderSnapshotFile(r, s3, components.etcd.version)) as { metadata: { name: string } }[];
   if (objects.length > 0) {
@@ -30,7 +31,8 @@ export async function syncSnapshotObjects(ctx: SnapshotContext, kubeconfig: stri
       const [name = '', storage = ''] = l.split(' ');
       return { name, storage };
     });
-  const stale = planStaleObjects(existing, objects.map((o) => o.metadata.name), ctx.nodeName, ctx.s3 !== undefined);
+  // S3 objects are only removed when the bucket was actually listed.
+  const stale = planStaleObjects(existing, objects.map((o) => o.metadata.name), ctx.nodeName, listed.s3Listed);
   if (stale.length > 0) await kubectl(['delete', 'etcdsnapshotfile', '--ignore-not-found', ...stale]);
   return objects.length;
 }

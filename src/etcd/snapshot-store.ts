@@ -199,21 +199,39 @@ export async function pruneSnapshots(ctx: SnapshotContext, name: string, retenti
 }
 
 export async function listSnapshots(ctx: SnapshotContext): Promise<Row[]> {
+  return (await listSnapshotsDetailed(ctx, true)).rows;
+}
+
+/**
+ * Rows from disk and S3. With `strict` false an unreachable S3 does not fail
+ * the listing: S3 rows then come from the records (so a failed upload made
+ * while S3 is down still shows), and `s3Listed` says the bucket was not read.
+ */
+export async function listSnapshotsDetailed(ctx: SnapshotContext, strict: boolean): Promise<{ rows: Row[]; s3Listed: boolean }> {
   const local: Found[] = [];
   for (const f of (await readdir(ctx.snapshotDir).catch(() => [] as string[])).filter(isSnapshotFile)) {
     const st = await stat(join(ctx.snapshotDir, f)).catch(() => undefined);
     if (st?.isFile()) local.push({ file: f, location: `file://${join(ctx.snapshotDir, f)}`, size: st.size, createdAt: createdFromName(f) ?? st.mtime.toISOString() });
   }
+  const records = await readRecords(ctx);
   const s3: Found[] = [];
+  let s3Listed = false;
   const client = await s3Client(ctx);
   if (client && ctx.s3) {
     const prefix = ctx.s3.folder ? `${ctx.s3.folder}/` : '';
-    for (const o of await client.list(prefix)) {
-      const f = o.key.slice(prefix.length);
-      if (!f.includes('/') && isSnapshotFile(f)) s3.push({ file: f, location: s3Location(ctx.s3, f), size: o.size, createdAt: o.lastModified });
+    try {
+      for (const o of await client.list(prefix)) {
+        const f = o.key.slice(prefix.length);
+        if (!f.includes('/') && isSnapshotFile(f)) s3.push({ file: f, location: s3Location(ctx.s3, f), size: o.size, createdAt: o.lastModified });
+      }
+      s3Listed = true;
+    } catch (err) {
+      if (strict) throw err;
+      ctx.log(`listing S3 failed, showing what rfo recorded instead: ${(err as Error).message}`);
+      for (const r of records) if (r.storage === 's3' && r.status === 'ok') s3.push({ file: r.file, location: r.location, size: r.size, createdAt: r.createdAt });
     }
   }
-  return planRows(local, s3, await readRecords(ctx), ctx.nodeName);
+  return { rows: planRows(local, s3, records, ctx.nodeName), s3Listed };
 }
 
 /** Delete named snapshots everywhere they are; unknown names are an error (after deleting the known ones). */

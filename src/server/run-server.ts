@@ -459,7 +459,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const markReady = async (detail: string, systemdStatus: string) => {
     isReady = true;
     // Scheduled snapshots and the ETCDSnapshotFile view start once the cluster serves.
-    await syncSnapshotObjects(snapshots, admin).catch((err: unknown) => log(`ETCDSnapshotFile objects not updated: ${(err as Error).message}`));
+    // In the background: a slow or unreachable S3 must not delay readiness.
+    void syncSnapshotObjects(snapshots, admin).catch((err: unknown) => log(`ETCDSnapshotFile objects not updated: ${(err as Error).message}`));
     if (s.values['etcd-disable-snapshots'] !== true) {
       snapshotScheduler = startSnapshotScheduler(snapshots, {
         cron: str(s.values['etcd-snapshot-schedule-cron']),

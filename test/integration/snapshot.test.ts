@@ -319,15 +319,16 @@ test('scheduled every minute: retention keeps exactly 2 locally and in S3; S3 do
   await s3.pause();
   const before = runs();
   await eventually('a scheduled run while S3 is down', () => Promise.resolve(/S3 upload failed, local snapshot kept/.test(output) && runs() > before), 150_000, 2000);
-  await s3.resume();
   const failedLocal = /snapshot (sched-\S+): S3 upload failed/.exec(output)?.[1] ?? '';
   assert.ok(existsSync(join(d().snaps, failedLocal)), 'the local snapshot of the failed run is kept');
-  const failedRows = await sched('s3', 'failed');
-  assert.deepEqual(failedRows, [failedLocal]);
+  // Recorded while S3 is still down: the server publishes what it recorded.
   await eventually('the failed upload as an ETCDSnapshotFile', async () => {
     const r = await kubectl(['get', 'etcdsnapshotfiles', '-o', 'jsonpath={range .items[?(@.status.readyToUse==false)]}{.spec.snapshotName} {.status.error.message}{"\\n"}{end}']);
     return r.stdout.includes(failedLocal);
-  }, 60_000);
+  }, 50_000);
+  await s3.resume();
+  const failedRows = await sched('s3', 'failed');
+  assert.deepEqual(failedRows, [failedLocal]);
   const uploadsBefore = (output.match(/uploaded to s3:\/\/\S+\/sched-/g) ?? []).length;
   await eventually('the next run uploads again', () => Promise.resolve((output.match(/uploaded to s3:\/\/\S+\/sched-/g) ?? []).length > uploadsBefore), 150_000, 2000);
   assert.equal((await sched('local')).length, 2);
