@@ -325,7 +325,7 @@ test('scheduled every minute: retention keeps exactly 2 locally and in S3; S3 do
   await eventually('the failed upload as an ETCDSnapshotFile', async () => {
     const r = await kubectl(['get', 'etcdsnapshotfiles', '-o', 'jsonpath={range .items[?(@.status.readyToUse==false)]}{.spec.snapshotName} {.status.error.message}{"\\n"}{end}']);
     return r.stdout.includes(failedLocal);
-  }, 50_000);
+  }, 80_000);
   await s3.resume();
   const failedRows = await sched('s3', 'failed');
   assert.deepEqual(failedRows, [failedLocal]);
