@@ -8,6 +8,7 @@ import type { FlagValue } from '../config/resolve-config.ts';
 import { planPaths, defaultHostRoots } from '../paths/paths.ts';
 import { resolveS3Config } from '../s3/resolve-s3-config.ts';
 import type { SnapshotContext } from './snapshot-store.ts';
+import { parseCron } from './parse-cron.ts';
 
 export function snapshotContext(values: Readonly<Record<string, FlagValue | undefined>>, log: (m: string) => void, nodeName?: string): SnapshotContext {
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultHostRoots.dataDir;
@@ -32,3 +33,16 @@ export function snapshotContext(values: Readonly<Record<string, FlagValue | unde
 
 export const adminKubeconfig = (values: Readonly<Record<string, FlagValue | undefined>>): string =>
   join(planPaths({ ...defaultHostRoots, dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultHostRoots.dataDir }).server.credDir, 'admin.kubeconfig');
+
+/** For rfo server: the context, plus the checks that must fail before anything is written. */
+export function checkedSnapshotContext(values: Readonly<Record<string, FlagValue | undefined>>, log: (m: string) => void, nodeName: string): SnapshotContext {
+  if (values['cluster-reset-restore-path'] !== undefined && values['cluster-reset'] !== true) {
+    throw new RfoError('RFO_USAGE', '--cluster-reset-restore-path needs --cluster-reset', { hint: 'rfo server --cluster-reset --cluster-reset-restore-path=<snapshot>' });
+  }
+  try {
+    parseCron(typeof values['etcd-snapshot-schedule-cron'] === 'string' ? values['etcd-snapshot-schedule-cron'] : '');
+  } catch (err) {
+    throw new RfoError('RFO_CONFIG_INVALID', `etcd-snapshot-schedule-cron: ${(err as Error).message}`, { hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "0 */12 * * *"' });
+  }
+  return snapshotContext(values, log, nodeName);
+}

@@ -42,12 +42,11 @@ import { dnsQuery, httpsGet, portFree, waitFor } from './probes.ts';
 import { readConfigSources } from './read-config-sources.ts';
 import { notifySystemd } from './notify-systemd.ts';
 import { startSupervisorApi } from '../api/listener.ts';
-import { snapshotContext } from '../etcd/snapshot-context.ts';
+import { checkedSnapshotContext } from '../etcd/snapshot-context.ts';
 import { clusterReset } from '../etcd/cluster-reset.ts';
 import { startSnapshotScheduler } from '../etcd/snapshot-scheduler.ts';
 import type { Scheduler } from '../etcd/snapshot-scheduler.ts';
 import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
-import { parseCron } from '../etcd/parse-cron.ts';
 
 export type Log = (message: string) => void;
 
@@ -258,17 +257,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const facts = await readHostFacts();
   requireRoot(facts);
   const s = settingsFrom(resolved.options.values, facts);
-  // Snapshot settings are checked before anything is written (bad S3 endpoint, cron, lone restore path).
-  const snapshots = snapshotContext(s.values, log, s.nodeName);
-  const resetRequested = s.values['cluster-reset'] === true;
-  if (s.values['cluster-reset-restore-path'] !== undefined && !resetRequested) {
-    throw new RfoError('RFO_USAGE', '--cluster-reset-restore-path needs --cluster-reset', { hint: 'rfo server --cluster-reset --cluster-reset-restore-path=<snapshot>' });
-  }
-  try {
-    parseCron(str(s.values['etcd-snapshot-schedule-cron']));
-  } catch (err) {
-    throw new RfoError('RFO_CONFIG_INVALID', `etcd-snapshot-schedule-cron: ${(err as Error).message}`, { hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "0 */12 * * *"' });
-  }
+  // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
+  const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   await preflight(s, facts, log);
   // killall finds this instance's rfo by this file (several may share a host).
@@ -297,58 +287,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   await ensureServiceAccountKey(tlsDir);
   const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
   const passwords = await ensureToken(s, caPem);
-  function controlPlaneInput(): ControlPlaneInput {
-    const logsDir = s.paths.agent.logsDir;
-    return {
-      binDir: bin,
-      tlsDir,
-      credDir: s.paths.server.credDir,
-      etcdDataDir: s.paths.server.etcdDataDir,
-      logsDir,
-      nodeName: s.nodeName,
-      nodeIp: s.nodeIp,
-      advertiseAddress: str(s.values['advertise-address']) || s.nodeIp,
-      bindAddress: str(s.values['bind-address']),
-      httpsPort: Number(s.values['https-listen-port']),
-      etcdClientPort: 2379,
-      etcdPeerPort: 2380,
-      clusterCidr: str(s.values['cluster-cidr']),
-      serviceCidr: str(s.values['service-cidr']),
-      serviceNodePortRange: str(s.values['service-node-port-range']),
-      clusterDomain: str(s.values['cluster-domain']),
-      extraArgs: {
-        etcd: list(s.values['etcd-arg']),
-        'kube-apiserver': list(s.values['kube-apiserver-arg']),
-        'kube-controller-manager': list(s.values['kube-controller-manager-arg']),
-        'kube-scheduler': list(s.values['kube-scheduler-arg']),
-      },
-    };
-  }
   const { admin } = await writeKubeconfigs(s);
-  if (resetRequested) {
-    const cpReset = controlPlaneInput();
-    const restorePath = s.values['cluster-reset-restore-path'];
-    const resetMessage = await clusterReset({
-      ctx: snapshots,
-      restorePath: typeof restorePath === 'string' ? restorePath : undefined,
-      etcdDataDir: s.paths.server.etcdDataDir,
-      peerUrl: `https://${s.nodeIp}:${cpReset.etcdPeerPort}`,
-      dataDir: s.paths.roots.dataDir,
-      startEtcd: async (extra) => {
-        await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
-        const etcd = supervise(planEtcd({ ...cpReset, extraArgs: { ...cpReset.extraArgs, etcd: [...cpReset.extraArgs.etcd, ...extra] } }), { runDir: s.paths.run.dir });
-        const tls = { caFile: join(tlsDir, 'etcd/server-ca.crt'), certFile: join(tlsDir, 'etcd/client.crt'), keyFile: join(tlsDir, 'etcd/client.key') };
-        try {
-          await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls)).body.includes('"health":"true"'), 120_000);
-        } catch (err) {
-          await etcd.stop();
-          throw err;
-        }
-        return () => etcd.stop();
-      },
-    });
-    return { ready: Promise.resolve(), stop: () => Promise.resolve(), resetMessage };
-  }
   let isReady = false;
   const supervisorPort = Number(s.values['supervisor-port']);
   const api = await startSupervisorApi({
@@ -373,8 +312,54 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   });
   log(`supervisor API listening on ${str(s.values['bind-address'])}:${supervisorPort}`);
 
-  const cp = controlPlaneInput();
   const logsDir = s.paths.agent.logsDir;
+  const cp: ControlPlaneInput = {
+    binDir: bin,
+    tlsDir,
+    credDir: s.paths.server.credDir,
+    etcdDataDir: s.paths.server.etcdDataDir,
+    logsDir,
+    nodeName: s.nodeName,
+    nodeIp: s.nodeIp,
+    advertiseAddress: str(s.values['advertise-address']) || s.nodeIp,
+    bindAddress: str(s.values['bind-address']),
+    httpsPort: Number(s.values['https-listen-port']),
+    etcdClientPort: 2379,
+    etcdPeerPort: 2380,
+    clusterCidr: str(s.values['cluster-cidr']),
+    serviceCidr: str(s.values['service-cidr']),
+    serviceNodePortRange: str(s.values['service-node-port-range']),
+    clusterDomain: str(s.values['cluster-domain']),
+    extraArgs: {
+      etcd: list(s.values['etcd-arg']),
+      'kube-apiserver': list(s.values['kube-apiserver-arg']),
+      'kube-controller-manager': list(s.values['kube-controller-manager-arg']),
+      'kube-scheduler': list(s.values['kube-scheduler-arg']),
+    },
+  };
+  if (s.values['cluster-reset'] === true) {
+    // RKE2's reset/restore: etcd alone, then exit with instructions (src/etcd/cluster-reset.ts).
+    api.close();
+    const restorePath = s.values['cluster-reset-restore-path'];
+    const resetMessage = await clusterReset({
+      ctx: snapshots,
+      restorePath: typeof restorePath === 'string' ? restorePath : undefined,
+      etcdDataDir: s.paths.server.etcdDataDir,
+      peerUrl: `https://${s.nodeIp}:${cp.etcdPeerPort}`,
+      dataDir: s.paths.roots.dataDir,
+      startEtcd: async (extra) => {
+        await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
+        const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), { runDir: s.paths.run.dir });
+        const tls = { caFile: join(tlsDir, 'etcd/server-ca.crt'), certFile: join(tlsDir, 'etcd/client.crt'), keyFile: join(tlsDir, 'etcd/client.key') };
+        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls)).body.includes('"health":"true"'), 120_000).catch(async (err: unknown) => {
+          await etcd.stop();
+          throw err;
+        });
+        return () => etcd.stop();
+      },
+    });
+    return { ready: Promise.resolve(), stop: () => Promise.resolve(), resetMessage };
+  }
   const flannelDir = join(s.paths.run.dir, 'flannel');
   const node: NodeInput = {
     binDir: bin,
