@@ -25,7 +25,11 @@ export type RfoErrorCode =
   // the multi-node lab
   | 'RFO_LAB_EXISTS'
   | 'RFO_LAB_NOT_FOUND'
-  | 'RFO_LAB_NODE_FAILED';
+  | 'RFO_LAB_NODE_FAILED'
+  // etcd snapshots
+  | 'RFO_SNAPSHOT_FAILED'
+  | 'RFO_SNAPSHOT_NOT_FOUND'
+  | 'RFO_SNAPSHOT_INVALID';
 
 export interface RfoErrorOptions {
   hint?: string;

@@ -10,12 +10,14 @@ import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
 import { labCommand } from '../lab/lab-command.ts';
+import { etcdSnapshotCommand } from './etcd-snapshot.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
 Commands:
   server         run a server: etcd, the control plane and a node (--server joins an existing cluster)
   agent          run a worker node that joins a cluster through a server (https://<server>:9345)
+  etcd-snapshot  save, list, delete and prune etcd snapshots (local and S3)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   lab            a multi-node cluster on this host in namespaces (rfo lab help)
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
@@ -48,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return killallCommand(args.slice(1));
     case 'lab':
       return labCommand(args.slice(1));
+    case 'etcd-snapshot':
+      return etcdSnapshotCommand(args.slice(1), log);
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }
@@ -72,7 +76,12 @@ async function serverCommand(args: string[]): Promise<number> {
     process.stdout.write(renderHelp('server', 'Run the management server: etcd, the Kubernetes control plane and a kubelet on this node.'));
     return 0;
   }
-  return runUntilSignal(await startServer(args, process.env, log));
+  const server = await startServer(args, process.env, log);
+  if (server.resetMessage !== undefined) {
+    process.stdout.write(`${server.resetMessage}\n`);
+    return 0;
+  }
+  return runUntilSignal(server);
 }
 
 async function agentCommand(args: string[]): Promise<number> {

@@ -3,7 +3,7 @@
 // RFO_* environment variables, validation, defaults and `--help`. Adding an
 // option means adding a row here and nothing else in the parsing code.
 
-export type Command = 'server' | 'agent';
+export type Command = 'server' | 'agent' | 'etcd-snapshot';
 
 export type FlagType = 'string' | 'bool' | 'int' | 'list';
 
@@ -13,6 +13,8 @@ export interface FlagSpec {
   /** Long name, kebab-case; also the config.yaml key. */
   readonly name: string;
   readonly short?: string;
+  /** Other long names (also config keys): RKE2's etcd-snapshot takes --s3-bucket for etcd-s3-bucket, and so on. */
+  readonly aliases?: readonly string[];
   readonly type: FlagType;
   readonly commands: readonly Command[];
   readonly usage: string;
@@ -24,17 +26,20 @@ export interface FlagSpec {
   readonly check?: FlagCheck;
   /** Never printed or logged (tokens). */
   readonly secret?: boolean;
-  readonly section: 'common' | 'listener' | 'cluster' | 'networking' | 'node' | 'components' | 'kubeconfig';
+  readonly section: 'common' | 'listener' | 'cluster' | 'networking' | 'node' | 'components' | 'kubeconfig' | 'db';
 }
 
 const both: readonly Command[] = ['server', 'agent'];
 const server: readonly Command[] = ['server'];
+/** `rfo etcd-snapshot` reads the server's config file, so these apply to both. */
+const serverSnap: readonly Command[] = ['server', 'etcd-snapshot'];
+const snap: readonly Command[] = ['etcd-snapshot'];
 
 /** Paths and ports are flags too, so tests (and unusual hosts) can run isolated. */
 export const flagTable: readonly FlagSpec[] = [
-  { name: 'config', short: 'c', type: 'string', commands: both, section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
-  { name: 'debug', type: 'bool', commands: both, section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
-  { name: 'data-dir', short: 'd', type: 'string', commands: both, section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
+  { name: 'config', short: 'c', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
+  { name: 'debug', type: 'bool', commands: [...both, 'etcd-snapshot'], section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
+  { name: 'data-dir', short: 'd', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
   { name: 'run-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUN_DIR', default: '/run/rfo', check: 'absolute-path', usage: 'Folder for sockets and pid files' },
   { name: 'runtime-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUNTIME_DIR', check: 'absolute-path', usage: 'Runtime to stage (default: the one shipped with rfo, else the newest built by npm run build:runtime)' },
   { name: 'kubelet-dir', type: 'string', commands: both, section: 'common', env: 'RFO_KUBELET_DIR', default: '/var/lib/kubelet', check: 'absolute-path', usage: 'Kubelet root directory' },
@@ -59,7 +64,7 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'cluster-domain', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DOMAIN', default: 'cluster.local', usage: 'Cluster Domain' },
   { name: 'cni', type: 'list', splitComma: true, commands: server, section: 'networking', env: 'RFO_CNI', default: ['flannel'], check: 'cni', usage: 'CNI plugin to deploy, one of none, flannel' },
   { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns)' },
-  { name: 'node-name', type: 'string', commands: both, section: 'node', env: 'RFO_NODE_NAME', usage: 'Node name (default: hostname)' },
+  { name: 'node-name', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'node', env: 'RFO_NODE_NAME', usage: 'Node name (default: hostname)' },
   { name: 'node-ip', short: 'i', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_IP', check: 'ip', usage: 'IPv4/IPv6 addresses to advertise for node' },
   { name: 'node-external-ip', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_EXTERNAL_IP', check: 'ip', usage: 'IPv4/IPv6 external IP addresses to advertise for node' },
   { name: 'node-label', type: 'list', commands: both, section: 'node', env: 'RFO_NODE_LABEL', check: 'label', usage: 'Registering and starting kubelet with set of labels' },
@@ -70,7 +75,37 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'etcd-arg', type: 'list', commands: server, section: 'components', env: 'RFO_ETCD_ARG', check: 'key-value', usage: 'Customized flag for etcd process' },
   { name: 'kubelet-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBELET_ARG', check: 'key-value', usage: 'Customized flag for kubelet process' },
   { name: 'kube-proxy-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBE_PROXY_ARG', check: 'key-value', usage: 'Customized flag for kube-proxy process' },
+  // etcd snapshots (RKE2's "db" flags). The subcommand's short names (--s3-bucket, --dir...) are aliases.
+  { name: 'etcd-disable-snapshots', type: 'bool', commands: server, section: 'db', default: false, usage: 'Disable automatic etcd snapshots' },
+  { name: 'etcd-snapshot-name', type: 'string', commands: server, section: 'db', default: 'etcd-snapshot', usage: 'Set the base name of etcd snapshots' },
+  { name: 'etcd-snapshot-schedule-cron', type: 'string', commands: server, section: 'db', default: '0 */12 * * *', usage: 'Snapshot interval time in cron spec. eg. every 5 hours \'0 */5 * * *\'' },
+  { name: 'etcd-snapshot-retention', aliases: ['snapshot-retention'], type: 'int', commands: serverSnap, section: 'db', default: 5, usage: 'Number of snapshots to retain' },
+  { name: 'etcd-snapshot-dir', aliases: ['dir'], type: 'string', commands: serverSnap, section: 'db', check: 'absolute-path', usage: 'Directory to save db snapshots (default: ${data-dir}/server/db/snapshots)' },
+  { name: 'etcd-snapshot-compress', aliases: ['compress', 'snapshot-compress'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Compress etcd snapshot' },
+  { name: 'name', type: 'string', commands: snap, section: 'db', default: 'on-demand', usage: 'Set the base name of the etcd on-demand snapshot (appended with UNIX timestamp)' },
+  { name: 'output', short: 'o', type: 'string', commands: snap, section: 'db', default: 'table', usage: 'list output format: table or json' },
+  { name: 'cluster-reset', type: 'bool', commands: server, section: 'db', default: false, usage: 'Forget all peers and become sole member of a new cluster' },
+  { name: 'cluster-reset-restore-path', type: 'string', commands: server, section: 'db', usage: 'Path to snapshot file to be restored (with --etcd-s3: the snapshot name in the bucket)' },
+  { name: 'etcd-s3', aliases: ['s3'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Enable backup to S3' },
+  { name: 'etcd-s3-endpoint', aliases: ['s3-endpoint'], type: 'string', commands: serverSnap, section: 'db', default: 's3.amazonaws.com', usage: 'S3 endpoint url (host[:port])' },
+  { name: 'etcd-s3-endpoint-ca', aliases: ['s3-endpoint-ca'], type: 'string', commands: serverSnap, section: 'db', check: 'absolute-path', usage: 'S3 custom CA cert (PEM file) to connect to S3 endpoint' },
+  { name: 'etcd-s3-skip-ssl-verify', aliases: ['s3-skip-ssl-verify'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Disables S3 SSL certificate validation' },
+  { name: 'etcd-s3-access-key', aliases: ['s3-access-key'], type: 'string', commands: serverSnap, section: 'db', env: 'AWS_ACCESS_KEY_ID', usage: 'S3 access key' },
+  { name: 'etcd-s3-secret-key', aliases: ['s3-secret-key'], type: 'string', commands: serverSnap, section: 'db', env: 'AWS_SECRET_ACCESS_KEY', secret: true, usage: 'S3 secret key' },
+  { name: 'etcd-s3-bucket', aliases: ['s3-bucket'], type: 'string', commands: serverSnap, section: 'db', usage: 'S3 bucket name' },
+  { name: 'etcd-s3-bucket-lookup-type', aliases: ['s3-bucket-lookup-type'], type: 'string', commands: serverSnap, section: 'db', default: 'auto', usage: 'S3 bucket lookup type, one of auto, dns, path' },
+  { name: 'etcd-s3-region', aliases: ['s3-region'], type: 'string', commands: serverSnap, section: 'db', default: 'us-east-1', usage: 'S3 region / bucket location' },
+  { name: 'etcd-s3-folder', aliases: ['s3-folder'], type: 'string', commands: serverSnap, section: 'db', usage: 'S3 folder' },
+  { name: 'etcd-s3-insecure', aliases: ['s3-insecure'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Disables S3 over HTTPS' },
+  { name: 'etcd-s3-timeout', aliases: ['s3-timeout'], type: 'string', commands: serverSnap, section: 'db', default: '5m0s', usage: 'S3 timeout (Go duration, e.g. 30s, 5m0s)' },
+  { name: 'etcd-s3-retention', aliases: ['s3-retention'], type: 'int', commands: serverSnap, section: 'db', default: 5, usage: 'Number of snapshots in S3 to retain' },
 ];
+
+/** The row a long name or alias (or config key) names, preferring rows of `command`. */
+export function findFlag(key: string, command?: Command): FlagSpec | undefined {
+  const match = (f: FlagSpec) => f.name === key || f.aliases?.includes(key) === true;
+  return (command ? flagTable.find((f) => f.commands.includes(command) && match(f)) : undefined) ?? flagTable.find(match);
+}
 
 export function flagsFor(command: Command): FlagSpec[] {
   return flagTable.filter((f) => f.commands.includes(command));

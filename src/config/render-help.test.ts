@@ -10,3 +10,9 @@ test('help lists every server flag with its env var and default', () => {
   assert.match(help, /-t, --token value/);
   assert.doesNotMatch(renderHelp('agent', 'Run node agent'), /--cluster-cidr/);
 });
+
+test('etcd-snapshot help names the short S3 aliases', () => {
+  const help = renderHelp('etcd-snapshot', 'x');
+  assert.match(help, /--etcd-s3-bucket value +S3 bucket name \(also --s3-bucket\)/);
+  assert.match(help, /--name value/);
+});

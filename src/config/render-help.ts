@@ -15,7 +15,8 @@ export function renderHelp(command: Command, summary: string): string {
   for (const f of flagsFor(command)) {
     const names = `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.type === 'bool' ? '' : ' value'}`;
     const repeat = f.type === 'list' ? ' (repeatable)' : '';
-    lines.push(`  ${names.padEnd(38)} ${f.usage}${repeat}${defaultText(f)} [$${envNameOf(f)}]`);
+    const aliases = f.aliases?.length ? ` (also ${f.aliases.map((a) => `--${a}`).join(', ')})` : '';
+    lines.push(`  ${names.padEnd(38)} ${f.usage}${aliases}${repeat}${defaultText(f)} [$${envNameOf(f)}]`);
   }
   return `${lines.join('\n')}\n`;
 }

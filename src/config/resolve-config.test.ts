@@ -124,10 +124,30 @@ test('secret values are never echoed in messages', () => {
 test('every flag has an RFO_ environment variable and a usage line; names are unique', () => {
   const names = new Set<string>();
   for (const f of flagTable) {
-    assert.match(envNameOf(f), /^RFO_[A-Z_]+$/);
+    // RKE2 reads the S3 keys from AWS's own variables; everything else is RFO_*.
+    assert.match(envNameOf(f), /^(RFO_[A-Z0-9_]+|AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY))$/);
     assert.ok(f.usage.length > 5, f.name);
     assert.ok(!names.has(f.name), f.name);
     names.add(f.name);
   }
   assert.equal(envNameOf(flagTable.find((f) => f.name === 'server') ?? flagTable[0]!), 'RFO_URL');
+});
+
+test('rfo etcd-snapshot reads etcd-s3-* from the server config and takes --s3-* flags (aliases)', () => {
+  const r = resolveConfig({
+    command: 'etcd-snapshot',
+    files: [{ path: '/c/config.yaml', text: 'etcd-s3: true\netcd-s3-bucket: from-file\netcd-snapshot-dir: /snaps\ncluster-cidr: 10.42.0.0/16\n' }],
+    env: {},
+    args: ['--s3-bucket', 'from-flag', '--compress', '-o', 'json'],
+  });
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.equal(r.options.values['etcd-s3'], true);
+  assert.equal(r.options.values['etcd-s3-bucket'], 'from-flag');
+  assert.equal(r.options.values['etcd-snapshot-dir'], '/snaps');
+  assert.equal(r.options.values['etcd-snapshot-compress'], true);
+  assert.equal(r.options.values.output, 'json');
+  assert.equal(r.options.values.name, 'on-demand');
+  const server = resolveConfig({ command: 'server', files: [], env: {}, args: ['--s3-bucket', 'x'] });
+  assert.ok(server.ok, 'aliases work on rfo server too');
 });

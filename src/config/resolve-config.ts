@@ -6,7 +6,7 @@
 
 import { parse as parseYaml } from 'yaml';
 import { checkValue } from './validate-flag.ts';
-import { envNameOf, flagTable, flagsFor } from './flags.ts';
+import { envNameOf, findFlag, flagTable, flagsFor } from './flags.ts';
 import type { Command, FlagSpec } from './flags.ts';
 
 export type FlagValue = string | boolean | number | readonly string[];
@@ -86,7 +86,7 @@ function fileLayer(file: ConfigFile, command: Command, issues: ConfigIssue[], wa
   for (const [rawKey, raw] of Object.entries(doc as Record<string, unknown>)) {
     const append = rawKey.endsWith('+');
     const key = append ? rawKey.slice(0, -1) : rawKey;
-    const flag = flagTable.find((f) => f.name === key || f.short === key);
+    const flag = findFlag(key, command) ?? flagTable.find((f) => f.short === key);
     if (!flag) {
       issues.push({ source: file.path, key: rawKey, message: 'is not an rfo option' });
       continue;
@@ -132,7 +132,7 @@ export function argsLayer(args: readonly string[], command: Command, issues: Con
       continue;
     }
     const [, dashes, name = '', inline] = m;
-    const flag = flags.find((f) => (dashes === '--' ? f.name === name : f.short === name));
+    const flag = flags.find((f) => (dashes === '--' ? f.name === name || f.aliases?.includes(name) === true : f.short === name));
     if (!flag) {
       issues.push({ source: 'command line', key: arg, message: `unknown flag for rfo ${command}` });
       continue;

@@ -39,6 +39,11 @@ import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, s
 import type { Log, ServerSettings } from '../node/prepare-node.ts';
 import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
 import type { NodeSetup } from '../node/start-node.ts';
+import { checkedSnapshotContext } from '../etcd/snapshot-context.ts';
+import { clusterReset } from '../etcd/cluster-reset.ts';
+import { startSnapshotScheduler } from '../etcd/snapshot-scheduler.ts';
+import type { Scheduler } from '../etcd/snapshot-scheduler.ts';
+import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
 
 async function ensureToken(s: ServerSettings, caPem: string, clusterAgentPassword?: string): Promise<{ server: string; node: string }> {
   const given = await givenToken(s, 'token');
@@ -122,6 +127,8 @@ function watchManifests(dir: string, initial: string, apply: () => Promise<void>
 export interface RunningServer {
   readonly ready: Promise<void>;
   stop(): Promise<void>;
+  /** Set after --cluster-reset: rfo did the reset and exits with this message. */
+  readonly resetMessage?: string;
 }
 
 export async function startServer(args: readonly string[], env: NodeJS.ProcessEnv, log: Log): Promise<RunningServer> {
@@ -141,6 +148,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const facts = await readHostFacts();
   requireRoot(facts);
   const s = settingsFrom(resolved.options.values, facts);
+  // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
+  const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
@@ -254,6 +263,29 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       'kube-scheduler': list(s.values['kube-scheduler-arg']),
     },
   };
+  if (s.values['cluster-reset'] === true) {
+    // RKE2's reset/restore: etcd alone, then exit with instructions (src/etcd/cluster-reset.ts).
+    api.close();
+    const restorePath = s.values['cluster-reset-restore-path'];
+    const resetMessage = await clusterReset({
+      ctx: snapshots,
+      restorePath: typeof restorePath === 'string' ? restorePath : undefined,
+      etcdDataDir: s.paths.server.etcdDataDir,
+      peerUrl: `https://${s.nodeIp}:${cp.etcdPeerPort}`,
+      dataDir: s.paths.roots.dataDir,
+      startEtcd: async (extra) => {
+        await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
+        const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), { runDir: s.paths.run.dir });
+        const tls = { caFile: join(tlsDir, 'etcd/server-ca.crt'), certFile: join(tlsDir, 'etcd/client.crt'), keyFile: join(tlsDir, 'etcd/client.key') };
+        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls)).body.includes('"health":"true"'), 120_000).catch(async (err: unknown) => {
+          await etcd.stop();
+          throw err;
+        });
+        return () => etcd.stop();
+      },
+    });
+    return { ready: Promise.resolve(), stop: () => Promise.resolve(), resetMessage };
+  }
   const node = nodeInputFor(s, bin, str(s.values['cluster-cidr']));
   const nodeSetup: NodeSetup = {
     paths: s.paths,
@@ -281,7 +313,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   };
   let manifestTimer: NodeJS.Timeout | undefined;
   let membersTimer: NodeJS.Timeout | undefined;
+  let snapshotScheduler: Scheduler | undefined;
   const stop = async () => {
+    snapshotScheduler?.stop();
     if (manifestTimer) clearInterval(manifestTimer);
     if (membersTimer) clearInterval(membersTimer);
     api.close();
@@ -294,6 +328,19 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   /** One place that declares the server ready: the API's readyz, the log line, systemd. */
   const markReady = async (detail: string, systemdStatus: string) => {
     isReady = true;
+    // Scheduled snapshots and the ETCDSnapshotFile view start once the cluster serves.
+    // In the background: a slow or unreachable S3 must not delay readiness.
+    void syncSnapshotObjects(snapshots, admin).catch((err: unknown) => log(`ETCDSnapshotFile objects not updated: ${(err as Error).message}`));
+    if (s.values['etcd-disable-snapshots'] !== true) {
+      snapshotScheduler = startSnapshotScheduler(snapshots, {
+        cron: str(s.values['etcd-snapshot-schedule-cron']),
+        name: str(s.values['etcd-snapshot-name']),
+        compress: s.values['etcd-snapshot-compress'] === true,
+        retention: Number(s.values['etcd-snapshot-retention']),
+        s3Retention: Number(s.values['etcd-s3-retention']),
+        kubeconfig: admin,
+      });
+    }
     log(`rfo is ready (${elapsed()})${detail}`);
     await notifySystemd(env, systemdStatus, log);
   };

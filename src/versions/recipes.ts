@@ -206,6 +206,16 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     versionCheck: { args: ['--version'], expect: 'crictl version {version}' },
   },
   {
+    kind: 'go-binary',
+    name: 'versitygw',
+    component: 'versitygw',
+    package: 'github.com/versity/versitygw/cmd/versitygw',
+    cgo: false,
+    tags: [],
+    xflags: { 'main.Version': '{version}', 'main.Build': '{version}', 'main.BuildTime': '{buildDate}' },
+    versionCheck: { args: ['--version'], expect: 'Version  : {version}' },
+  },
+  {
     kind: 'c-binary',
     name: 'pause',
     component: 'pause',

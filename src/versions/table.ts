@@ -25,7 +25,8 @@ export type ComponentId =
   | 'coredns'
   | 'helm'
   | 'crictl'
-  | 'pause';
+  | 'pause'
+  | 'versitygw';
 
 export interface Component {
   readonly id: ComponentId;
@@ -127,6 +128,14 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     modules: [],
     license: 'Apache-2.0',
     note: "built from Kubernetes' own build/pause/linux/pause.c with gcc -static; the sandbox image of 1.36",
+  },
+  versitygw: {
+    id: 'versitygw',
+    version: 'v1.8.0',
+    modules: ['github.com/versity/versitygw'],
+    license: 'Apache-2.0',
+    tool: true,
+    note: 'S3-compatible server (posix backend) for the snapshot tests and benchmark; newest on the module proxy',
   },
 };
 
