@@ -2,7 +2,8 @@
 // unmount pod volumes and container root file systems, remove the pod
 // network interfaces and rfo's iptables rules. The data dir stays.
 
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { readProcTable } from '../util/proc-table.ts';
 import { run } from '../util/exec.ts';
 import { managedMarker } from '../supervisor/supervisor.ts';
 import { join } from 'node:path';
@@ -12,21 +13,10 @@ import type { KillallPlan, ProcessInfo } from './plan-killall.ts';
 const markerPrefix = `${managedMarker}=`;
 
 async function readProcesses(): Promise<ProcessInfo[]> {
-  const out: ProcessInfo[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).split('\0').filter(Boolean);
-      const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
-      const marker = environ.split('\0').find((e) => e.startsWith(markerPrefix))?.slice(markerPrefix.length);
-      out.push({ pid: Number(name), ppid, cmdline, ...(marker !== undefined ? { marker } : {}) });
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  return out;
+  return (await readProcTable()).map((p) => {
+    const marker = p.environ.find((e) => e.startsWith(markerPrefix))?.slice(markerPrefix.length);
+    return { pid: p.pid, ppid: p.ppid, cmdline: p.cmdline, ...(marker !== undefined ? { marker } : {}) };
+  });
 }
 
 const alive = (pid: number) => {

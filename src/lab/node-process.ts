@@ -4,9 +4,10 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 import { RfoError } from '../errors.ts';
 import { tail } from '../util/exec.ts';
+import { readProcTable } from '../util/proc-table.ts';
 import type { ProcInfo } from './plan-sweep.ts';
 
 export async function mntNsOf(pid: number | string): Promise<string | undefined> {
@@ -14,20 +15,7 @@ export async function mntNsOf(pid: number | string): Promise<string | undefined>
 }
 
 export async function readProcesses(): Promise<ProcInfo[]> {
-  const out: ProcInfo[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).split('\0').filter(Boolean);
-      const mntNs = await mntNsOf(name);
-      if (mntNs) out.push({ pid: Number(name), ppid, mntNs, cmdline });
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
+  return (await readProcTable()).filter((p) => p.mntNs !== '').map((p) => ({ pid: p.pid, ppid: p.ppid, mntNs: p.mntNs, cmdline: p.cmdline }));
 }
 
 export const alive = (pid: number): boolean => {

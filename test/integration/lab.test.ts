@@ -15,6 +15,7 @@ import { labDown, labExec, labKubectl, labStatus, labUp, startNode, stopNode } f
 import { readState } from '../../src/lab/lab-state.ts';
 import { run } from '../../src/util/exec.ts';
 import { findRuntime } from './helpers/runtime.ts';
+import { eventually } from './helpers/eventually.ts';
 
 const name = 'rfotl';
 const subnet = '10.197.0.0/24';
@@ -43,13 +44,6 @@ const kubectlOk = async (...args: string[]) => {
   assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 };
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 /** Processes whose command line or environment mentions the lab dir, and mounts (any namespace) under it. */
 async function labTraces(): Promise<{ processes: string[]; mounts: string[] }> {

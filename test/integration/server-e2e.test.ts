@@ -15,6 +15,7 @@ import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
 import type { TestNode } from './helpers/test-node.ts';
+import { eventually } from './helpers/eventually.ts';
 
 const busybox = busyboxRef;
 const rfo = join(repoRoot, 'bin', 'rfo');
@@ -77,13 +78,6 @@ const kubectlOk = async (...args: string[]) => {
   assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 };
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 before(async () => {
   runtimeDir = (await findRuntime()).dir;

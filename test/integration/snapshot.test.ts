@@ -19,6 +19,7 @@ import { createTestNode } from './helpers/test-node.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { startS3 } from './helpers/s3-server.ts';
 import type { TestS3 } from './helpers/s3-server.ts';
+import { eventually } from './helpers/eventually.ts';
 
 const rfo = join(repoRoot, 'bin', 'rfo');
 const s3Port = 19050;
@@ -99,13 +100,6 @@ async function stopServer(): Promise<void> {
 const kubectl = (args: string[], input?: string) => node.exec(join(d().data, 'bin', 'kubectl'), ['--kubeconfig', d().kubeconfig, ...args], input);
 const snapshotCmd = (args: string[]) => node.exec(rfo, ['etcd-snapshot', ...args, ...common()]);
 
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 interface Row {
   file: string;

@@ -31,11 +31,4 @@ export function labHelpers(labDir: () => string) {
   return { kubectl, kubectlOk, applyOk, nodeReady, ipOf, token };
 }
 
-export async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 180_000, intervalMs = 1000): Promise<number> {
-  const started = Date.now();
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  return Date.now() - started;
-}
+export { eventually } from './eventually.ts';
