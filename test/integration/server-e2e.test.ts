@@ -16,6 +16,7 @@ import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { eventually } from './helpers/eventually.ts';
+import { stopProcess, untilReady } from './helpers/rfo-process.ts';
 
 const busybox = busyboxRef;
 const rfo = join(repoRoot, 'bin', 'rfo');
@@ -43,30 +44,12 @@ async function startServer(config: string): Promise<number> {
   const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...serverArgs(config)], { stdio: ['ignore', 'ignore', 'pipe'] });
   server = proc;
   proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rfo not ready in 300s:\n${output}`)), 300_000);
-    const check = setInterval(() => {
-      if (output.includes('rfo is ready')) {
-        clearTimeout(timer);
-        clearInterval(check);
-        resolve();
-      }
-    }, 200);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      clearInterval(check);
-      reject(new Error(`rfo server exited ${code}:\n${output}`));
-    });
-  });
+  await untilReady(proc, () => output);
   return Date.now() - t0;
 }
 
 async function stopServer(): Promise<void> {
-  const proc = server;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
+  await stopProcess(server);
 }
 
 const kubectl = async (...args: string[]) => {

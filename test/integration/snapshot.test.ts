@@ -20,6 +20,7 @@ import type { TestNode } from './helpers/test-node.ts';
 import { startS3 } from './helpers/s3-server.ts';
 import type { TestS3 } from './helpers/s3-server.ts';
 import { eventually } from './helpers/eventually.ts';
+import { stopProcess, untilReady } from './helpers/rfo-process.ts';
 
 const rfo = join(repoRoot, 'bin', 'rfo');
 const s3Port = 19050;
@@ -70,29 +71,11 @@ async function startServer(): Promise<void> {
   const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...serverArgs()], { stdio: ['ignore', 'ignore', 'pipe'] });
   server = proc;
   proc.stderr?.on('data', (b: Buffer) => (output += b.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rfo not ready in 300s:\n${output}`)), 300_000);
-    const check = setInterval(() => {
-      if (output.includes('rfo is ready')) {
-        clearTimeout(timer);
-        clearInterval(check);
-        resolve();
-      }
-    }, 200);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      clearInterval(check);
-      reject(new Error(`rfo server exited ${code}:\n${output}`));
-    });
-  });
+  await untilReady(proc, () => output);
 }
 
 async function stopServer(): Promise<void> {
-  const proc = server;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
+  await stopProcess(server);
   // Containers outlive rfo; killall keeps data and frees the ports for the restore.
   await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet]);
 }
