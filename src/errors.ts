@@ -12,7 +12,9 @@ export type RfoErrorCode =
   | 'RFO_DISK_FULL'
   | 'RFO_IMAGE_INVALID'
   | 'RFO_NOT_REPRODUCIBLE'
-  | 'RFO_RUNTIME_MISSING';
+  | 'RFO_RUNTIME_MISSING'
+  | 'RFO_SIGNATURE_INVALID'
+  | 'RFO_VERIFY_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

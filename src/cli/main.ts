@@ -8,12 +8,14 @@ import { killall } from '../killall/killall.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
+import { parseVerifyArgs, renderReport, verifyInstall, verifyUsage } from '../verify/verify-install.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
 Commands:
   server         run the management server (single node today; see rfo server --help)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
+  verify         check the installed runtime and airgap images against the signed manifest
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
 
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return serverCommand(args.slice(1));
     case 'killall':
       return killallCommand(args.slice(1));
+    case 'verify':
+      return verifyCommand(args.slice(1));
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }
@@ -57,6 +61,16 @@ async function killallCommand(args: string[]): Promise<number> {
   const dirs = ['data-dir', 'kubelet-dir', 'run-dir'].map((k) => String(v[k] as string));
   await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), log });
   return 0;
+}
+
+async function verifyCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(verifyUsage);
+    return 0;
+  }
+  const report = await verifyInstall(parseVerifyArgs(args, process.env));
+  process.stdout.write(renderReport(report));
+  return report.findings.length === 0 ? 0 : 1;
 }
 
 async function serverCommand(args: string[]): Promise<number> {

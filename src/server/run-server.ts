@@ -432,7 +432,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       const ctr = (...a: string[]) => run({ cmd: join(bin, 'ctr'), args: ['--address', s.paths.run.containerdSocket, '-n', 'k8s.io', ...a] });
       await waitFor('containerd', async () => (await ctr('version')).code === 0, 60_000);
       const airgap = runtime.manifest.artifacts.find((a) => a.kind === 'archive');
-      const importFrom = airgap ? [join(staged, airgap.path)] : [];
+      // A release ships the archive separately (the installer puts it in agent/images).
+      const importFrom = airgap && existsSync(join(staged, airgap.path)) ? [join(staged, airgap.path)] : [];
       try {
         for (const f of (await readdir(s.paths.agent.imagesDir)).sort()) if (/\.tar(\.(gz|zst))?$|\.tgz$|\.tzst$/.test(f)) importFrom.push(join(s.paths.agent.imagesDir, f));
       } catch {

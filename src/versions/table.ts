@@ -25,7 +25,8 @@ export type ComponentId =
   | 'coredns'
   | 'helm'
   | 'crictl'
-  | 'pause';
+  | 'pause'
+  | 'cosign';
 
 export interface Component {
   readonly id: ComponentId;
@@ -127,6 +128,14 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     modules: [],
     license: 'Apache-2.0',
     note: "built from Kubernetes' own build/pause/linux/pause.c with gcc -static; the sandbox image of 1.36",
+  },
+  cosign: {
+    id: 'cosign',
+    version: 'v3.1.3',
+    modules: ['github.com/sigstore/cosign/v3'],
+    license: 'Apache-2.0',
+    tool: true,
+    note: 'tool: verifies release signatures in the tests (cosign verify-blob --key), as users do',
   },
 };
 
