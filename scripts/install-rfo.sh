@@ -196,7 +196,9 @@ download_and_verify() {
 
 install_tar() {
   prefix=$INSTALL_RFO_TAR_PREFIX
-  [ -w "$(dirname "$prefix")" ] || [ -w "$prefix" ] || fatal "$prefix is not writable (read-only /usr? set INSTALL_RFO_TAR_PREFIX=/opt/rfo)"
+  existing=$prefix
+  while [ ! -e "$existing" ]; do existing=$(dirname "$existing"); done
+  [ -w "$existing" ] || fatal "$prefix is not writable (read-only /usr? set INSTALL_RFO_TAR_PREFIX=/opt/rfo)"
   # Check the tarball unpacks completely before touching the prefix.
   mkdir -p "$TMP/tree"
   tar -xzf "$TMP/$PKG" -C "$TMP/tree" || fatal "cannot unpack $PKG"
