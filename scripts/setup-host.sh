@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 want_go=go1.26.8
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-apt_packages=(gcc libc6-dev libseccomp-dev iptables iproute2 zstd ca-certificates curl unzip busybox-static openssl)
+apt_packages=(gcc libc6-dev libseccomp-dev iptables iproute2 zstd ca-certificates curl unzip busybox-static openssl rpm)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -29,7 +29,10 @@ export type RfoErrorCode =
   // etcd snapshots
   | 'RFO_SNAPSHOT_FAILED'
   | 'RFO_SNAPSHOT_NOT_FOUND'
-  | 'RFO_SNAPSHOT_INVALID';
+  | 'RFO_SNAPSHOT_INVALID'
+  // releases and installs
+  | 'RFO_SIGNATURE_INVALID'
+  | 'RFO_VERIFY_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

@@ -11,6 +11,7 @@ import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
 import { labCommand } from '../lab/lab-command.ts';
 import { etcdSnapshotCommand } from './etcd-snapshot.ts';
+import { parseVerifyArgs, renderReport, verifyInstall, verifyUsage } from '../verify/verify-install.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
@@ -20,6 +21,7 @@ Commands:
   etcd-snapshot  save, list, delete and prune etcd snapshots (local and S3)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   lab            a multi-node cluster on this host in namespaces (rfo lab help)
+  verify         check the installed runtime and airgap images against the signed manifest
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
   help           show this help
 
@@ -52,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return labCommand(args.slice(1));
     case 'etcd-snapshot':
       return etcdSnapshotCommand(args.slice(1), log);
+    case 'verify':
+      return verifyCommand(args.slice(1));
     default:
       throw new RfoError('RFO_USAGE', `unknown command "${command}"`, { hint: 'run `rfo help` for the list of commands' });
   }
@@ -69,6 +73,16 @@ async function killallCommand(args: string[]): Promise<number> {
   const dirs = ['data-dir', 'kubelet-dir', 'run-dir'].map((k) => String(v[k] as string));
   await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), log });
   return 0;
+}
+
+async function verifyCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(verifyUsage);
+    return 0;
+  }
+  const report = await verifyInstall(parseVerifyArgs(args, process.env));
+  process.stdout.write(renderReport(report));
+  return report.findings.length === 0 ? 0 : 1;
 }
 
 async function serverCommand(args: string[]): Promise<number> {

@@ -112,7 +112,8 @@ export async function writeNodeConfigs(n: NodeSetup): Promise<void> {
 /** Import the runtime's airgap archive and any archives the user put in agent/images. */
 async function importImages(n: NodeSetup): Promise<number> {
   const ctr = (...a: string[]) => run({ cmd: join(n.node.binDir, 'ctr'), args: ['--address', n.paths.run.containerdSocket, '-n', 'k8s.io', ...a] });
-  const importFrom = n.airgapPath ? [join(n.stagedRuntime, n.airgapPath)] : [];
+  // A release ships the archive separately (the installer puts it in agent/images).
+  const importFrom = n.airgapPath && existsSync(join(n.stagedRuntime, n.airgapPath)) ? [join(n.stagedRuntime, n.airgapPath)] : [];
   try {
     for (const f of (await readdir(n.paths.agent.imagesDir)).sort()) if (/\.tar(\.(gz|zst))?$|\.tgz$|\.tzst$/.test(f)) importFrom.push(join(n.paths.agent.imagesDir, f));
   } catch {

@@ -1,5 +1,5 @@
 // Finds the runtime to stage: --runtime-dir, else the one a release ships
-// next to rfo (<prefix>/share/rfo/runtime), else the newest complete runtime
+// next to rfo (<prefix>/lib/rfo/runtime), else the newest complete runtime
 // `npm run build:runtime` left in the cache for this rfo version and arch.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -30,9 +30,11 @@ export async function locateRuntime(explicit: string | undefined): Promise<{ dir
     if (!manifest) throw missing(`${explicit} has no manifest.json`);
     return { dir: explicit, manifest };
   }
-  const shipped = join(repoRoot, 'share', 'rfo', 'runtime');
-  const shippedManifest = await readManifest(shipped);
-  if (shippedManifest) return { dir: shipped, manifest: shippedManifest };
+  // A release ships its runtime in <prefix>/lib/rfo/runtime, beside rfo's sources (repoRoot).
+  for (const shipped of [join(repoRoot, 'runtime'), join(repoRoot, 'share', 'rfo', 'runtime')]) {
+    const shippedManifest = await readManifest(shipped);
+    if (shippedManifest) return { dir: shipped, manifest: shippedManifest };
+  }
   const root = join(defaultCacheDir(), 'runtime');
   let best: { dir: string; manifest: RuntimeManifest; mtime: number } | undefined;
   const names = await readdir(root).catch(() => {

@@ -216,6 +216,16 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     versionCheck: { args: ['--version'], expect: 'Version  : {version}' },
   },
   {
+    kind: 'go-binary',
+    name: 'cosign',
+    component: 'cosign',
+    package: 'github.com/sigstore/cosign/v3/cmd/cosign',
+    cgo: false,
+    tags: [],
+    xflags: { 'sigs.k8s.io/release-utils/version.gitVersion': '{version}' },
+    versionCheck: { args: ['version'], expect: '{version}' },
+  },
+  {
     kind: 'c-binary',
     name: 'pause',
     component: 'pause',

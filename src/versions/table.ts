@@ -26,7 +26,8 @@ export type ComponentId =
   | 'helm'
   | 'crictl'
   | 'pause'
-  | 'versitygw';
+  | 'versitygw'
+  | 'cosign';
 
 export interface Component {
   readonly id: ComponentId;
@@ -136,6 +137,14 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     license: 'Apache-2.0',
     tool: true,
     note: 'S3-compatible server (posix backend) for the snapshot tests and benchmark; newest on the module proxy',
+  },
+  cosign: {
+    id: 'cosign',
+    version: 'v3.1.3',
+    modules: ['github.com/sigstore/cosign/v3'],
+    license: 'Apache-2.0',
+    tool: true,
+    note: 'tool: verifies release signatures in the tests (cosign verify-blob --key), as users do',
   },
 };
 
