@@ -1,11 +1,12 @@
 // A release built by our own `buildRelease` into a temp dist, signed with a
-// throwaway "operator" key (RFO_SIGNING_KEY), as the release and install
+// test "operator" key (RFO_SIGNING_KEY), as the release and install
 // tests need it. The tarball and RPM are cached by their inputs, so a second
 // build is a copy.
 
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { defaultCacheDir } from '../../../src/build/paths.ts';
 import { createProgress } from '../../../src/build/progress.ts';
 import { readToolchain } from '../../../src/build/toolchain.ts';
@@ -20,11 +21,23 @@ export interface TestRelease {
   readonly keyFile: string;
 }
 
+/**
+ * The tests' "operator" key: made once per machine outside the repo, so the
+ * release and install tests (and a warm CI) share the cached tarball and RPM.
+ */
+async function testKey(): Promise<string> {
+  const keyFile = join(defaultCacheDir(), 'test-keys', 'release-key.pem');
+  if (!existsSync(keyFile)) {
+    await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  return keyFile;
+}
+
 export async function buildTestRelease(prefix: string): Promise<TestRelease> {
   const root = await mkdtemp(prefix);
-  const keyFile = join(root, 'release-key.pem');
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const keyFile = await testKey();
   const dist = join(root, 'dist');
   const progress = createProgress((line) => process.stderr.write(`${line}\n`));
   const result = await buildRelease({ distDir: dist, cacheDir: defaultCacheDir(), toolchain: await readToolchain(), progress, env: { ...process.env, RFO_SIGNING_KEY: keyFile } });
