@@ -9,7 +9,6 @@
 
 import { chmod, copyFile, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { placeFile } from '../build/place-file.ts';
 import { repoRoot } from '../build/paths.ts';
 import { renderUnit } from './render-units.ts';
 
@@ -45,7 +44,9 @@ async function copyTree(from: string, to: string, keep: (rel: string) => boolean
     if (!keep(relative(base, src))) continue;
     if (e.isDirectory()) await copyTree(src, dst, keep, base);
     else if (e.isSymbolicLink()) await symlink(await readlink(src), dst);
-    else await placeFile(src, dst);
+    // Copies, not hard links: tar fails if a link count (ctime) changes mid-read,
+    // and other rfo processes link the same cached runtime files.
+    else await copyFile(src, dst);
   }
 }
 
@@ -75,6 +76,6 @@ export async function stageTree(input: StageInput): Promise<void> {
   // The runtime: binaries and the signed manifest (images ship separately).
   const rt = join(lib, 'runtime');
   await copyTree(join(input.runtimeDir, 'bin'), join(rt, 'bin'), () => true);
-  for (const f of ['manifest.json', `sha256sum-${input.arch}.txt`]) await placeFile(join(input.runtimeDir, f), join(rt, f));
+  for (const f of ['manifest.json', `sha256sum-${input.arch}.txt`]) await copyFile(join(input.runtimeDir, f), join(rt, f));
   await writeFile(join(rt, 'manifest.json.sig'), `${input.manifestSignature}\n`);
 }

@@ -17,14 +17,17 @@ import { components } from '../../src/versions/table.ts';
 import { run } from '../../src/util/exec.ts';
 import { repoRoot } from '../../src/build/paths.ts';
 import { readElfMachine } from './helpers/elf.ts';
+import { toolPaths } from './helpers/tools.ts';
 
 const runtime = await findRuntime();
+// Tools (versitygw, cosign) are not in the runtime; they are checked where they are built.
+const tools = await toolPaths();
 
 for (const recipe of binaryRecipes) {
   const component = components[recipe.component];
   const expect = expandPlaceholders(recipe.versionCheck.expect, component, '');
   test(`${recipe.name} reports ${expect}`, async () => {
-    const result = await run({ cmd: runtime.bin(recipe.name), args: [...recipe.versionCheck.args], env: { PATH: '/usr/bin:/bin' } });
+    const result = await run({ cmd: tools[recipe.name] ?? runtime.bin(recipe.name), args: [...recipe.versionCheck.args], env: { PATH: '/usr/bin:/bin' } });
     const out = result.stdout + result.stderr;
     assert.ok(out.includes(expect), `${recipe.name} ${recipe.versionCheck.args.join(' ')} printed:\n${out}`);
     assert.doesNotMatch(out, /v0\.0\.0-master|\+\$Format/, 'version stamping must replace upstream placeholders');

@@ -12,7 +12,7 @@ import { createProgress } from '../../../src/build/progress.ts';
 import { readToolchain } from '../../../src/build/toolchain.ts';
 import { buildRelease } from '../../../src/release/build-release.ts';
 import type { ReleaseResult } from '../../../src/release/build-release.ts';
-import { buildTools } from '../../../src/build/build-tools.ts';
+import { toolPaths } from './tools.ts';
 
 export interface TestRelease {
   readonly root: string;
@@ -46,8 +46,7 @@ export async function buildTestRelease(prefix: string): Promise<TestRelease> {
 
 /** cosign, built from its Go module (cached by its inputs). */
 export async function cosignPath(): Promise<string> {
-  const progress = createProgress((line) => process.stderr.write(`${line}\n`));
-  const paths = await buildTools(['cosign'], { cacheDir: defaultCacheDir(), toolchain: await readToolchain(), progress });
-  if (!paths.cosign) throw new Error('cosign was not built');
-  return paths.cosign;
+  const path = (await toolPaths(['cosign'])).cosign;
+  if (!path) throw new Error('cosign was not built');
+  return path;
 }

@@ -7,10 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { buildTools } from '../../../src/build/build-tools.ts';
-import { defaultCacheDir } from '../../../src/build/paths.ts';
-import { createProgress } from '../../../src/build/progress.ts';
-import { readToolchain } from '../../../src/build/toolchain.ts';
+import { toolPaths } from './tools.ts';
 import { run } from '../../../src/util/exec.ts';
 
 export interface TestS3 {
@@ -26,8 +23,7 @@ export interface TestS3 {
 }
 
 export async function versitygwBinary(): Promise<string> {
-  const paths = await buildTools(['versitygw'], { cacheDir: defaultCacheDir(), toolchain: await readToolchain(), progress: createProgress(() => {}) });
-  const bin = paths.versitygw;
+  const bin = (await toolPaths(['versitygw'])).versitygw;
   if (!bin) throw new Error('buildTools did not return versitygw');
   return bin;
 }
