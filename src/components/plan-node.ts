@@ -1,7 +1,7 @@
 // Pure: the process specs every node runs — containerd, kubelet, kube-proxy
 // and flanneld — from the node's settings and paths.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { mergeArgs } from './process-spec.ts';
 import type { ProcessSpec } from './process-spec.ts';
 
@@ -13,6 +13,8 @@ export interface NodeInput {
   readonly nodeExternalIp?: string;
   readonly containerdConfig: string;
   readonly kubeletConfig: string;
+  /** The resolv.conf kubelet gives pods with dnsPolicy Default (`resolv-conf`); detected when absent. */
+  readonly resolvConf?: string;
   readonly kubeletKubeconfig: string;
   readonly kubeProxyKubeconfig: string;
   readonly flannelKubeconfig: string;
@@ -41,7 +43,10 @@ export function planContainerd(n: NodeInput): ProcessSpec {
 export function planKubelet(n: NodeInput): ProcessSpec {
   const { args, overridden } = mergeArgs(
     {
-      config: n.kubeletConfig,
+      // The directory, not the file (as RKE2): kubelet merges every *.conf in
+      // it in name order, so an operator's 50-*.conf overrides our
+      // 00-rfo-defaults.conf without a kubelet-arg.
+      'config-dir': dirname(n.kubeletConfig),
       kubeconfig: n.kubeletKubeconfig,
       'hostname-override': n.nodeName,
       'node-ip': n.nodeIp,

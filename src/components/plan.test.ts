@@ -87,6 +87,9 @@ test('kubelet registers with the node name, IP, labels and taints', () => {
   has(k.args, '--node-labels=role=db,zone=a');
   has(k.args, '--register-with-taints=dedicated=db:NoSchedule');
   has(k.args, '--max-pods=50');
+  // drop-ins next to the defaults file are merged by kubelet itself
+  has(k.args, '--config-dir=/d/agent/etc/kubelet.conf.d');
+  assert.ok(!k.args.some((a) => a.startsWith('--config=')), 'no --config: the defaults are one drop-in among others');
 });
 
 test('kube-proxy leaves host conntrack sysctls alone; flannel uses the kube subnet manager over VXLAN', () => {

@@ -7,6 +7,12 @@ import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 export const nodePasswordSecretName = (nodeName: string) => `${nodeName}.node-password.rfo`;
 
+/** The node a node-password secret belongs to; undefined for other secrets. */
+export function nodeOfPasswordSecret(secretName: string): string | undefined {
+  const suffix = nodePasswordSecretName('');
+  return secretName.endsWith(suffix) && secretName.length > suffix.length ? secretName.slice(0, -suffix.length) : undefined;
+}
+
 export function hashNodePassword(password: string, salt: Buffer = randomBytes(16)): string {
   return `scrypt$${salt.toString('base64')}$${scryptSync(password, salt, 32).toString('base64')}`;
 }

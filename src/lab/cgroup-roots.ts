@@ -1,4 +1,4 @@
-// A kubelet cgroup root per lab node (kubelet --cgroup-root), so the nodes'
+// A kubelet cgroup root per lab node (cgroupRoot in its kubelet drop-in), so the nodes'
 // kubepods trees never meet. kubelet refuses a cgroup root that is missing in
 // any hierarchy, so on cgroup v1 it is made in every mounted one before the
 // node starts; a new cpuset cgroup starts with no CPUs and memory nodes, so

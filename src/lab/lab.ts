@@ -12,7 +12,7 @@ import { repoRoot } from '../build/paths.ts';
 import { locateRuntime } from '../server/locate-runtime.ts';
 import { run } from '../util/exec.ts';
 import type { ExecResult } from '../util/exec.ts';
-import { labDefaults, nodeArgv, planLab, privateDirs } from './plan-lab.ts';
+import { kubeletDropinPath, labDefaults, nodeArgv, planLab, privateDirs, renderKubeletDropin } from './plan-lab.ts';
 import type { LabOptions } from './plan-lab.ts';
 import { renderSetupScript } from './render-setup-script.ts';
 import type { LabStatus, NodeStatus } from './render-status.ts';
@@ -79,6 +79,9 @@ async function prepareNode(node: LabNodeState, images: readonly string[]): Promi
   const imagesDir = join(node.dir, 'var-lib-rancher', 'rfo', 'agent', 'images');
   if (images.length) await mkdir(imagesDir, { recursive: true });
   for (const image of images) await copyFile(image, join(imagesDir, basename(image)));
+  const dropin = join(node.dir, kubeletDropinPath);
+  await mkdir(dirname(dropin), { recursive: true });
+  await writeFile(dropin, renderKubeletDropin(node));
   await createCgroupRoot(node.cgroupRoot);
 }
 

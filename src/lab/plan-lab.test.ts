@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nodeArgv, overlaps, planLab } from './plan-lab.ts';
+import { kubeletDropinPath, nodeArgv, overlaps, planLab, renderKubeletDropin } from './plan-lab.ts';
 import { labDefaults } from './plan-lab.ts';
 
 test('servers get .11.., agents .21.., the bridge .1; names fit in 15 characters', () => {
@@ -64,8 +64,16 @@ test('argv per role: the first server makes the cluster, the others join it thro
     assert.ok(node);
     return nodeArgv({ rfo: '/r/bin/rfo', node, firstServerIp: '10.198.0.11', token: 'tok', runtimeDir: '/rt', resolvConf: `/l/${node.name}/resolv.conf` });
   };
-  assert.deepEqual(argv(0), ['/r/bin/rfo', 'server', '--token', 'tok', '--node-ip', '10.198.0.11', '--node-name', 's1', '--run-dir', '/run/rfo-rfolab-s1', '--runtime-dir', '/rt', '--kubelet-arg=cgroup-root=/rfolab-s1', '--kubelet-arg=resolv-conf=/l/s1/resolv.conf']);
+  assert.deepEqual(argv(0), ['/r/bin/rfo', 'server', '--token', 'tok', '--node-ip', '10.198.0.11', '--node-name', 's1', '--run-dir', '/run/rfo-rfolab-s1', '--runtime-dir', '/rt', '--resolv-conf', '/l/s1/resolv.conf']);
   assert.deepEqual(argv(1).slice(0, 4), ['/r/bin/rfo', 'server', '--server', 'https://10.198.0.11:9345']);
   assert.deepEqual(argv(2).slice(0, 4), ['/r/bin/rfo', 'agent', '--server', 'https://10.198.0.11:9345']);
-  assert.ok(argv(2).includes('--kubelet-arg=cgroup-root=/rfolab-a1'));
+});
+
+test('each node gets a kubelet drop-in with its own cgroup root', () => {
+  const plan = planLab({ ...labDefaults, servers: 1, agents: 1, labDir: '/l' });
+  const roots = plan.nodes.map((n) => (JSON.parse(renderKubeletDropin(n)) as { kind: string; cgroupRoot: string; cgroupsPerQOS: boolean }));
+  assert.deepEqual(roots.map((r) => r.cgroupRoot), ['/rfolab-s1', '/rfolab-a1']);
+  assert.ok(roots.every((r) => r.kind === 'KubeletConfiguration' && r.cgroupsPerQOS));
+  // lexically after rfo's 00-rfo-defaults.conf, so kubelet merges it over the defaults
+  assert.ok(kubeletDropinPath.endsWith('kubelet.conf.d/50-rfo-lab.conf') && '50-rfo-lab.conf' > '00-rfo-defaults.conf');
 });

@@ -39,7 +39,7 @@ export interface LabNodePlan {
   readonly hostIf: string;
   /** The node's end, renamed eth0 inside its namespace. */
   readonly nodeIf: string;
-  /** kubelet's --cgroup-root: one tree per node, so kubelets never share pod cgroups. */
+  /** kubelet's cgroupRoot (set by a drop-in): one tree per node, so kubelets never share pod cgroups. */
   readonly cgroupRoot: string;
   /**
    * rfo's run dir in the node. /run is a private tmpfs there, but killall
@@ -163,7 +163,19 @@ export function nodeArgv(i: NodeArgvInput): string[] {
     node.runDir,
     '--runtime-dir',
     i.runtimeDir,
-    `--kubelet-arg=cgroup-root=${node.cgroupRoot}`,
-    `--kubelet-arg=resolv-conf=${i.resolvConf}`,
+    '--resolv-conf',
+    i.resolvConf,
   ];
+}
+
+/** Where the lab puts its kubelet drop-in, relative to the node's host dir (the node sees /var/lib/rancher/rfo/agent/etc/kubelet.conf.d). */
+export const kubeletDropinPath = join('var-lib-rancher', 'rfo', 'agent', 'etc', 'kubelet.conf.d', '50-rfo-lab.conf');
+
+/**
+ * The node's kubelet drop-in: its own cgroup root, so the kubepods trees of
+ * nodes sharing the host never meet. kubelet merges it over rfo's
+ * 00-rfo-defaults.conf (--config-dir).
+ */
+export function renderKubeletDropin(node: LabNodePlan): string {
+  return `${JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupRoot: node.cgroupRoot, cgroupsPerQOS: true }, null, 2)}\n`;
 }

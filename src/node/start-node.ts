@@ -22,7 +22,7 @@ import { run } from '../util/exec.ts';
 import { imageRecipes } from '../versions/recipes.ts';
 import type { HostFacts } from '../server/host-facts.ts';
 import { waitFor } from '../server/probes.ts';
-import { list } from './prepare-node.ts';
+import { list, str } from './prepare-node.ts';
 import type { ServerSettings } from './prepare-node.ts';
 
 export interface NodeSetup {
@@ -50,6 +50,7 @@ export function nodeInputFor(s: ServerSettings, binDir: string, clusterCidr: str
     ...(list(s.values['node-external-ip'])[0] ? { nodeExternalIp: list(s.values['node-external-ip'])[0] } : {}),
     containerdConfig: s.paths.agent.containerdConfig,
     kubeletConfig: s.paths.agent.kubeletConfig,
+    ...(str(s.values['resolv-conf']) ? { resolvConf: str(s.values['resolv-conf']) } : {}),
     kubeletKubeconfig: join(s.paths.agent.dir, 'kubelet.kubeconfig'),
     kubeProxyKubeconfig: join(s.paths.agent.dir, 'kubeproxy.kubeconfig'),
     flannelKubeconfig: join(s.paths.agent.dir, 'flannel.kubeconfig'),
@@ -87,7 +88,7 @@ export async function writeNodeConfigs(n: NodeSetup): Promise<void> {
       restrictOomScoreAdj: !facts.canLowerOomScore,
     }),
   );
-  const resolvConf = existsSync('/run/systemd/resolve/resolv.conf') ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf';
+  const resolvConf = node.resolvConf ?? (existsSync('/run/systemd/resolve/resolv.conf') ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf');
   await writeFileAtomic(
     node.kubeletConfig,
     renderKubeletConfig({

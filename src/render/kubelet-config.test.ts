@@ -28,8 +28,7 @@ test('on cgroup v1 the kubelet is allowed to start (failCgroupV1: false) with th
   assert.deepEqual((doc.authentication as { anonymous: unknown }).anonymous, { enabled: false });
 });
 
-test('on cgroup v2 failCgroupV1 is left to its default; a cgroup root isolates lab nodes', () => {
-  const doc = parse(renderKubeletConfig({ ...input, cgroupV1: false, cgroupRoot: '/rfo-node2' })) as Record<string, unknown>;
+test('on cgroup v2 failCgroupV1 is left to its default', () => {
+  const doc = parse(renderKubeletConfig({ ...input, cgroupV1: false })) as Record<string, unknown>;
   assert.equal('failCgroupV1' in doc, false);
-  assert.equal(doc.cgroupRoot, '/rfo-node2');
 });

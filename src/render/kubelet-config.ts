@@ -15,8 +15,6 @@ export interface KubeletConfigInput {
   readonly resolvConf: string;
   readonly cgroupDriver: 'cgroupfs' | 'systemd';
   readonly cgroupV1: boolean;
-  /** A separate cgroup tree per kubelet (several nodes on one host in the lab). */
-  readonly cgroupRoot?: string;
   readonly podLogDir: string;
 }
 
@@ -38,7 +36,6 @@ export function renderKubeletConfig(c: KubeletConfigInput): string {
     resolvConf: c.resolvConf,
     cgroupDriver: c.cgroupDriver,
     ...(c.cgroupV1 ? { failCgroupV1: false } : {}),
-    ...(c.cgroupRoot ? { cgroupRoot: c.cgroupRoot, cgroupsPerQOS: true } : {}),
     podLogsDir: c.podLogDir,
     failSwapOn: true, // preflight refuses hosts with swap on, with the fix
     serializeImagePulls: false,

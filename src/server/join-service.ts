@@ -10,6 +10,7 @@ import type { NodeCertKind } from '../api/handlers.ts';
 import { sealBootstrap } from '../join/bootstrap-crypto.ts';
 import { bootstrapFiles, renderBootstrap } from '../join/bootstrap-data.ts';
 import { hashNodePassword, nodePasswordSecretName, verifyNodePassword } from '../join/node-password.ts';
+import { nodePasswordSecretType } from '../join/plan-node-password-cleanup.ts';
 import { planCertSpecs } from '../pki/specs.ts';
 import type { CaSpec, LeafSpec } from '../pki/specs.ts';
 import { issueCertificate, issuerFromCaKey } from '../pki/x509.ts';
@@ -36,7 +37,11 @@ const certIds: Record<NodeCertKind, string> = {
 };
 
 export function createJoinService(o: JoinServiceOptions) {
-  const registered = new Map<string, string>(); // node → password verified in this process
+  // node → password verified in this process, and when. Kept for a minute only:
+  // a join asks for several certificates in a row, but a deleted node's secret
+  // (removed by any server) must not stay valid here.
+  const registered = new Map<string, { password: string; at: number }>();
+  const remember = (nodeName: string, password: string) => registered.set(nodeName, { password, at: Date.now() });
   let members: EtcdMember[] = [];
 
   const kubectl = (...args: string[]) => run({ cmd: join(o.binDir, 'kubectl'), args: ['--kubeconfig', o.adminKubeconfig, ...args] });
@@ -51,19 +56,20 @@ export function createJoinService(o: JoinServiceOptions) {
   }
 
   async function checkNodePassword(nodeName: string, password: string): Promise<boolean> {
-    if (registered.get(nodeName) === password) return true;
+    const cached = registered.get(nodeName);
+    if (cached && cached.password === password && Date.now() - cached.at < 60_000) return true;
     const name = nodePasswordSecretName(nodeName);
     for (let attempt = 0; attempt < 3; attempt++) {
       const got = await kubectl('-n', 'kube-system', 'get', 'secret', name, '-o', 'jsonpath={.data.hash}');
       if (got.code === 0) {
         const ok = verifyNodePassword(Buffer.from(got.stdout.trim(), 'base64').toString('utf8'), password);
-        if (ok) registered.set(nodeName, password);
+        if (ok) remember(nodeName, password);
         return ok;
       }
       if (!/NotFound|not found/i.test(got.stderr)) throw new Error(`reading secret ${name}: ${got.stderr.trim()}`);
-      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--from-literal=hash=${hashNodePassword(password)}`);
+      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--type=${nodePasswordSecretType}`, `--from-literal=hash=${hashNodePassword(password)}`);
       if (created.code === 0) {
-        registered.set(nodeName, password);
+        remember(nodeName, password);
         return true;
       }
       // AlreadyExists: another server registered it at the same moment; read it again.

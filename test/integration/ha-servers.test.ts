@@ -2,12 +2,14 @@
 // voters; when one server's processes are killed the API still takes
 // writes, the agent stays Ready (its load balancer moves to another
 // apiserver), and the server rejoins with nothing lost; deleting a server's
-// Node removes its etcd member.
+// Node removes its etcd member; snapshots of several servers are listed
+// side by side.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { repoRoot } from '../../src/build/paths.ts';
 import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
 import { eventually, labHelpers } from './helpers/lab-cluster.ts';
 
@@ -46,6 +48,31 @@ test('three servers are etcd voters and Ready; the agent knows every apiserver',
     const r = await labExec('a1', ['cat', '/var/lib/rancher/rfo/agent/etc/rfo-agent-load-balancer.json'], { labDir: labDir() });
     return ((JSON.parse(r.stdout) as { servers: string[] }).servers ?? []).length === 3;
   }, 60_000);
+});
+
+interface SnapshotObject {
+  spec: { snapshotName: string; nodeName: string; location: string };
+  status?: { readyToUse?: boolean };
+}
+
+test("each server's snapshots are ETCDSnapshotFile objects side by side; a server's sync keeps the others'", { timeout: 180_000 }, async () => {
+  const rfo = join(repoRoot, 'bin', 'rfo');
+  for (const n of ['s1', 's2']) {
+    const r = await labExec(n, [rfo, 'etcd-snapshot', 'save', '--name', 'ha', '--node-name', n], { labDir: labDir() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  }
+  // s2's save synced the objects of s2 after s1's: s1's object must still be there
+  const items = (JSON.parse(await kubectlOk('get', 'etcdsnapshotfiles', '-o', 'json')) as { items: SnapshotObject[] }).items.filter((o) => o.spec.snapshotName.startsWith('ha-'));
+  assert.deepEqual(items.map((o) => o.spec.nodeName).sort(), ['s1', 's2']);
+  for (const o of items) {
+    assert.match(o.spec.snapshotName, new RegExp(`^ha-${o.spec.nodeName}-\\d+$`));
+    assert.match(o.spec.location, /^file:\/\/\/var\/lib\/rancher\/rfo\/server\/db\/snapshots\//);
+    assert.equal(o.status?.readyToUse, true, o.spec.snapshotName);
+  }
+  // each server's list shows its own local file
+  const listed = await labExec('s2', [rfo, 'etcd-snapshot', 'list', '-o', 'json', '--node-name', 's2'], { labDir: labDir() });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual((JSON.parse(listed.stdout) as { file: string }[]).map((r) => r.file).filter((f) => f.startsWith('ha-')).map((f) => f.replace(/\d+$/, '')), ['ha-s2-']);
 });
 
 test('a server dies: writes go on, the agent stays Ready, and the server rejoins with nothing lost', { timeout: 600_000 }, async () => {

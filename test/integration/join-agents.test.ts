@@ -2,16 +2,16 @@
 // mount namespaces per node). Pods on different agents reach each other over
 // flannel VXLAN and through a Service; kubectl logs/exec reach agent pods;
 // every kind of bad join input is refused with its own error and leaves no
-// file behind.
+// file behind; deleting a Node frees its name for a new node.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { repoRoot } from '../../src/build/paths.ts';
-import { labDown, labExec, labUp } from '../../src/lab/lab.ts';
+import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { eventually, labHelpers } from './helpers/lab-cluster.ts';
 
@@ -146,4 +146,23 @@ test('protected join endpoints answer 401 without the token; /cacerts and /ping 
   }
   assert.equal(await get(`${base}/cacerts`), 200);
   assert.equal(await get(`${base}/ping`), 200);
+});
+
+test('a deleted node frees its name: the servers delete its node password and a new node joins under it', { timeout: 300_000 }, async () => {
+  const secret = 'a2.node-password.rfo';
+  assert.match(await kubectlOk('-n', 'kube-system', 'get', 'secret', secret, '-o', 'jsonpath={.type}'), /^rfo\.cattle\.io\/node-password$/);
+  await stopNode('a2', { labDir: labDir() });
+  await kubectlOk('delete', 'node', 'a2');
+  const took = await eventually(`${secret} deleted`, async () => !(await kubectl('-n', 'kube-system', 'get', 'secret', secret)).stdout.includes(secret), 60_000);
+  process.stderr.write(`node password of a2 deleted ${took} ms after its Node\n`);
+  // The replacement is another machine: it has no password file, so it makes a new password.
+  const passwordFile = join(labDir(), 'a2', 'var-lib-rancher', 'rfo', 'agent', 'node-password');
+  const oldPassword = await readFile(passwordFile, 'utf8');
+  await rm(passwordFile);
+  await startNode('a2', { labDir: labDir(), readyTimeoutMs: 180_000 });
+  await eventually('a2 Ready again', async () => (await nodeReady('a2')) === 'True', 120_000);
+  assert.notEqual(await readFile(passwordFile, 'utf8'), oldPassword);
+  assert.match(await kubectlOk('-n', 'kube-system', 'get', 'secret', secret, '-o', 'name'), /a2\.node-password\.rfo/);
+  // a1 never left: its secret stays
+  assert.match(await kubectlOk('-n', 'kube-system', 'get', 'secret', 'a1.node-password.rfo', '-o', 'name'), /a1/);
 });

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSecretLines, planNodePasswordCleanup } from './plan-node-password-cleanup.ts';
+
+const now = Date.parse('2026-11-23T12:00:00Z');
+const at = (iso: string) => Date.parse(iso);
+
+test('a deleted node loses its password secret; live nodes and fresh joins keep theirs', () => {
+  const secrets = [
+    { name: 'a1.node-password.rfo', created: at('2026-11-23T09:00:00Z') }, // live node
+    { name: 'a2.node-password.rfo', created: at('2026-11-23T09:00:00Z') }, // node deleted
+    { name: 'a3.node-password.rfo', created: at('2026-11-23T11:59:00Z') }, // joining, Node not registered yet
+    { name: 'a4.node-password.rfo', created: at('2026-11-23T10:00:00Z') }, // join abandoned 2 h ago
+    { name: 'some-other-secret', created: at('2026-01-01T00:00:00Z') },
+  ];
+  const deleted = planNodePasswordCleanup(secrets, new Set(['a1', 's1']), new Set(['a1', 'a2', 's1']), now);
+  assert.deepEqual(deleted, ['a2.node-password.rfo', 'a4.node-password.rfo']);
+});
+
+test('names with dots are matched whole', () => {
+  const secrets = [{ name: 'node.example.com.node-password.rfo', created: now }];
+  assert.deepEqual(planNodePasswordCleanup(secrets, new Set(['node.example.com']), new Set(['node.example.com']), now), []);
+  assert.deepEqual(planNodePasswordCleanup(secrets, new Set(), new Set(['node.example.com']), now), ['node.example.com.node-password.rfo']);
+});
+
+test('kubectl jsonpath lines parse; malformed lines are dropped', () => {
+  assert.deepEqual(parseSecretLines('a1.node-password.rfo\t2026-11-23T09:00:00Z\n\nbroken\nx\tnot-a-date\n'), [{ name: 'a1.node-password.rfo', created: at('2026-11-23T09:00:00Z') }]);
+});
