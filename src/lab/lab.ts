@@ -205,12 +205,24 @@ export async function labKubectl(args: readonly string[], options: LabRef & { in
   return run({ cmd: 'nsenter', args: [`--net=/run/netns/${server.netns}`, '--', kubectl, '--kubeconfig', kubeconfig, ...args], ...(options.input !== undefined ? { input: options.input } : {}) });
 }
 
-/** A command inside a node: its network namespace, and its mount namespace while it runs. */
+/**
+ * A command inside a node: its network namespace and its mount namespace. On
+ * a stopped node the command gets a fresh mount namespace set up as the node's
+ * (its private dirs, an empty /run), so one-shot work such as
+ * `rfo server --cluster-reset` sees the node's data exactly as its rfo does.
+ */
 export async function labExec(nodeName: string, argv: readonly string[], options: LabRef & { input?: string } = {}): Promise<ExecResult> {
   const state = await requireState(labDirOf(options));
   const node = findNode(state, nodeName);
-  const mount = (await isRunning(node)) ? [`--mount=/proc/${node.pid}/ns/mnt`] : [];
-  return run({ cmd: 'nsenter', args: [...mount, `--net=/run/netns/${node.netns}`, '--', ...argv], ...(options.input !== undefined ? { input: options.input } : {}) });
+  const input = options.input !== undefined ? { input: options.input } : {};
+  if (await isRunning(node)) return run({ cmd: 'nsenter', args: [`--mount=/proc/${node.pid}/ns/mnt`, `--net=/run/netns/${node.netns}`, '--', ...argv], ...input });
+  const script = join(node.dir, `exec-${process.pid}-${Date.now()}.sh`);
+  await writeFile(script, renderSetupScript({ nodeDir: node.dir, argv }), { mode: 0o700 });
+  try {
+    return await run({ cmd: 'nsenter', args: [`--net=/run/netns/${node.netns}`, '--', 'unshare', '--mount', '--propagation', 'slave', '--', 'sh', script], ...input });
+  } finally {
+    await rm(script, { force: true });
+  }
 }
 
 export async function labStatus(options: LabRef = {}): Promise<LabStatus> {

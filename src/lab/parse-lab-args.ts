@@ -38,7 +38,7 @@ Commands:
   stop <node>     kill a node's rfo and everything it started (data kept; --hard: SIGKILL only)
   start <node>    start a stopped node again with the same command line
   kubectl <args>  (lab options go before the verb) run kubectl against the lab (through the first running server)
-  exec <node> <command...>  run a command inside a node's namespaces
+  exec <node> <command...>  run a command inside a node's namespaces (a stopped node: a fresh one with its private dirs)
 
 Options:
   --servers N       servers (default 1)

@@ -1,5 +1,6 @@
 // Pure: the shell script that turns a fresh mount namespace into a lab node
-// and then becomes its rfo. It runs as
+// and then becomes its rfo (or, for `rfo lab exec` on a stopped node, the
+// command). It runs as
 //   nsenter --net=/run/netns/<ns> -- unshare --mount --propagation slave -- sh <script>
 // Slave propagation: the node's mounts never reach the host, while the host's
 // unmounts still reach the node's copy of the host tree (so the node does not
@@ -32,7 +33,8 @@ export function renderSetupScript(i: SetupScriptInput): string {
     '# A private /run: sockets, runc state, the iptables lock and pod network',
     '# namespaces of this node only.',
     'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run',
-    `echo "rfo lab: node namespace ready (pid $$), starting: ${i.argv.slice(1, 2).join(' ')}"`,
+    // stderr: `rfo lab exec` on a stopped node runs this script too, and its stdout is the command's.
+    `echo "rfo lab: node namespace ready (pid $$), starting: ${i.argv.slice(1, 2).join(' ')}" >&2`,
     `exec ${i.argv.map(q).join(' ')}`,
     '',
   ].join('\n');

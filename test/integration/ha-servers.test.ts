@@ -3,14 +3,16 @@
 // writes, the agent stays Ready (its load balancer moves to another
 // apiserver), and the server rejoins with nothing lost; deleting a server's
 // Node removes its etcd member; snapshots of several servers are listed
-// side by side.
+// side by side; a restore on one server is followed by the other rejoining.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
 import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
+import { readState } from '../../src/lab/lab-state.ts';
 import { eventually, labHelpers } from './helpers/lab-cluster.ts';
 
 let root = '';
@@ -102,4 +104,45 @@ test('deleting a server Node removes its etcd member', { timeout: 300_000 }, asy
   assert.deepEqual((await members('s2')).map((x) => x.name).sort(), ['s1', 's2']);
   const writes = await kubectl('create', 'configmap', 'after-removal', '--from-literal=k=v3');
   assert.equal(writes.code, 0, `two voters of two still take writes: ${writes.stderr}`);
+});
+
+test('restore on one server of an HA cluster; the other server rejoins by the steps the reset printed', { timeout: 900_000 }, async () => {
+  const rfo = join(repoRoot, 'bin', 'rfo');
+  const inS1 = (argv: string[]) => labExec('s1', argv, { labDir: labDir() });
+  await kubectlOk('create', 'configmap', 'in-snapshot', '--from-literal=k=v4');
+  const saved = await inS1([rfo, 'etcd-snapshot', 'save', '--name', 'restore', '--node-name', 's1']);
+  assert.equal(saved.code, 0, saved.stdout + saved.stderr);
+  const rows = JSON.parse((await inS1([rfo, 'etcd-snapshot', 'list', '-o', 'json', '--node-name', 's1'])).stdout) as { file: string; location: string }[];
+  const snapshot = rows.find((r) => r.file.startsWith('restore-s1-'))?.location.replace(/^file:\/\//, '');
+  assert.ok(snapshot, JSON.stringify(rows));
+  await kubectlOk('create', 'configmap', 'after-snapshot', '--from-literal=k=v5');
+
+  await stopNode('s2', { labDir: labDir() });
+  await stopNode('s1', { labDir: labDir() });
+  const argv = (await readState(labDir()))?.nodes.find((n) => n.name === 's1')?.argv ?? [];
+  assert.ok(argv.length > 0);
+  // labExec on a stopped node: a fresh mount namespace with s1's private dirs
+  const reset = await inS1([...argv, '--cluster-reset', `--cluster-reset-restore-path=${snapshot}`]);
+  const said = reset.stdout + reset.stderr;
+  assert.equal(reset.code, 0, said);
+  assert.match(said, /On every other server: stop rfo[\s\S]*move away \/var\/lib\/rancher\/rfo\/server\/db/);
+  assert.ok(readdirSync(join(labDir(), 's1', 'var-lib-rancher', 'rfo', 'server', 'db')).some((d) => d.startsWith('etcd-old-')), 'the old etcd data is kept');
+
+  await startNode('s1', { labDir: labDir(), readyTimeoutMs: 300_000 });
+  assert.deepEqual((await members('s1')).map((m) => m.name), ['s1']);
+  // the printed steps on s2: rfo is stopped; move server/db away (a backup), start rfo
+  const db = join(labDir(), 's2', 'var-lib-rancher', 'rfo', 'server', 'db');
+  await rename(db, `${db}-before-reset`);
+  await startNode('s2', { labDir: labDir(), readyTimeoutMs: 300_000 });
+  await eventually('s2 to be a voter again', async () => {
+    const m = await members('s1');
+    return m.map((x) => x.name).sort().join() === 's1,s2' && m.every((x) => x.isLearner !== true);
+  }, 120_000);
+
+  assert.match(await kubectlOk('get', 'configmap', 'in-snapshot', '-o', 'jsonpath={.data.k}'), /^v4$/);
+  assert.match((await kubectl('get', 'configmap', 'after-snapshot')).stderr, /NotFound/, 'objects made after the snapshot are gone');
+  for (const n of ['s1', 's2', 'a1']) await eventually(`${n} Ready after the restore`, async () => (await nodeReady(n)) === 'True', 240_000, 2000);
+  // a write through s2 reaches s1's etcd: one cluster again
+  await labExec('s2', ['/var/lib/rancher/rfo/bin/kubectl', '--kubeconfig', '/etc/rancher/rfo/rfo.yaml', 'create', 'configmap', 'via-s2'], { labDir: labDir() });
+  assert.match(await kubectlOk('get', 'configmap', 'via-s2', '-o', 'name'), /via-s2/);
 });
