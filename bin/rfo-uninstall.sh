@@ -23,10 +23,12 @@ etc_dir=${RFO_ETC_DIR:-/etc/rancher/rfo}
 
 info() { echo "[rfo-uninstall] $*"; }
 
-# Refuse paths that would take the system with them.
-for d in "$data_dir" "$etc_dir" "$kubelet_dir" "$prefix"; do
-  case "$d" in /|/usr|/etc|/var|/var/lib|/opt|/home|/root|'') echo "rfo-uninstall.sh: refusing to remove $d" >&2; exit 1 ;; esac
+# Refuse paths that would take the system with them. The prefix is /usr for
+# the RPM and /usr/local for the tarball: only rfo's own files under it go.
+for d in "$data_dir" "$etc_dir" "$kubelet_dir"; do
+  case "$d" in /|/usr|/usr/local|/etc|/var|/var/lib|/opt|/home|/root|'') echo "rfo-uninstall.sh: refusing to remove $d" >&2; exit 1 ;; esac
 done
+case "$prefix" in /|'') echo "rfo-uninstall.sh: refusing to work on prefix '$prefix'" >&2; exit 1 ;; esac
 
 if [ "${RFO_UNINSTALL_SKIP_RELOAD:-false}" != true ] && command -v systemctl >/dev/null 2>&1; then
   for unit in rfo-server rfo-agent; do

@@ -2,7 +2,8 @@
 // temporary root, inside a private mount namespace with a fake
 // /etc/os-release: where files land, `rfo --version` with no Node on PATH,
 // systemd-analyze on the units, refusals that leave the root unchanged,
-// `rfo verify`, and end to end: installed rfo server → Ready → uninstall.
+// `rfo verify`, the RPM method (overlay /usr, private rpm database), and end
+// to end: installed rfo server → Ready → uninstall.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -194,6 +195,64 @@ test('rfo verify passes on a fresh install and names the file that differs', { t
   assert.notEqual(bad.code, 0);
   assert.match(bad.stdout + bad.stderr, /bin\/runc/);
   await rm(r.root, { recursive: true, force: true });
+});
+
+/** An empty noarch package that provides what the RPM requires of the base system (systemd, /bin/sh), as an openEuler host's rpm database does. */
+async function systemdStubRpm(dir: string): Promise<string> {
+  const spec = join(dir, 'systemd-stub.spec');
+  await writeFile(spec, ['Name: systemd', 'Version: 255', 'Release: 0', 'Summary: stands in for systemd in the rpm database of a test root', 'License: MIT', 'BuildArch: noarch', 'Provides: /bin/sh', '%description', 'test stub', '%files', ''].join('\n'));
+  const built = await run({ cmd: 'rpmbuild', args: ['-bb', '--define', `_topdir ${join(dir, 'rpmbuild')}`, spec] });
+  assert.equal(built.code, 0, built.stderr);
+  return join(dir, 'rpmbuild', 'RPMS', 'noarch', 'systemd-255-0.noarch.rpm');
+}
+
+test('INSTALL_RFO_METHOD=rpm: the installer verifies and installs the RPM; re-run upgrades; rfo-uninstall.sh removes it with rpm', { timeout: 300_000 }, async () => {
+  // /usr is an overlay and the rpm database a tmpfs, both private to this
+  // mount namespace: the host's /usr and rpm database never change.
+  const w = await mkdtemp(join(rel.root, 'rpm-'));
+  for (const d of ['up', 'work', 'images', 'data', 'run', 'kubelet', 'etc']) await mkdir(join(w, d));
+  const stub = await systemdStubRpm(w);
+  const osFile = join(w, 'os-release');
+  await writeFile(osFile, osReleases['openEuler 24.03 LTS SP3']);
+  const installer = join(rel.dist, 'install-rfo.sh');
+  const mounts = [`mount -t overlay overlay -o lowerdir=/usr,upperdir=${w}/up,workdir=${w}/work /usr`, 'mount -t tmpfs tmpfs /root', `mount --bind ${osFile} /etc/os-release`].join(' && ');
+  const script = [
+    `rpm -i ${stub}`,
+    `sh ${installer}`,
+    'echo "== installed"',
+    'rpm -q rfo',
+    '/usr/bin/rfo --version',
+    'ls /usr/lib/systemd/system/rfo-server.service /usr/lib/systemd/system/rfo-agent.service /usr/bin/rfo-killall.sh',
+    `/usr/bin/rfo verify --images-dir ${w}/images`,
+    `sh ${installer} >/dev/null`,
+    'echo "== reinstalled"',
+    'rpm -q rfo',
+    `RFO_UNINSTALL_SKIP_RELOAD=true RFO_DATA_DIR=${w}/data RFO_RUN_DIR=${w}/run RFO_KUBELET_DIR=${w}/kubelet RFO_ETC_DIR=${w}/etc RFO_CNI_CONF_DIR=${w}/etc sh /usr/bin/rfo-uninstall.sh`,
+    'echo "== uninstalled"',
+    'rpm -q rfo || true',
+    'ls /usr/bin/rfo /usr/lib/rfo 2>&1 || true',
+  ].join('\n');
+  const r = await run({
+    cmd: 'unshare',
+    args: ['--mount', '--propagation', 'private', '--', 'sh', '-c', `{ ${mounts}; } || exit 96; ${hideNode}\nset -e\n${script}`],
+    env: { PATH: hostPath, HOME: '/root', TMPDIR: w, INSTALL_RFO_METHOD: 'rpm', INSTALL_RFO_ARTIFACT_PATH: rel.result.versionDir, INSTALL_RFO_AGENT_IMAGES_DIR: join(w, 'images'), INSTALL_RFO_SKIP_RELOAD: 'true' },
+  });
+  const out = r.stdout + r.stderr;
+  assert.equal(r.code, 0, out);
+  const [installed = '', reinstalled = '', uninstalled = ''] = r.stdout.split(/^== \w+$/m).slice(1);
+  assert.match(out, /openEuler 24\.03.*supported/i);
+  assert.match(out, /checksums and signatures verified \(rfo-v1\.36\.3\+rfor1\.amd64\.rpm, rfo-images/);
+  assert.match(installed, /^rfo-v?1\.36\.3\+rfor1-1\.\w+$/m, 'rpm -q names the package');
+  assert.match(installed, /rfo version v1\.36\.3\+rfor1/);
+  assert.match(installed, /verified \d+ files against the signed manifest: all match/, 'rfo verify on the RPM install');
+  assert.match(reinstalled, /^rfo-v?1\.36\.3\+rfor1-1/m);
+  assert.match(reinstalled, /\[rfo-uninstall\] removing the rfo RPM/);
+  assert.match(uninstalled, /package rfo is not installed/);
+  assert.match(uninstalled, /No such file or directory/);
+  assert.ok(existsSync(join(w, 'images', `rfo-images.linux-${arch}.tar.zst`)), 'airgap images copied');
+  // the host's /usr is untouched: everything landed in the overlay's upper dir
+  assert.ok(!existsSync('/usr/bin/rfo') && !existsSync('/usr/lib/rfo'));
+  await rm(w, { recursive: true, force: true });
 });
 
 let node: TestNode | undefined;
