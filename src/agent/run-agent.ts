@@ -26,7 +26,7 @@ import { supervise } from '../supervisor/supervisor.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { run } from '../util/exec.ts';
+import { kubectlFor } from '../util/kubectl.ts';
 import { startLoadBalancer } from './load-balancer.ts';
 import type { LoadBalancer } from './load-balancer.ts';
 
@@ -184,7 +184,8 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const ready = (async () => {
     try {
       await startNodeComponents(setup, start, log, elapsed);
-      const kubectl = (...a: string[]) => run({ cmd: join(bin, 'kubectl'), args: ['--kubeconfig', join(agentDir, 'kubelet.kubeconfig'), ...a] });
+      const runKubectl = kubectlFor(bin, join(agentDir, 'kubelet.kubeconfig'));
+      const kubectl = (...a: string[]) => runKubectl(a);
       await waitFor(
         'node Ready',
         async () => (await kubectl('get', 'node', s.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')).stdout.trim() === 'True',

@@ -3,15 +3,14 @@
 // deletes the ones that are gone. Uses the runtime's kubectl with the admin
 // kubeconfig, like the server's manifest apply.
 
-import { join } from 'node:path';
-import { run } from '../util/exec.ts';
+import { kubectlFor } from '../util/kubectl.ts';
 import { listSnapshotsDetailed } from './snapshot-store.ts';
 import type { SnapshotContext } from './snapshot-store.ts';
 import { planStaleObjects, renderSnapshotCrd, renderSnapshotFile, storageLabel } from './render-snapshot-crd.ts';
 import { components } from '../versions/table.ts';
 
 export async function syncSnapshotObjects(ctx: SnapshotContext, kubeconfig: string): Promise<number> {
-  const kubectl = (args: string[], input?: string) => run({ cmd: join(ctx.binDir, 'kubectl'), args: ['--kubeconfig', kubeconfig, ...args], ...(input !== undefined ? { input } : {}) });
+  const kubectl = kubectlFor(ctx.binDir, kubeconfig);
   const crd = await kubectl(['apply', '-f', '-'], JSON.stringify(renderSnapshotCrd()));
   if (crd.code !== 0) throw new Error(`applying the ETCDSnapshotFile CRD: ${crd.stderr.trim()}`);
   await kubectl(['wait', '--for=condition=Established', '--timeout=30s', 'crd/etcdsnapshotfiles.k3s.cattle.io']);

@@ -16,7 +16,7 @@ import type { CaSpec, LeafSpec } from '../pki/specs.ts';
 import { issueCertificate, issuerFromCaKey } from '../pki/x509.ts';
 import { listMembers } from '../etcd/etcdctl.ts';
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
-import { run } from '../util/exec.ts';
+import { kubectlFor } from '../util/kubectl.ts';
 
 export interface JoinServiceOptions {
   readonly tlsDir: string;
@@ -44,7 +44,8 @@ export function createJoinService(o: JoinServiceOptions) {
   const remember = (nodeName: string, password: string) => registered.set(nodeName, { password, at: Date.now() });
   let members: EtcdMember[] = [];
 
-  const kubectl = (...args: string[]) => run({ cmd: join(o.binDir, 'kubectl'), args: ['--kubeconfig', o.adminKubeconfig, ...args] });
+  const runKubectl = kubectlFor(o.binDir, o.adminKubeconfig);
+  const kubectl = (...args: string[]) => runKubectl(args);
 
   async function issueNodeCert(kind: NodeCertKind, nodeName: string, nodeIps: readonly string[]): Promise<string> {
     const specs = planCertSpecs({ nodeName, nodeIps, tlsSans: [], serviceCidr: o.serviceCidr, clusterDomain: o.clusterDomain });

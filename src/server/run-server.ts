@@ -23,7 +23,7 @@ import type { ProcessSpec } from '../components/process-spec.ts';
 import { supervise } from '../supervisor/supervisor.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
 import { symlinkAtomic, writeFileAtomic } from '../util/atomic-write.ts';
-import { run } from '../util/exec.ts';
+import { kubectlFor } from '../util/kubectl.ts';
 import { imageRecipes } from '../versions/recipes.ts';
 import { readHostFacts } from './host-facts.ts';
 import { locateRuntime } from './locate-runtime.ts';
@@ -323,7 +323,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   };
 
   const clientTls = (cert: string) => ({ caFile: join(tlsDir, cert === 'etcd' ? 'etcd/server-ca.crt' : 'server-ca.crt'), certFile: join(tlsDir, cert === 'etcd' ? 'etcd/client.crt' : 'client-admin.crt'), keyFile: join(tlsDir, cert === 'etcd' ? 'etcd/client.key' : 'client-admin.key') });
-  const kubectl = (...a: string[]) => run({ cmd: join(bin, 'kubectl'), args: ['--kubeconfig', admin, ...a] });
+  const runKubectl = kubectlFor(bin, admin);
+  const kubectl = (...a: string[]) => runKubectl(a);
 
   /** One place that declares the server ready: the API's readyz, the log line, systemd. */
   const markReady = async (detail: string, systemdStatus: string) => {

@@ -268,7 +268,8 @@ test('end to end: installed rfo server (as the unit starts it) gets a Ready node
   await mkdir(join(r.root, 'etc', 'rancher', 'rfo'), { recursive: true });
   await writeFile(paths.RFO_CONFIG_FILE, 'node-label:\n  - rfo.test/installed=true\n');
   let output = '';
-  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), join(r.prefix, 'bin', 'rfo'), 'server'], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: hostPath, ...paths } });
+  // As systemd runs it: no HOME, and the working directory is the root (here the temp root).
+  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), join(r.prefix, 'bin', 'rfo'), 'server'], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: hostPath, ...paths }, cwd: r.root });
   server = proc;
   proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   await untilReady(proc, () => output);
@@ -278,6 +279,8 @@ test('end to end: installed rfo server (as the unit starts it) gets a Ready node
   const labels = await node.exec(kubectl, ['--kubeconfig', paths.RFO_KUBECONFIG_OUTPUT, 'get', 'nodes', '-l', 'rfo.test/installed=true', '-o', 'name']);
   assert.match(labels.stdout, /^node\//, 'the config file the unit points at was read');
   await stopProcess(proc);
+  // without HOME, kubectl would put its cache in .kube/ of the working directory; rfo gives it one in the data dir
+  assert.ok(!existsSync(join(r.root, '.kube')), 'no .kube/ in the working directory');
 
   const un = await node.exec('env', [`PATH=${hostPath}`, 'RFO_UNINSTALL_SKIP_RELOAD=true', `RFO_ETC_DIR=${join(r.root, 'etc', 'rancher', 'rfo')}`, ...Object.entries(paths).map(([k, v]) => `${k}=${v}`), 'sh', join(r.prefix, 'bin', 'rfo-uninstall.sh')]);
   assert.equal(un.code, 0, un.stdout + un.stderr);
