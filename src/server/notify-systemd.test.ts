@@ -17,11 +17,16 @@ test('READY=1 and the status reach the notify socket', async () => {
   const listener = spawn('python3', ['-c', `import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(${JSON.stringify(sock)})\nprint("bound",flush=True)\nprint(s.recv(4096).decode(),flush=True)`], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   listener.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  // Listen for the exit now: the listener may exit (after one datagram) before notifySystemd returns.
+  const exited = new Promise((r) => listener.once('exit', r));
   try {
-    while (!out.includes('bound')) await new Promise((r) => setTimeout(r, 50));
+    while (!out.includes('bound')) {
+      if (listener.exitCode !== null) assert.fail(`the stand-in socket listener exited ${listener.exitCode} before binding`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const logs: string[] = [];
     assert.equal(await notifySystemd({ ...process.env, NOTIFY_SOCKET: sock }, 'rfo is ready', (m) => logs.push(m)), true, logs.join('\n'));
-    await new Promise((r) => listener.once('exit', r));
+    await exited;
     assert.match(out, /READY=1/);
     assert.match(out, /STATUS=rfo is ready/);
   } finally {
