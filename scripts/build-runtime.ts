@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256File } from '../src/build/build-artifact.ts';
+import { sha256File } from '../src/util/sha256-file.ts';
 import type { BaseRootfs } from '../src/build/plan-build.ts';
 import { isRfoError, RfoError } from '../src/errors.ts';
 import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';

@@ -2,8 +2,6 @@
 // appears only when every binary is built (written under a .partial name,
 // then renamed), so an interrupted or failed build never looks complete.
 
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
@@ -18,6 +16,7 @@ import type { ArtifactStep, ToolchainFacts } from './plan-build.ts';
 import type { Progress } from './progress.ts';
 import { renderGoBuild, renderGoEnv, expandPlaceholders } from './render-go-build.ts';
 import type { BinaryRecord } from './render-manifest.ts';
+import { sha256File } from '../util/sha256-file.ts';
 
 export const artifactRecordFile = 'artifact.json';
 
@@ -27,11 +26,6 @@ export interface ModuleFacts {
   readonly sum: string;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** `go mod download -json`: where the module's source is, when it was published, its h1 hash. */
 export async function readModuleFacts(component: ComponentId, module: string, version: string, extraEnv: Record<string, string> = {}): Promise<ModuleFacts> {

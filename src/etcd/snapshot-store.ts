@@ -4,8 +4,6 @@
 // upload and retention. A record per snapshot and place lives in
 // <snapshot-dir>/.records/, so failed uploads stay visible.
 
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { RfoError } from '../errors.ts';
@@ -19,6 +17,7 @@ import { createdFromName, isSnapshotFile, planRows } from './plan-snapshot-list.
 import type { Found, Row, SnapshotRecord, Storage } from './plan-snapshot-list.ts';
 import { planRetention, snapshotFileName } from './snapshot-names.ts';
 import { zipFile } from './snapshot-zip.ts';
+import { sha256File } from '../util/sha256-file.ts';
 
 export interface SnapshotContext {
   readonly nodeName: string;
@@ -35,11 +34,6 @@ export interface SnapshotContext {
 const recordsDir = (ctx: SnapshotContext) => join(ctx.snapshotDir, '.records');
 const recordPath = (ctx: SnapshotContext, storage: Storage, file: string) => join(recordsDir(ctx), `${file}.${storage}.json`);
 
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
 
 async function writeRecord(ctx: SnapshotContext, r: SnapshotRecord): Promise<void> {
   await writeFileAtomic(recordPath(ctx, r.storage, r.file), `${JSON.stringify(r, null, 2)}\n`, 0o600);

@@ -25,12 +25,14 @@ import { rfoVersion } from '../versions/table.ts';
 import { renderChannels } from './channels.ts';
 import { parseGoBuildInfo } from './go-buildinfo.ts';
 import { imageSignaturePayload } from './image-signatures.ts';
+import type { ImageSignature } from './image-signatures.ts';
 import { renderProvenance } from './provenance.ts';
 import { cBinaryComponent, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
 import type { CdxComponent } from './sbom.ts';
-import { loadSigningKey, sha256File, signBlob, signFile } from './signing.ts';
+import { loadSigningKey, signBlob, signFile } from './signing.ts';
+import { sha256File } from '../util/sha256-file.ts';
 import type { SigningKey } from './signing.ts';
-import { productionPackages, stageTree } from './stage-tree.ts';
+import { productionPackages, stageTree, writeUnits } from './stage-tree.ts';
 
 export interface ReleaseOptions {
   readonly distDir: string;
@@ -173,7 +175,7 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     const stage = join(cache, 'stage');
     await timed('stage /usr/local tree', () => stageTree({ out: stage, prefix: '/usr/local', runtimeDir, arch, buildInfo, publicKeyPem: key.publicKeyPem, manifestSignature }));
     await timed('tarball', () => buildTarball(stage, join(cache, names.tarball), mtime));
-    await timed('stage /usr tree', () => stageTree({ out: stage, prefix: '/usr', runtimeDir, arch, buildInfo, publicKeyPem: key.publicKeyPem, manifestSignature }));
+    await timed('units for /usr', () => writeUnits(stage, '/usr'));
     await timed('rpm', () => buildRpm(stage, join(cache, names.rpm), version, arch, cache, mtime));
     await rm(stage, { recursive: true, force: true });
     await writeFile(join(cache, 'done'), `${new Date().toISOString()}\n`);
@@ -192,7 +194,7 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
 
   // Signatures for every image digest in the airgap archive (cosign's simple-signing payload).
   const images = manifest.artifacts.filter((a): a is ImageRecord => a.kind === 'image');
-  const imageSigs = images.map((img) => {
+  const imageSigs = images.map((img): ImageSignature => {
     const payload = imageSignaturePayload(img.name, img.digest);
     return { ref: img.name, digest: img.digest, payload: Buffer.from(payload).toString('base64'), signature: signBlob(key, payload) };
   });
@@ -208,9 +210,9 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     }
   }
   const binaries = sbomComponents(manifest, goInfo);
-  const nodeBinary = join(repoRoot, 'node_modules', 'node', 'bin', 'node');
+  const nodeSha256 = await sha256File(join(repoRoot, 'node_modules', 'node', 'bin', 'node'));
   const rfoComponents: CdxComponent[] = [
-    nodeRuntimeComponent(process.version.replace(/^v/, ''), await sha256File(nodeBinary)),
+    nodeRuntimeComponent(process.version.replace(/^v/, ''), nodeSha256),
     ...(await productionPackages()).map((p) => npmComponent(p.name, p.version, p.license)),
     ...binaries.values(),
   ];
@@ -240,7 +242,7 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
       deps.set(`pkg:golang/${a.source.module}@${a.source.version}#${a.source.file}`, { sha256: a.source.fileSha256, goModuleH1: a.source.sum });
     }
   }
-  deps.set(`pkg:generic/nodejs@${process.version}`, { sha256: await sha256File(nodeBinary) });
+  deps.set(`pkg:generic/nodejs@${process.version}`, { sha256: nodeSha256 });
   const provenance = renderProvenance({
     subjects: [names.tarball, names.images, names.rpm].map((n) => ({ name: n, sha256: sha.get(n) ?? '' })),
     version,

@@ -1,7 +1,7 @@
 // Pure: the payload rfo signs for each image in the airgap archive — cosign's
 // "simple signing" JSON naming the image reference and its manifest digest —
 // so `cosign verify-blob --key rfo-release.pub` checks an image signature
-// offline, and `rfo verify` can tie every archived image to the release key.
+// offline, tying every archived image to the release key.
 
 export function imageSignaturePayload(ref: string, digest: string): string {
   return JSON.stringify({

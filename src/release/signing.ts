@@ -87,8 +87,3 @@ export async function signFile(key: SigningKey, path: string): Promise<string> {
   return signer.sign(key.privateKey).toString('base64');
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

@@ -50,6 +50,13 @@ async function copyTree(from: string, to: string, keep: (rel: string) => boolean
   }
 }
 
+/** The units are the only files that name the prefix: the RPM's tree is the tarball's with these rewritten. */
+export async function writeUnits(out: string, prefix: string): Promise<void> {
+  const units = join(out, 'lib', 'systemd', 'system');
+  await mkdir(units, { recursive: true });
+  for (const role of ['server', 'agent'] as const) await writeFile(join(units, `rfo-${role}.service`), renderUnit(role, prefix), { mode: 0o644 });
+}
+
 export async function stageTree(input: StageInput): Promise<void> {
   const { out } = input;
   await rm(out, { recursive: true, force: true });
@@ -60,9 +67,7 @@ export async function stageTree(input: StageInput): Promise<void> {
   await copyFile(join(repoRoot, 'bin', 'rfo-uninstall.sh'), join(out, 'bin', 'rfo-uninstall.sh'));
   for (const f of ['rfo', 'rfo-killall.sh', 'rfo-uninstall.sh']) await chmod(join(out, 'bin', f), 0o755);
 
-  const units = join(out, 'lib', 'systemd', 'system');
-  await mkdir(units, { recursive: true });
-  for (const role of ['server', 'agent'] as const) await writeFile(join(units, `rfo-${role}.service`), renderUnit(role, input.prefix), { mode: 0o644 });
+  await writeUnits(out, input.prefix);
 
   // rfo itself: sources without tests, the pinned Node, production packages.
   await copyTree(join(repoRoot, 'src'), join(lib, 'src'), (rel) => !rel.endsWith('.test.ts'));

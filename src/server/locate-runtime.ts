@@ -31,10 +31,9 @@ export async function locateRuntime(explicit: string | undefined): Promise<{ dir
     return { dir: explicit, manifest };
   }
   // A release ships its runtime in <prefix>/lib/rfo/runtime, beside rfo's sources (repoRoot).
-  for (const shipped of [join(repoRoot, 'runtime'), join(repoRoot, 'share', 'rfo', 'runtime')]) {
-    const shippedManifest = await readManifest(shipped);
-    if (shippedManifest) return { dir: shipped, manifest: shippedManifest };
-  }
+  const shipped = join(repoRoot, 'runtime');
+  const shippedManifest = await readManifest(shipped);
+  if (shippedManifest) return { dir: shipped, manifest: shippedManifest };
   const root = join(defaultCacheDir(), 'runtime');
   let best: { dir: string; manifest: RuntimeManifest; mtime: number } | undefined;
   const names = await readdir(root).catch(() => {

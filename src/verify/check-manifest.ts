@@ -19,11 +19,6 @@ export interface Finding {
   readonly detail: string;
 }
 
-/** Paths whose bytes the check needs: binaries, plus the airgap archive if `archivePath` is given. */
-export function pathsToHash(manifest: RuntimeManifest): string[] {
-  return manifest.artifacts.filter((a) => a.kind === 'binary').map((a) => a.path);
-}
-
 export function checkManifest(manifest: RuntimeManifest, facts: FileFacts): Finding[] {
   const findings: Finding[] = [];
   const expected = new Set<string>();

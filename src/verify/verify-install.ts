@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../build/paths.ts';
 import type { RuntimeManifest } from '../build/render-manifest.ts';
 import { RfoError } from '../errors.ts';
-import { sha256File, verifyBlob } from '../release/signing.ts';
+import { verifyBlob } from '../release/signing.ts';
+import { sha256File } from '../util/sha256-file.ts';
 import { locateRuntime } from '../server/locate-runtime.ts';
 import { checkManifest } from './check-manifest.ts';
 import type { Finding } from './check-manifest.ts';
@@ -55,6 +56,12 @@ async function hashOrMissing(path: string): Promise<string> {
   return existsSync(path) ? sha256File(path) : 'missing';
 }
 
+/** A finding if the file's sha256 is not the one the signed manifest gives. */
+async function compareHash(path: string, expected: string, what = ''): Promise<Finding[]> {
+  const got = await sha256File(path);
+  return got === expected ? [] : [{ path, problem: 'modified', detail: `sha256 ${got}, the signed manifest says ${expected}${what}` }];
+}
+
 export async function verifyInstall(opts: { runtimeDir?: string; imagesDir: string; key: string }): Promise<VerifyReport> {
   const runtime = await locateRuntime(opts.runtimeDir);
   const dir = runtime.dir;
@@ -93,16 +100,14 @@ export async function verifyInstall(opts: { runtimeDir?: string; imagesDir: stri
     if (!archivePath) findings.push({ path: candidates[1] ?? archive.name, problem: 'missing', detail: `the airgap archive (${archive.images.join(', ')}) is in neither ${candidates.join(' nor ')}` });
     else {
       checked += 1;
-      const got = await sha256File(archivePath);
-      if (got !== archive.sha256) findings.push({ path: archivePath, problem: 'modified', detail: `sha256 ${got}, the signed manifest says ${archive.sha256}` });
+      findings.push(...(await compareHash(archivePath, archive.sha256)));
     }
   }
   // Per-image archives exist only in a build's runtime; check them where present.
   for (const a of manifest.artifacts) {
     if (a.kind !== 'image' || !existsSync(join(dir, a.path))) continue;
     checked += 1;
-    const got = await sha256File(join(dir, a.path));
-    if (got !== a.sha256) findings.push({ path: join(dir, a.path), problem: 'modified', detail: `sha256 ${got}, the signed manifest says ${a.sha256} (${a.name} ${a.digest})` });
+    findings.push(...(await compareHash(join(dir, a.path), a.sha256, ` (${a.name} ${a.digest})`)));
   }
   return { runtimeDir: dir, checked, findings, keyPath: opts.key, ...(archivePath ? { archive: archivePath } : {}) };
 }

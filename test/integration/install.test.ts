@@ -223,6 +223,7 @@ test('INSTALL_RFO_METHOD=rpm: the installer verifies and installs the RPM; re-ru
     'rpm -q rfo',
     '/usr/bin/rfo --version',
     'ls /usr/lib/systemd/system/rfo-server.service /usr/lib/systemd/system/rfo-agent.service /usr/bin/rfo-killall.sh',
+    'grep -h ^ExecStart= /usr/lib/systemd/system/rfo-server.service /usr/lib/systemd/system/rfo-agent.service',
     `/usr/bin/rfo verify --images-dir ${w}/images`,
     `sh ${installer} >/dev/null`,
     'echo "== reinstalled"',
@@ -244,6 +245,9 @@ test('INSTALL_RFO_METHOD=rpm: the installer verifies and installs the RPM; re-ru
   assert.match(out, /checksums and signatures verified \(rfo-v1\.36\.3\+rfor1\.amd64\.rpm, rfo-images/);
   assert.match(installed, /^rfo-v?1\.36\.3\+rfor1-1\.\w+$/m, 'rpm -q names the package');
   assert.match(installed, /rfo version v1\.36\.3\+rfor1/);
+  // the RPM's units start rfo from /usr, not the tarball's /usr/local
+  assert.match(installed, /^ExecStart=\/usr\/bin\/rfo server/m);
+  assert.match(installed, /^ExecStart=\/usr\/bin\/rfo agent/m);
   assert.match(installed, /verified \d+ files against the signed manifest: all match/, 'rfo verify on the RPM install');
   assert.match(reinstalled, /^rfo-v?1\.36\.3\+rfor1-1/m);
   assert.match(reinstalled, /\[rfo-uninstall\] removing the rfo RPM/);

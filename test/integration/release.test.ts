@@ -12,6 +12,7 @@ import * as CDX from '@cyclonedx/cyclonedx-library';
 import { run } from '../../src/util/exec.ts';
 import { buildTestRelease, cosignPath } from './helpers/release-dist.ts';
 import type { TestRelease } from './helpers/release-dist.ts';
+import type { ImageSignature } from '../../src/release/image-signatures.ts';
 
 let rel: TestRelease;
 let cosign = '';
@@ -64,7 +65,7 @@ test('cosign verify-blob accepts the signature of every artifact and of the chec
 });
 
 test('every image digest in the airgap archive has a signature cosign accepts', { timeout: 120_000 }, async () => {
-  const sigs = JSON.parse(await readFile(join(vdir(), `rfo-images.linux-${arch}.image-signatures.json`), 'utf8')) as { images: { ref: string; digest: string; payload: string; signature: string }[] };
+  const sigs = JSON.parse(await readFile(join(vdir(), `rfo-images.linux-${arch}.image-signatures.json`), 'utf8')) as { images: ImageSignature[] };
   assert.deepEqual(sigs.images.map((i) => i.ref).sort(), ['registry.k8s.io/coredns/coredns:v1.14.7', 'registry.k8s.io/pause:3.10.2']);
   const dir = join(rel.root, 'image-sigs');
   await mkdir(dir, { recursive: true });

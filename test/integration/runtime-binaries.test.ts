@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findRuntime } from './helpers/runtime.ts';
-import { sha256File } from '../../src/build/build-artifact.ts';
+import { sha256File } from '../../src/util/sha256-file.ts';
 import { parseSha256Sums } from '../../src/build/render-manifest.ts';
 import type { BinaryRecord } from '../../src/build/render-manifest.ts';
 import { parseGoSum } from '../../src/build/gomod.ts';
