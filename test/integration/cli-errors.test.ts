@@ -2,9 +2,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/util/exec.ts';
 import { repoRoot } from '../../src/build/paths.ts';
+import { findRuntime } from './helpers/runtime.ts';
 
 const rfo = join(repoRoot, 'bin', 'rfo');
 
@@ -19,4 +22,34 @@ test('killall refuses unknown flags before stopping anything', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /RFO_CONFIG_INVALID\]: invalid configuration:\n {2}command line: --data-dri: unknown flag for rfo server/);
   assert.doesNotMatch(r.stderr, /killall: stopped/);
+});
+
+test('rfo verify: an unknown flag is a usage error; an unsigned runtime or a missing key is refused by name', async () => {
+  const bogus = await run({ cmd: rfo, args: ['verify', '--bogus'] });
+  assert.equal(bogus.code, 2);
+  assert.match(bogus.stderr, /RFO_USAGE\].*--bogus[\s\S]*hint: rfo verify --help/);
+  // a runtime built here has a manifest but no release signature (any readable --key gets past the key check)
+  const runtime = await findRuntime();
+  const unsigned = await run({ cmd: rfo, args: ['verify', '--runtime-dir', runtime.dir, '--key', join(repoRoot, 'package.json')] });
+  assert.equal(unsigned.code, 1);
+  assert.match(unsigned.stderr, /RFO_VERIFY_FAILED\]: .*manifest\.json is not signed \(no manifest\.json\.sig\)/);
+  const noKey = await run({ cmd: rfo, args: ['verify', '--runtime-dir', runtime.dir, '--key', '/nonexistent/rfo-release.pub'] });
+  assert.equal(noKey.code, 1);
+  assert.match(noKey.stderr, /RFO_VERIFY_FAILED\]: no release public key at \/nonexistent\/rfo-release\.pub\n {2}hint: pass --key/);
+});
+
+test('rfo server: a resolv-conf that does not exist is refused before anything is written', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-resolv-'));
+  try {
+    const r = await run({ cmd: rfo, args: ['server', '--config', '/dev/null', '--data-dir', join(dir, 'data'), '--run-dir', join(dir, 'run'), '--resolv-conf', '/nonexistent/resolv.conf'] });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /RFO_CONFIG_INVALID\]: resolv-conf \/nonexistent\/resolv\.conf does not exist\n {2}hint: point resolv-conf at an existing resolv\.conf/);
+    assert.deepEqual(await readdir(dir), [], 'nothing written');
+    const relative = await run({ cmd: rfo, args: ['server', '--config', '/dev/null', '--data-dir', join(dir, 'data'), '--resolv-conf', 'resolv.conf'] });
+    assert.equal(relative.code, 1);
+    assert.match(relative.stderr, /resolv-conf/);
+    assert.deepEqual(await readdir(dir), [], 'nothing written');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
