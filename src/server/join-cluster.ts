@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { openBootstrap } from '../join/bootstrap-crypto.ts';
-import { clusterWideSettings, compareClusterSettings, parseBootstrap } from '../join/bootstrap-data.ts';
+import { clusterWideSettings, compareClusterSettings, parseBootstrap, planBootstrapWrites } from '../join/bootstrap-data.ts';
 import type { BootstrapData } from '../join/bootstrap-data.ts';
 import { fetchCacerts, joinGet, verifyCa } from '../join/join-client.ts';
 import { parseToken } from '../join/token.ts';
@@ -54,8 +54,9 @@ export async function fetchBootstrap(server: string, tokenText: string, values: 
   return { data, members };
 }
 
-export async function writeBootstrapFiles(tlsDir: string, data: BootstrapData): Promise<void> {
-  for (const [file, content] of Object.entries(data.files)) await writeFileAtomic(join(tlsDir, file), content, file.endsWith('.key') ? 0o600 : 0o644);
+/** Only the known file names, all checked before the first is written (planBootstrapWrites). */
+export async function writeBootstrapFiles(tlsDir: string, data: Pick<BootstrapData, 'files'>): Promise<void> {
+  for (const w of planBootstrapWrites(data.files)) await writeFileAtomic(join(tlsDir, w.file), w.content, w.mode);
 }
 
 /** Add this node as a learner; returns etcd's initial-cluster list for it. */
