@@ -23,7 +23,14 @@ export interface ClusterBootstrap {
   readonly members: readonly EtcdMember[];
 }
 
-export async function fetchBootstrap(server: string, tokenText: string, values: Readonly<Record<string, FlagValue | undefined>>, agentTokenText: string, log: Log): Promise<ClusterBootstrap> {
+/** The joining server's own node identity: registered with the cluster before it joins (as an RKE2 server's agent does). */
+export interface JoiningNode {
+  readonly name: string;
+  readonly password: string;
+  readonly ips: readonly string[];
+}
+
+export async function fetchBootstrap(server: string, tokenText: string, values: Readonly<Record<string, FlagValue | undefined>>, agentTokenText: string, node: JoiningNode, log: Log): Promise<ClusterBootstrap> {
   if (!tokenText) throw new RfoError('RFO_CONFIG_INVALID', 'joining a cluster needs the server token', { hint: 'set token: to the content of server/token (or server/node-token) on an existing server' });
   const token = parseToken(tokenText);
   if (token.username === 'node') {
@@ -50,6 +57,11 @@ export async function fetchBootstrap(server: string, tokenText: string, values: 
       { hint: `use the cluster's values (every server must share ${[...clusterWideSettings, 'agent-token'].join(', ')})` },
     );
   }
+  // Claim this server's node name with its node password now, with the server
+  // token: a name another node registered is refused before anything is
+  // written, and from here on no agent can take it. The certificate is not
+  // used (a server issues its own from the cluster CAs).
+  await joinGet(session, '/v1-rfo/client-kubelet.crt', { 'rfo-node-name': node.name, 'rfo-node-password': node.password, 'rfo-node-ip': node.ips.join(',') });
   const members = JSON.parse(await joinGet(session, '/v1-rfo/etcd-members')) as EtcdMember[];
   return { data, members };
 }
