@@ -12,7 +12,7 @@ import { clusterWideSettings, compareClusterSettings, parseBootstrap, planBootst
 import type { BootstrapData } from '../join/bootstrap-data.ts';
 import { fetchCacerts, joinGet, verifyCa } from '../join/join-client.ts';
 import { parseToken } from '../join/token.ts';
-import { addLearner, listMembers, promoteMember, removeMember } from '../etcd/etcdctl.ts';
+import { addLearner, listMembers, memberHealthy, promoteMember, removeMember } from '../etcd/etcdctl.ts';
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { FlagValue } from '../config/resolve-config.ts';
@@ -71,12 +71,25 @@ export async function writeBootstrapFiles(tlsDir: string, data: Pick<BootstrapDa
   for (const w of planBootstrapWrites(data.files)) await writeFileAtomic(join(tlsDir, w.file), w.content, w.mode);
 }
 
-/** Add this node as a learner; returns etcd's initial-cluster list for it. */
-export async function joinEtcd(client: EtcdClient, members: readonly EtcdMember[], name: string, peerUrl: string, log: Log): Promise<string> {
-  // A member left behind by an earlier attempt (same peer URL) would block the add.
-  for (const stale of members.filter((m) => m.peerUrls.includes(peerUrl))) {
-    log(`etcd: removing stale member ${stale.name || stale.id} with this node's peer URL`);
-    await removeMember(client, stale.id);
+/**
+ * Add this node as a learner; returns etcd's initial-cluster list for it.
+ * A member that already has this node's peer URL is removed only when it does
+ * not answer (left behind by an earlier attempt of this node): a healthy one
+ * is another server (a mistyped --node-ip, a reused address), and removing it
+ * would take a live server out of the cluster.
+ */
+export async function joinEtcd(client: EtcdClient, members: readonly EtcdMember[], name: string, peerUrl: string, log: Log, healthy: (m: EtcdMember) => Promise<boolean> = (m) => memberHealthy(client, m)): Promise<string> {
+  const stale = members.filter((m) => m.peerUrls.includes(peerUrl));
+  for (const m of stale) {
+    if (await healthy(m)) {
+      throw new RfoError('RFO_JOIN_FORBIDDEN', `etcd member ${m.name || m.id} already uses this node's peer URL ${peerUrl} and is healthy: another server has this address; no etcd member was changed`, {
+        hint: `check --node-ip on this node; if ${m.name || 'that member'} is really gone, stop it and remove its member first (kubectl delete node ${m.name || '<its node>'})`,
+      });
+    }
+  }
+  for (const m of stale) {
+    log(`etcd: removing stale member ${m.name || m.id} with this node's peer URL (it does not answer)`);
+    await removeMember(client, m.id);
   }
   const initialCluster = await addLearner(client, name, peerUrl);
   const voters = members.filter((m) => !m.isLearner && !m.peerUrls.includes(peerUrl)).length + 1;
