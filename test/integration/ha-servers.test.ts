@@ -52,6 +52,29 @@ test('three servers are etcd voters and Ready; the agent knows every apiserver',
   }, 60_000);
 });
 
+test('every server registered its own node password, so no agent can take a server name', { timeout: 30_000 }, async () => {
+  const secrets = await kubectlOk('-n', 'kube-system', 'get', 'secrets', '-o', 'name');
+  for (const n of ['s1', 's2', 's3', 'a1']) assert.match(secrets, new RegExp(`secret/${n}\\.node-password\\.rfo`), n);
+});
+
+test("removing a server's etcd label removes no member: flannel's credential may not, and admin's label change is not a deletion", { timeout: 180_000 }, async () => {
+  const label = 'node-role.kubernetes.io/etcd';
+  const asFlannel = (...args: string[]) => labExec('a1', ['/var/lib/rancher/rfo/bin/kubectl', '--kubeconfig', '/var/lib/rancher/rfo/agent/flannel.kubeconfig', ...args], { labDir: labDir() });
+  const viaLabel = await asFlannel('label', 'node', 's2', `${label}-`);
+  assert.notEqual(viaLabel.code, 0, 'flannel may not patch Nodes');
+  assert.match(viaLabel.stderr, /forbidden/i);
+  // flannel may patch nodes/status (it writes its annotations there), and Kubernetes lets a status
+  // patch change labels too: that is why a label must never decide a removal.
+  const viaStatus = await asFlannel('patch', 'node', 's2', '--subresource=status', '--type=merge', '-p', JSON.stringify({ metadata: { labels: { [label]: null } } }));
+  process.stderr.write(`flannel status patch removing the label: exit ${viaStatus.code} ${viaStatus.stderr.trim()}\n`);
+  await kubectlOk('label', 'node', 's2', `${label}-`);
+  assert.doesNotMatch(await kubectlOk('get', 'node', 's2', '--show-labels'), /node-role\.kubernetes\.io\/etcd=/);
+  // more than two watcher periods (10 s each) on every server
+  await new Promise((r) => setTimeout(r, 35_000));
+  assert.deepEqual((await members('s1')).map((x) => x.name).sort(), ['s1', 's2', 's3']);
+  await kubectlOk('label', 'node', 's2', `${label}=true`, '--overwrite');
+});
+
 interface SnapshotObject {
   spec: { snapshotName: string; nodeName: string; location: string };
   status?: { readyToUse?: boolean };
