@@ -1,8 +1,9 @@
 // End to end: three servers and one agent in a lab. Servers join etcd as
 // voters; when one server's processes are killed the API still takes
 // writes, the agent stays Ready (its load balancer moves to another
-// apiserver), and the server rejoins with nothing lost; deleting a server's
-// Node removes its etcd member; snapshots of several servers are listed
+// apiserver), and the server rejoins with nothing lost; removing a server's
+// etcd label (as flannel's credential, or as admin) removes no member, while
+// deleting a stopped server's Node does; snapshots of several servers are listed
 // side by side; a restore on one server is followed by the other rejoining.
 
 import { test, before, after } from 'node:test';

@@ -2,7 +2,9 @@
 // mount namespaces per node). Pods on different agents reach each other over
 // flannel VXLAN and through a Service; kubectl logs/exec reach agent pods;
 // every kind of bad join input is refused with its own error and leaves no
-// file behind; deleting a Node frees its name for a new node.
+// file behind; the agent token gets no certificate for the server's name;
+// agents' kubelet certificates come from the kubelet CA; deleting a Node
+// frees its name for a new node.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
