@@ -39,6 +39,8 @@ test('over real TLS on loopback: fetch /cacerts unverified, check its hash, then
       checkNodePassword: () => Promise.resolve(true),
       bootstrap: () => Promise.resolve(''),
       etcdMembers: () => Promise.resolve([]),
+      identityRules: { serviceIp: '10.43.0.1', clusterDomain: 'cluster.local' },
+      servers: () => Promise.resolve({ names: new Set<string>(), ips: new Set<string>() }),
     },
     log: (m) => logs.push(m),
   });
