@@ -114,7 +114,7 @@ function closedAfter(socket: Socket, within: number): Promise<number> {
 
 function tlsUp(port: number, localAddress = '127.0.0.1'): Promise<Socket | undefined> {
   return new Promise((resolve) => {
-    const s = tlsConnect({ host: '127.0.0.1', port, localAddress, rejectUnauthorized: false }, () => resolve(s));
+    const s = tlsConnect({ socket: tcpConnect({ host: '127.0.0.1', port, localAddress }), rejectUnauthorized: false }, () => resolve(s));
     s.on('error', () => resolve(undefined));
     s.on('close', () => resolve(undefined));
   });
@@ -124,7 +124,7 @@ function tlsUp(port: number, localAddress = '127.0.0.1'): Promise<Socket | undef
 function rawRequest(port: number, head: string, localAddress = '127.0.0.1'): Promise<[number, number]> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const s = tlsConnect({ host: '127.0.0.1', port, localAddress, rejectUnauthorized: false }, () => s.write(head));
+    const s = tlsConnect({ socket: tcpConnect({ host: '127.0.0.1', port, localAddress }), rejectUnauthorized: false }, () => s.write(head));
     let got = '';
     s.on('data', (d: Buffer) => {
       got += d.toString();
