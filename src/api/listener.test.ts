@@ -226,3 +226,18 @@ test('a client that gives up on a held-back 401 frees its socket at once', async
     assert.equal(api.guard.open(), 0);
   });
 });
+
+test('a connection that pipelines more than a few requests is closed: held-back answers cannot pile up on it', async () => {
+  const backoff = { freeFailures: 0, baseDelayMs: 3_000, maxDelayMs: 3_000, forgetAfterMs: 60_000, maxSources: 100 };
+  await withApi({ backoff }, async (port, api, logs) => {
+    const s = await tlsUp(port);
+    assert.ok(s);
+    const closed = closedAfter(s, 2_000);
+    s.write(badAuth.repeat(200));
+    assert.ok((await closed) < 1_000, 'closed at once');
+    const counted = logs.map((l) => Number(/failed authentication (\d+)/.exec(l)?.[1] ?? 0));
+    assert.ok(Math.max(...counted) <= apiLimits.maxPipelined, `at most ${apiLimits.maxPipelined} of the 200 were taken: ${logs.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(api.guard.open(), 0);
+  });
+});

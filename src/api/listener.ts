@@ -32,6 +32,12 @@ export interface ApiLimits extends ConnectionLimits {
   readonly maxHeaderBytes: number;
   /** The API takes no request bodies; larger ones are answered 413. */
   readonly maxBodyBytes: number;
+  /**
+   * Requests one connection may have unanswered (HTTP/1.1 pipelining; real
+   * clients send one at a time). Without it, one connection could pipeline
+   * thousands of bad passwords and have every held-back answer queued.
+   */
+  readonly maxPipelined: number;
   readonly backoff: BackoffPolicy;
 }
 
@@ -48,6 +54,7 @@ export const apiLimits: ApiLimits = {
   keepAliveTimeoutMs: 5_000,
   maxHeaderBytes: 8 * 1024,
   maxBodyBytes: 1024,
+  maxPipelined: 4,
   perSource: 32,
   total: 1024,
   backoff: defaultBackoff,
@@ -71,9 +78,18 @@ export interface SupervisorApi extends Server {
 export function startSupervisorApi(o: ListenerOptions): Promise<SupervisorApi> {
   const limits: ApiLimits = { ...apiLimits, ...o.limits };
   const failures: FailureTable = new Map();
+  const unanswered = new WeakMap<object, number>();
   const server = createServer(
     { cert: o.certPem, key: o.keyPem, requestCert: false, handshakeTimeout: limits.handshakeTimeoutMs, maxHeaderSize: limits.maxHeaderBytes },
     (req, res) => {
+      const socket = req.socket;
+      const pending = (unanswered.get(socket) ?? 0) + 1;
+      if (pending > limits.maxPipelined) {
+        socket.destroy();
+        return;
+      }
+      unanswered.set(socket, pending);
+      res.once('close', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
       void respond(req, res, o, limits, failures);
     },
   );
