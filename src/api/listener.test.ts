@@ -192,7 +192,7 @@ test('connections over the per-source cap are refused before TLS while another s
   });
 });
 
-test('failed authentications from one source get slower answers; another source and a success are not held back', async () => {
+test('failed authentications from one source get slower answers; another source, a success and requests without credentials are not held back', async () => {
   const backoff = { freeFailures: 2, baseDelayMs: 150, maxDelayMs: 600, forgetAfterMs: 60_000, maxSources: 100 };
   await withApi({ backoff }, async (port, _api, logs) => {
     const times: number[] = [];
@@ -207,6 +207,11 @@ test('failed authentications from one source get slower answers; another source 
     assert.deepEqual([otherStatus, otherMs < 150], [401, true], 'another source is answered at once');
     const [okStatus, okMs] = await rawRequest(port, goodAuth);
     assert.deepEqual([okStatus, okMs < 150], [200, true], 'the right token is never held back');
+    const anonymous = 'GET /v1-rfo/config HTTP/1.1\r\nhost: x\r\n\r\n';
+    for (let i = 0; i < 8; i++) {
+      const [status, ms] = await rawRequest(port, anonymous, '127.0.0.3');
+      assert.deepEqual([status, ms < 150], [401, true], 'a request without credentials guesses nothing: never held back');
+    }
     const [afterStatus, afterMs] = await rawRequest(port, badAuth);
     assert.deepEqual([afterStatus, afterMs < 150], [401, true], 'a success forgot the failures');
     assert.ok(logs.some((l) => /→ 401 .*failed authentication 3 from 127\.0\.0\.1, answers held back 150 ms/.test(l)), logs.join('\n'));

@@ -77,7 +77,7 @@ export interface SupervisorApi extends Server {
 
 export function startSupervisorApi(o: ListenerOptions): Promise<SupervisorApi> {
   const limits: ApiLimits = { ...apiLimits, ...o.limits };
-  const failures: FailureTable = new Map();
+  const tables: FailureTables = { failures: new Map(), anonymous: new Map() };
   const unanswered = new WeakMap<object, number>();
   const server = createServer(
     { cert: o.certPem, key: o.keyPem, requestCert: false, handshakeTimeout: limits.handshakeTimeoutMs, maxHeaderSize: limits.maxHeaderBytes },
@@ -90,7 +90,7 @@ export function startSupervisorApi(o: ListenerOptions): Promise<SupervisorApi> {
       }
       unanswered.set(socket, pending);
       res.once('close', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
-      void respond(req, res, o, limits, failures);
+      void respond(req, res, o, limits, tables);
     },
   );
   server.timeout = limits.idleTimeoutMs;
@@ -122,13 +122,22 @@ function drainBody(req: IncomingMessage, maxBytes: number): Promise<boolean> {
   });
 }
 
+/**
+ * Failed authentications per source. A request without credentials guesses
+ * nothing, so its 401 is never held back (its table only thins its log lines).
+ */
+interface FailureTables {
+  readonly failures: FailureTable;
+  readonly anonymous: FailureTable;
+}
+
 function send(res: ServerResponse, response: ApiResponse, close = false): void {
   if (res.destroyed) return;
   res.writeHead(response.status, { 'content-type': response.contentType, ...(close ? { connection: 'close' } : {}) });
   res.end(response.body);
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse, o: ListenerOptions, limits: ApiLimits, failures: FailureTable): Promise<void> {
+async function respond(req: IncomingMessage, res: ServerResponse, o: ListenerOptions, limits: ApiLimits, tables: FailureTables): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const source = sourceKey(req.socket.remoteAddress);
   if (!(await drainBody(req, limits.maxBodyBytes))) {
@@ -145,18 +154,21 @@ async function respond(req: IncomingMessage, res: ServerResponse, o: ListenerOpt
     response = { status: 500, contentType: 'text/plain', body: 'internal error; see the server log\n', log: false };
   }
   if (response.status !== 401) {
-    if (response.status < 400 && path.startsWith('/v1-rfo/')) recordSuccess(failures, source);
+    if (response.status < 400 && path.startsWith('/v1-rfo/')) recordSuccess(tables.failures, source);
     // Never log credentials: only method, path and status.
     if (response.log && response.status >= 400) o.log(`supervisor API: ${req.method ?? ''} ${path} → ${response.status} (${req.socket.remoteAddress ?? ''})`);
     send(res, response);
     return;
   }
   const now = Date.now();
-  forgetQuiet(failures, now, limits.backoff);
-  const failure = recordFailure(failures, source, now, limits.backoff);
+  const table = req.headers.authorization === undefined ? tables.anonymous : tables.failures;
+  forgetQuiet(table, now, limits.backoff);
+  const recorded = recordFailure(table, source, now, limits.backoff);
+  const failure = table === tables.anonymous ? { ...recorded, delayMs: 0 } : recorded;
   if (failure.log) {
     const held = failure.delayMs > 0 ? `; failed authentication ${failure.failures} from ${source}, answers held back ${failure.delayMs} ms` : '';
-    o.log(`supervisor API: ${req.method ?? ''} ${path} → 401 (${req.socket.remoteAddress ?? ''})${held}`);
+    const many = table === tables.anonymous && failure.failures > limits.backoff.freeFailures ? `; ${failure.failures} without credentials from ${source}` : '';
+    o.log(`supervisor API: ${req.method ?? ''} ${path} → 401 (${req.socket.remoteAddress ?? ''})${held}${many}`);
   }
   if (failure.delayMs === 0) {
     send(res, response);
