@@ -246,3 +246,17 @@ test('a connection that pipelines more than a few requests is closed: held-back 
     assert.equal(api.guard.open(), 0);
   });
 });
+
+test('a client trickling its headers (slowloris) is cut off at the headers timeout, though it is never idle', async () => {
+  await withApi({ headersTimeoutMs: 1_000, requestTimeoutMs: 1_500, idleTimeoutMs: 5_000 }, async (port) => {
+    const s = await tlsUp(port);
+    assert.ok(s);
+    const closed = closedAfter(s, 6_000);
+    const head = 'GET /ping HTTP/1.1\r\nx-slow: ' + 'a'.repeat(100);
+    let i = 0;
+    const trickle = setInterval(() => (i < head.length && !s.destroyed ? s.write(head[i++] ?? '') : undefined), 200);
+    const ms = await closed;
+    clearInterval(trickle);
+    assert.ok(ms >= 900 && ms < 3_500, `closed after ${ms} ms`);
+  });
+});

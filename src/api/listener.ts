@@ -80,7 +80,16 @@ export function startSupervisorApi(o: ListenerOptions): Promise<SupervisorApi> {
   const tables: FailureTables = { failures: new Map(), anonymous: new Map() };
   const unanswered = new WeakMap<object, number>();
   const server = createServer(
-    { cert: o.certPem, key: o.keyPem, requestCert: false, handshakeTimeout: limits.handshakeTimeoutMs, maxHeaderSize: limits.maxHeaderBytes },
+    {
+      cert: o.certPem,
+      key: o.keyPem,
+      requestCert: false,
+      handshakeTimeout: limits.handshakeTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // headersTimeout/requestTimeout are enforced on this tick (default 30 s): a client trickling
+      // one header byte at a time keeps the idle timer alive, and would otherwise last 40 s.
+      connectionsCheckingInterval: 1_000,
+    },
     (req, res) => {
       const socket = req.socket;
       const pending = (unanswered.get(socket) ?? 0) + 1;
