@@ -69,14 +69,22 @@ async function joinAgent(): Promise<number> {
   return Date.now() - t0;
 }
 
-test('the limits on a real rfo server: 10 s handshake and idle timeouts, 431, 32 connections per source, slower failed authentications', { timeout: 90_000 }, async () => {
+test('the limits on a real rfo server: 10 s handshake, idle and header timeouts, 431, 32 connections per source, slower failed authentications', { timeout: 90_000 }, async () => {
   const t = await target();
   const password = (await token()).split(':').at(-1) ?? '';
   const timeouts = (async () => {
     const silent = silentTcp(t, extra(0));
     const idle = await tlsUp(t, extra(0));
     assert.ok(idle, 'a TLS connection is set up');
-    return Promise.all([closedAfter(silent, 20_000), closedAfter(idle, 20_000)]);
+    // slowloris: a header byte every 500 ms, so the connection is never idle
+    const slow = await tlsUp(t, extra(5));
+    assert.ok(slow, 'a TLS connection is set up');
+    const head = `GET /ping HTTP/1.1\r\nx-slow: ${'a'.repeat(100)}`;
+    let i = 0;
+    const trickle = setInterval(() => (i < head.length && !slow.destroyed ? slow.write(head[i++] ?? '') : undefined), 500);
+    const closed = await Promise.all([closedAfter(silent, 20_000), closedAfter(idle, 20_000), closedAfter(slow, 20_000)]);
+    clearInterval(trickle);
+    return closed;
   })();
 
   const big = await rawRequest(t, extra(1), `GET /ping HTTP/1.1\r\nhost: x\r\nx-pad: ${'a'.repeat(9 * 1024)}\r\n\r\n`);
@@ -102,8 +110,9 @@ test('the limits on a real rfo server: 10 s handshake and idle timeouts, 431, 32
   const good = await rawRequest(t, extra(4), `GET /v1-rfo/config HTTP/1.1\r\nhost: x\r\nauthorization: Basic ${Buffer.from(`node:${password}`).toString('base64')}\r\n\r\n`);
   assert.ok(good.status === 200 && good.ms < 125, `the right token from that source is not held back (${good.status}, ${good.ms} ms)`);
 
-  const [silentMs, idleMs] = await timeouts;
-  log(`silent TCP closed after ${silentMs} ms, idle TLS after ${idleMs} ms`);
+  const [silentMs, idleMs, slowMs] = await timeouts;
+  log(`silent TCP closed after ${silentMs} ms, idle TLS after ${idleMs} ms, trickled headers after ${slowMs} ms`);
+  assert.ok(slowMs >= 9_000 && slowMs <= 12_500, `headers trickled byte by byte are cut off at ~10 s (${slowMs} ms)`);
   assert.ok(silentMs >= 9_000 && silentMs <= 12_000, `a handshake that never starts is dropped at ~10 s (${silentMs} ms)`);
   assert.ok(idleMs >= 9_000 && idleMs <= 12_000, `a TLS connection without a request is closed at ~10 s (${idleMs} ms)`);
 });
