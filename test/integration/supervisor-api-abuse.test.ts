@@ -112,7 +112,7 @@ test('the limits on a real rfo server: 10 s handshake, idle and header timeouts,
 
   const [silentMs, idleMs, slowMs] = await timeouts;
   log(`silent TCP closed after ${silentMs} ms, idle TLS after ${idleMs} ms, trickled headers after ${slowMs} ms`);
-  assert.ok(slowMs >= 9_000 && slowMs <= 12_500, `headers trickled byte by byte are cut off at ~10 s (${slowMs} ms)`);
+  assert.ok(slowMs >= 9_000 && slowMs <= 13_000, `headers trickled byte by byte are cut off at ~10 s (+ the 1 s check tick) (${slowMs} ms)`);
   assert.ok(silentMs >= 9_000 && silentMs <= 12_000, `a handshake that never starts is dropped at ~10 s (${silentMs} ms)`);
   assert.ok(idleMs >= 9_000 && idleMs <= 12_000, `a TLS connection without a request is closed at ~10 s (${idleMs} ms)`);
 });
