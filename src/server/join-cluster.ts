@@ -42,7 +42,7 @@ export async function fetchBootstrap(server: string, tokenText: string, values: 
   const sealed = await joinGet(session, '/v1-rfo/bootstrap');
   let data: BootstrapData;
   try {
-    data = parseBootstrap(openBootstrap(token.password, sealed).toString('utf8'));
+    data = parseBootstrap((await openBootstrap(token.password, sealed)).toString('utf8'));
   } catch (err) {
     if (err instanceof RfoError) throw err;
     throw new RfoError('RFO_JOIN_FAILED', `bootstrap data from ${server} is unusable: ${(err as Error).message}`, { hint: 'run the same rfo version on every server' });

@@ -64,12 +64,12 @@ export function createJoinService(o: JoinServiceOptions) {
     for (let attempt = 0; attempt < 3; attempt++) {
       const got = await kubectl('-n', 'kube-system', 'get', 'secret', name, '-o', 'jsonpath={.data.hash}');
       if (got.code === 0) {
-        const ok = verifyNodePassword(Buffer.from(got.stdout.trim(), 'base64').toString('utf8'), password);
+        const ok = await verifyNodePassword(Buffer.from(got.stdout.trim(), 'base64').toString('utf8'), password);
         if (ok) remember(nodeName, password);
         return ok;
       }
       if (!/NotFound|not found/i.test(got.stderr)) throw new Error(`reading secret ${name}: ${got.stderr.trim()}`);
-      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--type=${nodePasswordSecretType}`, `--from-literal=hash=${hashNodePassword(password)}`);
+      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--type=${nodePasswordSecretType}`, `--from-literal=hash=${await hashNodePassword(password)}`);
       if (created.code === 0) {
         remember(nodeName, password);
         return true;
@@ -99,7 +99,7 @@ export function createJoinService(o: JoinServiceOptions) {
       const content = await readFile(join(o.tlsDir, f), 'utf8').catch(() => undefined);
       if (content !== undefined) files[f] = content;
     }
-    return sealBootstrap(o.passwords.server, Buffer.from(renderBootstrap({ version: 1, files, settings: o.settings, agentPassword: o.passwords.node })));
+    return await sealBootstrap(o.passwords.server, Buffer.from(renderBootstrap({ version: 1, files, settings: o.settings, agentPassword: o.passwords.node })));
   }
 
   async function refreshMembers(): Promise<EtcdMember[]> {
