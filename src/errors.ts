@@ -32,7 +32,9 @@ export type RfoErrorCode =
   | 'RFO_SNAPSHOT_INVALID'
   // releases and installs
   | 'RFO_SIGNATURE_INVALID'
-  | 'RFO_VERIFY_FAILED';
+  | 'RFO_VERIFY_FAILED'
+  // rfo's own Kubernetes API calls
+  | 'RFO_KUBE_API';
 
 export interface RfoErrorOptions {
   hint?: string;
