@@ -34,7 +34,9 @@ export type RfoErrorCode =
   | 'RFO_SIGNATURE_INVALID'
   | 'RFO_VERIFY_FAILED'
   // rfo's own Kubernetes API calls
-  | 'RFO_KUBE_API';
+  | 'RFO_KUBE_API'
+  // the component manager
+  | 'RFO_COMPONENT_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;
