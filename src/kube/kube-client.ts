@@ -136,17 +136,22 @@ export class KubeClient {
   async typeFor(apiVersion: string, kind: string): Promise<ResourceType> {
     const k = knownType(apiVersion, kind);
     if (k) return k;
+    const { group, version } = parseApiVersion(apiVersion);
+    const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+    const missing = () => new KubeApiError('GET', path, 404, 'NotFound', `the server has no kind ${kind} in ${apiVersion} (is its CustomResourceDefinition installed?)`);
     let types = this.discovered.get(apiVersion);
     if (!types) {
-      const { group, version } = parseApiVersion(apiVersion);
-      const doc = await this.request('GET', group === '' ? `/api/${version}` : `/apis/${group}/${version}`);
-      types = parseDiscovery(apiVersion, doc);
+      try {
+        types = parseDiscovery(apiVersion, await this.request('GET', path));
+      } catch (err) {
+        throw isNotFound(err) ? missing() : err; // the whole group is unknown
+      }
       this.discovered.set(apiVersion, types);
     }
     const t = types.find((x) => x.kind === kind);
     if (!t) {
       this.discovered.delete(apiVersion); // a CRD may be established a moment later
-      throw new KubeApiError('GET', `/apis/${apiVersion}`, 404, 'NotFound', `the server has no kind ${kind} in ${apiVersion}`);
+      throw missing();
     }
     return t;
   }
