@@ -33,7 +33,11 @@ export type RfoErrorCode =
   | 'RFO_SNAPSHOT_INVALID'
   // releases and installs
   | 'RFO_SIGNATURE_INVALID'
-  | 'RFO_VERIFY_FAILED';
+  | 'RFO_VERIFY_FAILED'
+  // rfo's own Kubernetes API calls
+  | 'RFO_KUBE_API'
+  // the component manager
+  | 'RFO_COMPONENT_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

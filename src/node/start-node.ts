@@ -6,7 +6,7 @@
 // balancer).
 
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import type { Paths } from '../paths/paths.ts';
@@ -17,7 +17,6 @@ import { renderContainerdConfig } from '../render/containerd-config.ts';
 import { renderKubeletConfig } from '../render/kubelet-config.ts';
 import { parseSubnetEnv, renderCniConflist } from '../render/cni-config.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { decompressArchive } from '../util/tar-compression.ts';
 import { run } from '../util/exec.ts';
 import { imageRecipes } from '../versions/recipes.ts';
 import type { HostFacts } from '../server/host-facts.ts';
@@ -121,14 +120,9 @@ async function importImages(n: NodeSetup): Promise<number> {
     // no agent/images directory: nothing extra to import
   }
   for (const file of importFrom) {
-    // ctr reads plain tars; gzip and zstd archives (the usual airgap forms) are unpacked here first.
-    let source = file;
-    if (!file.endsWith('.tar')) {
-      source = join(n.paths.run.dir, `import-${process.pid}.tar`);
-      await writeFile(source, decompressArchive(await readFile(file), file));
-    }
-    const r = await ctr('images', 'import', '--all-platforms', source);
-    if (source !== file) await rm(source, { force: true });
+    // ctr detects gzip and zstd by their magic bytes and decompresses as it reads, so
+    // rfo passes the file as it is: no copy on disk and no bundle held in rfo's memory.
+    const r = await ctr('images', 'import', '--all-platforms', file);
     if (r.code !== 0) throw new RfoError('RFO_IMAGE_INVALID', `importing ${file} failed: ${r.stderr.trim()}`, { hint: 'remove or replace the archive in agent/images' });
   }
   return importFrom.length;

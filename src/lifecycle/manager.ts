@@ -1,0 +1,111 @@
+// The component manager: one lifecycle for everything a node runs
+// (supervised processes, in-process loops, one-off steps). Each component
+// starts as soon as the components it waits for are ready; each must become
+// ready within its deadline. On a failure the manager stops what it started,
+// in reverse, and reports which component failed, its log file and the last
+// lines of that log. Stop is always reverse start order.
+
+import { readFile } from 'node:fs/promises';
+import { RfoError } from '../errors.ts';
+import { planStartOrder } from './plan-start-order.ts';
+import type { ComponentDecl } from './plan-start-order.ts';
+
+export interface Component extends ComponentDecl {
+  /** Where its output goes, named in errors. */
+  readonly logFile?: string;
+  /** How long ready() may take (default 120 s). */
+  readonly readyTimeoutMs?: number;
+  start(): Promise<void>;
+  /** Resolves once the component serves; rejects with the reason it never will. */
+  ready?(signal: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ManagerEvents {
+  readonly log: (message: string) => void;
+  readonly elapsed?: () => string;
+}
+
+export interface Started {
+  /** Names in the order they were started. */
+  readonly order: readonly string[];
+  stop(): Promise<void>;
+}
+
+async function lastLines(file: string | undefined, n = 15): Promise<string> {
+  if (!file) return '';
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+function deadline<T>(p: Promise<T>, ms: number, what: string, controller: AbortController): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`${what} not ready after ${Math.round(ms / 1000)}s`));
+    }, ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+export async function startComponents(components: readonly Component[], events: ManagerEvents): Promise<Started> {
+  const planned = planStartOrder(components);
+  if (!planned.ok) throw new RfoError('RFO_COMPONENT_FAILED', planned.error, { hint: 'this is a bug in rfo: the component list is inconsistent' });
+  const at = () => (events.elapsed ? ` (${events.elapsed()})` : '');
+  const order: string[] = [];
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const readyPromises = new Map<string, Promise<void>>();
+  const aborted = new AbortController();
+  let failure: { name: string; err: unknown } | undefined;
+
+  const stopStarted = async () => {
+    for (const name of [...order].reverse()) {
+      try {
+        await byName.get(name)?.stop();
+      } catch (err) {
+        events.log(`stopping ${name} failed: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  const run = (c: Component): Promise<void> => {
+    const existing = readyPromises.get(c.name);
+    if (existing) return existing;
+    const p = (async () => {
+      await Promise.all((c.after ?? []).map((d) => run(byName.get(d) as Component)));
+      if (aborted.signal.aborted) throw new Error('start aborted');
+      events.log(`starting ${c.name}${at()}`);
+      order.push(c.name);
+      try {
+        await c.start();
+        if (c.ready) {
+          const own = new AbortController();
+          aborted.signal.addEventListener('abort', () => own.abort(), { once: true });
+          await deadline(c.ready(own.signal), c.readyTimeoutMs ?? 120_000, c.name, own);
+        }
+      } catch (err) {
+        failure ??= { name: c.name, err };
+        aborted.abort();
+        throw err;
+      }
+    })();
+    readyPromises.set(c.name, p);
+    return p;
+  };
+
+  const all = await Promise.allSettled(components.map(run));
+  if (all.some((r) => r.status === 'rejected')) {
+    const failed = failure ?? { name: '?', err: (all.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason };
+    await stopStarted();
+    const c = byName.get(failed.name);
+    const tail = await lastLines(c?.logFile);
+    const reason = failed.err instanceof Error ? failed.err.message : String(failed.err);
+    throw new RfoError('RFO_COMPONENT_FAILED', `${failed.name} failed to start: ${reason}${tail ? `\nlast lines of ${c?.logFile ?? ''}:\n${tail}` : ''}`, {
+      hint: c?.logFile ? `see ${c.logFile}` : 'see the messages above',
+      cause: failed.err,
+      details: { component: failed.name, ...(c?.logFile ? { logFile: c.logFile } : {}) },
+    });
+  }
+  return { order, stop: stopStarted };
+}
