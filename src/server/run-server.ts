@@ -188,6 +188,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   );
   const changed = pki.actions.filter((a) => a.action !== 'keep');
   log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
+  for (const a of pki.actions) if (a.action === 'renew' && a.id.endsWith('-ca')) log(`WARNING: CA ${a.id} ${a.reason ?? 'expires soon'}`);
   await ensureServiceAccountKey(tlsDir);
   const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
   const passwords = await ensureToken(s, caPem, cluster?.data.agentPassword);

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { defaultBackoff, nextDelayMs } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import { planComponentEnv } from './plan-component-env.ts';
 
 export interface SupervisorEvents {
   onStart?(name: string, pid: number): void;
@@ -31,7 +32,7 @@ export interface SupervisorOptions {
   readonly events?: SupervisorEvents;
 }
 
-export const managedMarker = 'RFO_MANAGED';
+export { managedMarker } from './plan-component-env.ts';
 
 export function supervise(spec: ProcessSpec, options: SupervisorOptions): Supervised {
   const backoff = options.backoff ?? defaultBackoff;
@@ -50,7 +51,7 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
     const proc = spawn(spec.binary, [...spec.args], {
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, ...spec.env, [managedMarker]: options.runDir },
+      env: planComponentEnv(process.env, spec.env, options.runDir),
     });
     closeSync(log);
     child = proc;
