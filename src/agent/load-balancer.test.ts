@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { startLoadBalancer } from './load-balancer.ts';
 
 /** A TCP server on loopback that answers every connection with its name. */
@@ -53,7 +53,7 @@ async function blackHole(): Promise<{ address: string; close(): void }> {
   const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, function () { console.log(this.address().port); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
   child.kill('SIGSTOP');
-  const fillers = [];
+  const fillers: Socket[] = [];
   for (let i = 0; i < 4; i++) fillers.push(connect({ host: '127.0.0.1', port }).on('error', () => undefined));
   await new Promise((r) => setTimeout(r, 200));
   return {

@@ -158,7 +158,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const running: Supervised[] = [];
   const start = (spec: ProcessSpec) => {
     log(`starting ${spec.name} (${elapsed()})`);
-    running.push(supervise(spec, { runDir: s.paths.run.dir, events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) } }));
+    running.push(supervise(spec, { runDir: s.paths.run.dir, logRotation: s.logRotation, log, events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) } }));
   };
   // Keep the server list current: the load balancer must know every apiserver before one fails.
   let sessions: JoinSession[] = [first];

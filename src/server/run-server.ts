@@ -276,7 +276,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       dataDir: s.paths.roots.dataDir,
       startEtcd: async (extra) => {
         await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
-        const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), { runDir: s.paths.run.dir });
+        const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), { runDir: s.paths.run.dir, logRotation: s.logRotation, log });
         const tls = { caFile: join(tlsDir, 'etcd/server-ca.crt'), certFile: join(tlsDir, 'etcd/client.crt'), keyFile: join(tlsDir, 'etcd/client.key') };
         await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls)).body.includes('"health":"true"'), 120_000).catch(async (err: unknown) => {
           await etcd.stop();
@@ -308,6 +308,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     running.push(
       supervise(spec, {
         runDir: s.paths.run.dir,
+        logRotation: s.logRotation,
+        log,
         events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) },
       }),
     );
