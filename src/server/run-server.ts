@@ -21,6 +21,7 @@ import { planApiserver, planControllerManager, planEtcd, planScheduler } from '.
 import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { supervise } from '../supervisor/supervisor.ts';
+import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
 import { symlinkAtomic, writeFileAtomic } from '../util/atomic-write.ts';
 import { kubectlFor } from '../util/kubectl.ts';
@@ -105,7 +106,7 @@ async function manifestSignature(dir: string): Promise<string> {
 }
 
 /** K3s deploy-controller semantics: every manifest in the directory is re-applied when any changes. */
-function watchManifests(dir: string, initial: string, apply: () => Promise<void>, intervalMs = 5000): NodeJS.Timeout {
+function watchManifests(dir: string, initial: string, apply: () => Promise<void>, log: Log, intervalMs = 5000): NodeJS.Timeout {
   let last = initial;
   let busy = false;
   return setInterval(() => {
@@ -118,6 +119,8 @@ function watchManifests(dir: string, initial: string, apply: () => Promise<void>
           await apply();
         }
       })
+      // A failed apply (kubectl missing, apiserver down) is logged; the watcher keeps going.
+      .catch((err: unknown) => log(`manifest watcher: ${(err as Error).message}`))
       .finally(() => {
         busy = false;
       });
@@ -151,12 +154,19 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
+  // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
+  // Reads only (nothing is written before a joining server's checks); stops processes of a dead rfo.
+  await recoverLeftovers(s.paths.run.dir, log);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
   const joinUrl = str(s.values.server);
   const joining = joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
   const cluster = joining ? await fetchBootstrap(joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), log) : undefined;
   if (joining) log(`joining the cluster of ${joinUrl}: CA verified, settings match`);
+  // killall finds this instance's rfo by this file (several may share a host); written
+  // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
+  await mkdir(s.paths.run.dir, { recursive: true });
+  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   await preflight(s, facts, log, [
     [Number(s.values['https-listen-port']), 'kube-apiserver'],
     [Number(s.values['supervisor-port']), 'rfo supervisor'],
@@ -164,9 +174,6 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     [2380, 'etcd peer'],
     [10250, 'kubelet'],
   ]);
-  // killall finds this instance's rfo by this file (several may share a host).
-  await mkdir(s.paths.run.dir, { recursive: true });
-  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
 
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);
@@ -302,7 +309,10 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   await writeNodeConfigs(nodeSetup);
 
   const running: Supervised[] = [];
+  let stopped = false;
   const start = (spec: ProcessSpec) => {
+    // A stop (SIGTERM/SIGHUP during startup) must not be followed by a start that nobody stops.
+    if (stopped) throw new Error(`not starting ${spec.name}: rfo is stopping`);
     for (const key of spec.overridden) log(`${spec.name}: --${key} from your *-arg settings replaces rfo's default`);
     log(`starting ${spec.name} (${elapsed()})`);
     running.push(
@@ -318,6 +328,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   let membersTimer: NodeJS.Timeout | undefined;
   let snapshotScheduler: Scheduler | undefined;
   const stop = async () => {
+    stopped = true;
     snapshotScheduler?.stop();
     if (manifestTimer) clearInterval(manifestTimer);
     if (membersTimer) clearInterval(membersTimer);
@@ -386,7 +397,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       manifestTimer = watchManifests(s.paths.server.manifestsDir, await manifestSignature(s.paths.server.manifestsDir), async () => {
         const r = await kubectl('apply', '-f', s.paths.server.manifestsDir);
         log(r.code === 0 ? `manifests re-applied: ${r.stdout.trim().split('\n').length} object(s)` : `applying manifests failed: ${r.stderr.trim()}`);
-      });
+      }, log);
 
       if (ownCni) {
         // With cni: none the node stays NotReady (and CoreDNS Pending) until the user installs a CNI.

@@ -48,9 +48,11 @@ export interface SupervisorOptions {
 
 /** After SIGKILL, how long stop() waits for the exit before giving up (a process stuck in the kernel). */
 export const killWaitMs = 2_000;
+/** After the exit, how long stop() waits for the last output in the pipes. */
+export const drainWaitMs = 500;
 
 /** The longest stop() can take for a spec: SIGTERM, its timeout, SIGKILL, the wait for the exit. */
-export const worstCaseStopMs = (spec: { readonly stopTimeoutMs: number }): number => spec.stopTimeoutMs + killWaitMs;
+export const worstCaseStopMs = (spec: { readonly stopTimeoutMs: number }): number => spec.stopTimeoutMs + killWaitMs + drainWaitMs;
 
 export { managedMarker } from './plan-component-env.ts';
 
@@ -135,7 +137,7 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
           signalGroup('SIGKILL');
           if (!(await within(exited, killWaitMs))) report(`WARNING: ${spec.name} (pid ${proc.pid}) has not exited ${killWaitMs} ms after SIGKILL (stuck in the kernel?); giving up on it`);
         }
-        await within(closed, 500);
+        await within(closed, drainWaitMs);
       }
       log?.close();
       log = undefined;
