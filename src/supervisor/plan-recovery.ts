@@ -11,6 +11,12 @@
 // shims and everything under them (the containers) are left alone, and the
 // new containerd re-attaches to the shims from its state dir.
 //
+// Components are found by RFO_MANAGED=<run-dir> in /proc/<pid>/environ, not
+// by their pid files: a pid file outlives its process and its pid may be
+// reused by anything, while the marker names exactly what this instance
+// started (also children of components that have no pid file). The pid
+// files are only removed afterwards.
+//
 // A live earlier rfo is never touched: if <run-dir>/rfo.pid names a running
 // rfo (the same pid, an rfo server/agent command line, started before the
 // pid file was written, so not a reused pid), start is refused.

@@ -56,6 +56,7 @@ test("a user's existing log is appended to and made 0600; one already too big is
     const b = openRotatingLog(big, { maxBytes: 1000, maxFiles: 5 }, (m) => assert.fail(m));
     b.write(Buffer.from('first\n'));
     b.close();
+    b.write(Buffer.from('after close\n'));
     assert.equal(await readFile(`${big}.1`, 'utf8'), content, 'the old content is kept whole as .1');
     assert.equal(await readFile(big, 'utf8'), 'first\n');
   });

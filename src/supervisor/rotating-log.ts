@@ -35,6 +35,8 @@ export function openRotatingLog(path: string, rotation: LogRotation, report: (me
   let fd: number | undefined;
   let size = 0;
   let failing = false;
+  // After close, late output (a pipe drained after stop gave up waiting) is dropped, not a reopened fd.
+  let closed = false;
   const fail = (what: string, err: unknown) => {
     if (!failing) report(`log ${path}: ${what} failed (${(err as Error).message}); dropping lines until it works again`);
     failing = true;
@@ -70,6 +72,7 @@ export function openRotatingLog(path: string, rotation: LogRotation, report: (me
   }
   return {
     write(chunk) {
+      if (closed) return;
       try {
         ensureOpen();
         if (size > 0 && size + chunk.length > rotation.maxBytes) rotate();
@@ -92,6 +95,7 @@ export function openRotatingLog(path: string, rotation: LogRotation, report: (me
       }
     },
     close() {
+      closed = true;
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
     },

@@ -92,6 +92,7 @@ async function crashAndRecover(name: string, expected: readonly string[]) {
   const killed = await killNodeRfo(name, { labDir: labDir() });
   const orphans = [...(await processesOf(name)).components.values()].flat();
   process.stderr.write(`${name}: killed rfo ${killed}; ${orphans.length} component process(es) left running without it\n`);
+  const restartedAt = Date.now();
   await restartNodeRfo(name, { labDir: labDir(), readyTimeoutMs: 300_000 });
   const log = (await readFile(logFile)).subarray(offset).toString();
   // Go components also die on their own at their next log write into the dead rfo's pipe (SIGPIPE);
@@ -100,6 +101,8 @@ async function crashAndRecover(name: string, expected: readonly string[]) {
   assert.doesNotMatch(log, /already in use/, log);
 
   await eventually(`${name} Ready again`, async () => (await nodeReady(name)) === 'True', 120_000);
+  // Ready can be the old status not yet gone stale; a lease renewed after the restart is the new kubelet's.
+  await eventually(`${name}'s kubelet lease renewed by the new kubelet`, async () => Date.parse(await kubectlOk('-n', 'kube-node-lease', 'get', 'lease', name, '-o', 'jsonpath={.spec.renewTime}')) > restartedAt, 60_000);
   const after = await processesOf(name);
   assertOnce(after.components, expected, name);
   for (const [component, pids] of after.components) {
@@ -110,6 +113,8 @@ async function crashAndRecover(name: string, expected: readonly string[]) {
     assert.deepEqual(await container(`sleeper-${pod}`), pods[pod], `sleeper-${pod} was restarted`);
   }
   for (const pid of before.shimTree) assert.ok(after.shimTree.has(pid), `${name}: pod process ${pid} is gone`);
+  // The new kubelet and containerd reach the old containers (containerd re-attached to the shims).
+  assert.equal((await kubectlOk('exec', `sleeper-${name}`, '--', 'echo', 'still here')).trim(), 'still here');
 }
 
 test('pods on the server and the agent run', { timeout: 180_000 }, async () => {
