@@ -93,7 +93,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const token = parseToken(tokenText);
   const runtime = await locateRuntime(str(values['runtime-dir']) || undefined);
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
-  // Reads only: nothing is written before the server proved its CA and accepted the token.
+  // Creates nothing (nothing is written before the server proved its CA and accepted the token); it only stops a dead rfo's processes and removes their pid files.
   await recoverLeftovers(s.paths.run.dir, log);
   const lbPort = Number(values['lb-server-port']);
 

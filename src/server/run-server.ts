@@ -155,7 +155,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
-  // Reads only (nothing is written before a joining server's checks); stops processes of a dead rfo.
+  // Creates nothing (a joining server writes nothing before its checks); it only stops a dead rfo's processes and removes their pid files.
   await recoverLeftovers(s.paths.run.dir, log);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
