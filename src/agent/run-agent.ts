@@ -4,7 +4,6 @@
 // password, certificates, kubeconfigs → local apiserver load balancer →
 // containerd, kubelet, kube-proxy, flanneld → wait for Ready.
 
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
@@ -14,8 +13,9 @@ import { fetchCacerts, joinGet, verifyCa } from '../join/join-client.ts';
 import type { JoinSession } from '../join/join-client.ts';
 import { parseToken } from '../join/token.ts';
 import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
-import type { Log, ServerSettings } from '../node/prepare-node.ts';
+import type { Log } from '../node/prepare-node.ts';
 import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
+import { readOrMakeNodePassword, writeNodePassword } from '../node/node-password-file.ts';
 import { renderKubeconfig } from '../render/kubeconfig.ts';
 import { readHostFacts } from '../server/host-facts.ts';
 import { locateRuntime } from '../server/locate-runtime.ts';
@@ -48,19 +48,6 @@ export interface RunningAgent {
   readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
-
-/** The node password this node proves its name with: made at the first join, kept with the node's data. */
-async function nodePassword(s: ServerSettings): Promise<{ password: string; isNew: boolean }> {
-  try {
-    const existing = (await readFile(nodePasswordFile(s), 'utf8')).trim();
-    if (existing.length >= 16) return { password: existing, isNew: false };
-  } catch {
-    // first join of this node
-  }
-  return { password: randomBytes(16).toString('hex'), isNew: true };
-}
-
-const nodePasswordFile = (s: ServerSettings) => join(s.paths.agent.dir, 'node-password');
 
 /** Ask each known server in turn; the first that answers wins. */
 async function fromAnyServer<T>(sessions: readonly JoinSession[], ask: (s: JoinSession) => Promise<T>): Promise<T> {
@@ -111,7 +98,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   });
   log(`joined ${first.server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
 
-  const { password, isNew } = await nodePassword(s);
+  const { password, isNew } = await readOrMakeNodePassword(s.paths.agent.dir);
   const headers = { 'rfo-node-name': s.nodeName, 'rfo-node-password': password, 'rfo-node-ip': [s.nodeIp, ...list(values['node-external-ip'])].join(',') };
   const agentDir = s.paths.agent.dir;
   // All certificates are fetched before anything is written: a refused node name leaves no trace.
@@ -128,7 +115,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     [10250, 'kubelet'],
     [lbPort, 'apiserver load balancer'],
   ]);
-  if (isNew) await writeFileAtomic(nodePasswordFile(s), `${password}\n`, 0o600);
+  if (isNew) await writeNodePassword(s.paths.agent.dir, password);
   for (const [kind, c] of Object.entries(certs)) {
     await writeFileAtomic(join(agentDir, `${kind}.key`), c.key, 0o600);
     await writeFileAtomic(join(agentDir, `${kind}.crt`), c.cert, 0o644);

@@ -12,6 +12,8 @@ const state: ApiState = {
   checkNodePassword: (name, password) => Promise.resolve(name !== 'taken' || password === 'the-right-node-password'),
   bootstrap: () => Promise.resolve('rfo1:sealed'),
   etcdMembers: () => Promise.resolve([{ name: 's1' }]),
+  identityRules: { serviceIp: '10.43.0.1', clusterDomain: 'cluster.local' },
+  servers: () => Promise.resolve({ names: new Set(['s1']), ips: new Set(['10.0.0.11']) }),
 };
 const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
 
@@ -75,4 +77,70 @@ test('bootstrap data and etcd members are for the server token only', async () =
     assert.equal((await handle({ method: 'GET', path, authorization: basic('server', 'server-secret') }, state)).status, 200);
   }
   assert.equal((await handle({ method: 'GET', path: '/v1-rfo/bootstrap', authorization: basic('server', 'server-secret') }, state)).body, 'rfo1:sealed');
+});
+
+/** The state, recording every node password check and every certificate issued. */
+function recording() {
+  const calls: string[] = [];
+  const rec: ApiState = {
+    ...state,
+    checkNodePassword: (name, password) => {
+      calls.push(`register:${name}`);
+      return state.checkNodePassword(name, password);
+    },
+    issueNodeCert: (kind, name, ips) => {
+      calls.push(`issue:${kind}:${name}`);
+      return state.issueNodeCert(kind, name, ips);
+    },
+  };
+  return { rec, calls };
+}
+
+test("the agent token gets no certificate for a server's name or IP, and registers nothing; the server token does", async () => {
+  const { rec, calls } = recording();
+  for (const kind of ['serving-kubelet', 'client-kubelet', 'client-kube-proxy', 'client-flannel']) {
+    const r = await handle({ method: 'GET', path: `/v1-rfo/${kind}.crt`, authorization: basic('node', 'agent-secret'), headers: nodeHeaders('s1') }, rec);
+    assert.equal(r.status, 403, kind);
+    assert.match(r.body, /node name s1 belongs to a server/);
+    assert.doesNotMatch(r.body, /BEGIN/);
+  }
+  // the server password under the user "node" is still the agent role
+  assert.equal((await handle({ method: 'GET', path: '/v1-rfo/client-kubelet.crt', authorization: basic('node', 'server-secret'), headers: nodeHeaders('s1') }, rec)).status, 403);
+  const ip = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('agent-9', 'a-node-password-0123', '10.0.0.7,10.0.0.11') }, rec);
+  assert.equal(ip.status, 403);
+  assert.match(ip.body, /node IP 10\.0\.0\.11 belongs to a server/);
+  assert.deepEqual(calls, [], 'nothing registered, nothing issued');
+  const asServer = await handle({ method: 'GET', path: '/v1-rfo/client-kubelet.crt', authorization: basic('server', 'server-secret'), headers: nodeHeaders('s1', 'a-node-password-0123', '10.0.0.11') }, rec);
+  assert.equal(asServer.status, 200);
+  assert.deepEqual(calls, ['register:s1', 'issue:client-kubelet:s1']);
+});
+
+test('reserved node names and addresses that are not the node\'s own are refused before anything is registered', async () => {
+  const { rec, calls } = recording();
+  const bad: [Record<string, string>, RegExp][] = [
+    [nodeHeaders('kubernetes'), /reserves/],
+    [nodeHeaders('kubernetes.default.svc.cluster.local'), /reserves/],
+    [nodeHeaders('kubernetes.default'), /reserves/],
+    [nodeHeaders('localhost'), /reserves/],
+    [nodeHeaders('x.localhost'), /reserves/],
+    [nodeHeaders('ok', 'a-node-password-0123', '10.43.0.1'), /kubernetes Service IP/],
+    [nodeHeaders('ok', 'a-node-password-0123', '127.0.0.1'), /loopback/],
+    [nodeHeaders('ok', 'a-node-password-0123', '::1'), /loopback/],
+    [nodeHeaders('ok', 'a-node-password-0123', '0.0.0.0'), /unspecified/],
+    [nodeHeaders('ok', 'a-node-password-0123', '224.0.0.1'), /multicast/],
+    [nodeHeaders('ok', 'a-node-password-0123', 'example.com'), /must be IP addresses/],
+    [nodeHeaders('ok', 'a-node-password-0123', '10.0.0.256'), /must be IP addresses/],
+    [nodeHeaders('ok', 'a-node-password-0123', '1:2:3'), /must be IP addresses/],
+    [nodeHeaders('ok', 'a-node-password-0123', 'deadbeef'), /must be IP addresses/],
+    [nodeHeaders('a'.repeat(64)), /DNS-1123/],
+    [nodeHeaders('-a'), /DNS-1123/],
+  ];
+  for (const [headers, expected] of bad) {
+    const r = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('server', 'server-secret'), headers }, rec);
+    assert.equal(r.status, 400, JSON.stringify(headers));
+    assert.match(r.body, expected, JSON.stringify(headers));
+  }
+  assert.deepEqual(calls, []);
+  const v6 = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('agent-6', 'a-node-password-0123', '10.0.0.7, FD00::7') }, rec);
+  assert.equal(v6.body, 'serving-kubelet:agent-6:10.0.0.7,fd00:0:0:0:0:0:0:7');
 });

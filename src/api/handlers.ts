@@ -6,6 +6,8 @@
 // auth as user "server" (full rights) or "node" (node rights only).
 
 import { timingSafeEqual } from 'node:crypto';
+import { parseNodeIdentity } from './parse-node-headers.ts';
+import type { NodeIdentityRules } from './parse-node-headers.ts';
 
 export type Role = 'server' | 'node';
 
@@ -47,6 +49,13 @@ export interface ApiState {
   readonly bootstrap: () => Promise<string>;
   /** etcd members, for a joining server. */
   readonly etcdMembers: () => Promise<unknown>;
+  /** What a node name and node IPs may not be (reserved names, the service IP). */
+  readonly identityRules: NodeIdentityRules;
+  /**
+   * The servers' node names (etcd member names) and IPs (canonical, see
+   * canonicalIp), read live: only the server token gets certificates for them.
+   */
+  readonly servers: () => Promise<{ readonly names: ReadonlySet<string>; readonly ips: ReadonlySet<string> }>;
 }
 
 const text = (status: number, body: string, log = true): ApiResponse => ({ status, contentType: 'text/plain', body, log });
@@ -72,24 +81,32 @@ export function authenticate(authorization: string | undefined, passwords: ApiSt
   return undefined;
 }
 
-const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** A node's certificates: only for its own name, and only with the password that name was registered with. */
-async function nodeCert(kind: NodeCertKind, req: ApiRequest, state: ApiState): Promise<ApiResponse> {
-  const name = req.headers?.['rfo-node-name'] ?? '';
-  const password = req.headers?.['rfo-node-password'] ?? '';
-  const ips = (req.headers?.['rfo-node-ip'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (!dns1123.test(name) || name.length > 253) return text(400, 'rfo-node-name must be a DNS-1123 subdomain\n');
-  if (password.length < 16) return text(400, 'rfo-node-password is missing or too short\n');
-  if (!ips.every((ip) => /^[0-9.]+$|^[0-9a-f:]+$/i.test(ip))) return text(400, 'rfo-node-ip must be IP addresses\n');
-  if (!(await state.checkNodePassword(name, password))) {
+/**
+ * A node's certificates: only for its own name, and only with the password
+ * that name was registered with. A server's name or IP needs the server
+ * token: with the agent token anyone could otherwise register (or present the
+ * password of) a server's name and get its kubelet identity. Every check runs
+ * before the node password is registered, so a refused request leaves nothing.
+ */
+async function nodeCert(kind: NodeCertKind, req: ApiRequest, role: Role, state: ApiState): Promise<ApiResponse> {
+  const id = parseNodeIdentity(req.headers ?? {}, state.identityRules);
+  if (!id.ok) return text(400, `${id.error}\n`);
+  if (role !== 'server') {
+    const servers = await state.servers();
+    if (servers.names.has(id.name)) {
+      return text(403, `node name ${id.name} belongs to a server (an etcd member); the agent token cannot get certificates for it. Give this node another --node-name\n`);
+    }
+    const taken = id.ips.find((ip) => servers.ips.has(ip));
+    if (taken) return text(403, `node IP ${taken} belongs to a server; the agent token cannot get certificates for it. Check --node-ip on this node\n`);
+  }
+  if (!(await state.checkNodePassword(id.name, id.password))) {
     return text(
       403,
-      `node name ${name} is already registered with a different node password: another node uses this name. ` +
-        `Give this node another --node-name, or if the old node is gone, delete its secret: kubectl -n kube-system delete secret ${name}.node-password.rfo\n`,
+      `node name ${id.name} is already registered with a different node password: another node uses this name. ` +
+        `Give this node another --node-name, or if the old node is gone, delete its secret: kubectl -n kube-system delete secret ${id.name}.node-password.rfo\n`,
     );
   }
-  return text(200, await state.issueNodeCert(kind, name, ips));
+  return text(200, await state.issueNodeCert(kind, id.name, id.ips));
 }
 
 export async function handle(req: ApiRequest, state: ApiState): Promise<ApiResponse> {
@@ -100,7 +117,7 @@ export async function handle(req: ApiRequest, state: ApiState): Promise<ApiRespo
   const role = authenticate(req.authorization, state.passwords);
   if (!role) return text(401, 'unauthorized: use the token from server/node-token\n');
   const kind = nodeCertKinds.find((k) => req.path === `/v1-rfo/${k}.crt`);
-  if (kind) return nodeCert(kind, req, state);
+  if (kind) return nodeCert(kind, req, role, state);
   switch (req.path) {
     case '/v1-rfo/readyz':
       return state.ready() ? text(200, 'ok\n') : text(503, 'starting\n');

@@ -105,7 +105,8 @@ export function planApiserver(c: ControlPlaneInput): ProcessSpec {
       'tls-private-key-file': tls('serving-kube-apiserver.key'),
       'kubelet-client-certificate': tls('client-kube-apiserver.crt'),
       'kubelet-client-key': tls('client-kube-apiserver.key'),
-      'kubelet-certificate-authority': tls('server-ca.crt'),
+      // Kubelet serving certificates have their own CA (pki/specs.ts); server-ca is not trusted for kubelets.
+      'kubelet-certificate-authority': tls('kubelet-ca.crt'),
       'kubelet-preferred-address-types': 'InternalIP,ExternalIP,Hostname',
       'service-account-issuer': `https://kubernetes.default.svc.${c.clusterDomain}`,
       'api-audiences': `https://kubernetes.default.svc.${c.clusterDomain},rfo`,

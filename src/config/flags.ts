@@ -7,7 +7,7 @@ export type Command = 'server' | 'agent' | 'etcd-snapshot';
 
 export type FlagType = 'string' | 'bool' | 'int' | 'list';
 
-export type FlagCheck = 'cidr' | 'ip' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni';
+export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni';
 
 export interface FlagSpec {
   /** Long name, kebab-case; also the config.yaml key. */
@@ -61,10 +61,10 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'service-cidr', type: 'string', commands: server, section: 'networking', env: 'RFO_SERVICE_CIDR', default: '10.43.0.0/16', check: 'cidr', usage: 'IPv4 network CIDR to use for service IPs' },
   { name: 'service-node-port-range', type: 'string', commands: server, section: 'networking', env: 'RFO_SERVICE_NODE_PORT_RANGE', default: '30000-32767', check: 'port-range', usage: 'Port range to reserve for services with NodePort visibility' },
   { name: 'cluster-dns', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DNS', default: '10.43.0.10', check: 'ip', usage: 'IPv4 Cluster IP for coredns service. Should be in your service-cidr range' },
-  { name: 'cluster-domain', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DOMAIN', default: 'cluster.local', usage: 'Cluster Domain' },
+  { name: 'cluster-domain', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DOMAIN', default: 'cluster.local', check: 'dns-subdomain', usage: 'Cluster Domain' },
   { name: 'cni', type: 'list', splitComma: true, commands: server, section: 'networking', env: 'RFO_CNI', default: ['flannel'], check: 'cni', usage: 'CNI plugin to deploy, one of none, flannel' },
   { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns)' },
-  { name: 'node-name', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'node', env: 'RFO_NODE_NAME', usage: 'Node name (default: hostname)' },
+  { name: 'node-name', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'node', env: 'RFO_NODE_NAME', check: 'dns-subdomain', usage: 'Node name (default: hostname)' },
   { name: 'node-ip', short: 'i', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_IP', check: 'ip', usage: 'IPv4/IPv6 addresses to advertise for node' },
   { name: 'node-external-ip', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_EXTERNAL_IP', check: 'ip', usage: 'IPv4/IPv6 external IP addresses to advertise for node' },
   { name: 'resolv-conf', type: 'string', commands: both, section: 'node', env: 'RFO_RESOLV_CONF', check: 'absolute-path', usage: 'Kubelet resolv.conf file (default: systemd-resolved\'s upstream file if present, else /etc/resolv.conf)' },

@@ -91,6 +91,31 @@ test('invalid values are errors naming where they came from', () => {
   assert.match(byKey.server?.message ?? '', /https:\/\//);
 });
 
+test('node name, cluster domain and node addresses are validated wherever they are set', () => {
+  const found = issues(
+    resolveConfig({
+      ...base,
+      files: [{ path: '/c/config.yaml', text: 'node-name: Bad_Name\ncluster-domain: cluster.local.\n' }],
+      env: { RFO_NODE_IP: '10.0.0.1,not-an-ip' },
+      args: ['--node-external-ip', '203.0.113.300', '--advertise-address', 'server-1'],
+    }),
+  );
+  const byKey = Object.fromEntries(found.map((i) => [i.key, i]));
+  assert.deepEqual(Object.keys(byKey).sort(), ['advertise-address', 'cluster-domain', 'node-external-ip', 'node-ip', 'node-name']);
+  assert.equal(byKey['node-name']?.source, '/c/config.yaml');
+  assert.match(byKey['node-name']?.message ?? '', /"Bad_Name" is not a DNS-1123 subdomain/);
+  assert.equal(byKey['cluster-domain']?.source, '/c/config.yaml');
+  assert.match(byKey['cluster-domain']?.message ?? '', /"cluster\.local\." is not a DNS-1123 subdomain/);
+  assert.equal(byKey['node-ip']?.source, 'environment');
+  assert.match(byKey['node-ip']?.message ?? '', /"not-an-ip" is not an IP address/);
+  assert.equal(byKey['node-external-ip']?.source, 'command line');
+  assert.match(byKey['advertise-address']?.message ?? '', /"server-1" is not an IP address/);
+  // the agent and etcd-snapshot check the node name too
+  assert.match(formatIssues(issues(resolveConfig({ ...base, command: 'agent', args: ['--node-name', 'UPPER'] }))), /node-name: "UPPER" is not a DNS-1123/);
+  assert.match(formatIssues(issues(resolveConfig({ ...base, command: 'etcd-snapshot', args: ['--node-name', 'a_b'] }))), /node-name/);
+  assert.equal(ok(resolveConfig({ ...base, args: ['--node-name', 'node-1.example.com', '--cluster-domain', 'k8s.internal'] })).values['node-name'], 'node-1.example.com');
+});
+
 test('bad YAML, non-mapping files and wrong value shapes are reported', () => {
   assert.match(issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: 'a: [1\n' }] }))[0]?.message ?? '', /not valid YAML/);
   assert.match(issues(resolveConfig({ ...base, files: [{ path: '/c/a.yaml', text: '- a\n- b\n' }] }))[0]?.message ?? '', /mapping/);

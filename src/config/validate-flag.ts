@@ -15,6 +15,9 @@ function isCidr(v: string): boolean {
   return (family === 4 && n <= 32) || (family === 6 && n <= 128);
 }
 
+// Kubernetes' rule for node names and the cluster domain (IsDNS1123Subdomain).
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 function isPort(v: string): boolean {
   return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535;
 }
@@ -25,6 +28,10 @@ export function checkValue(check: FlagCheck, value: string): string | undefined 
       return isCidr(value) ? undefined : `"${value}" is not a CIDR such as 10.42.0.0/16`;
     case 'ip':
       return isIP(value) ? undefined : `"${value}" is not an IP address`;
+    case 'dns-subdomain':
+      return dns1123Subdomain.test(value) && value.length <= 253
+        ? undefined
+        : `"${value}" is not a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253 characters (e.g. node-1 or cluster.local)`;
     case 'port':
       return isPort(value) ? undefined : `"${value}" is not a port number (1-65535)`;
     case 'port-range': {

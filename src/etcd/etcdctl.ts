@@ -64,3 +64,18 @@ export async function promoteMember(c: EtcdClient, id: string): Promise<void> {
 export async function removeMember(c: EtcdClient, id: string): Promise<void> {
   await etcdctl(c, ['member', 'remove', id]);
 }
+
+/**
+ * Whether a member answers etcd's health check on its own client URLs (a
+ * member that never started has none, and is not healthy). Runs etcdctl
+ * against those endpoints only, so a healthy quorum elsewhere does not count.
+ */
+export async function memberHealthy(c: EtcdClient, member: EtcdMember): Promise<boolean> {
+  if (member.clientUrls.length === 0) return false;
+  try {
+    await etcdctl({ ...c, endpoints: member.clientUrls }, ['endpoint', 'health'], 5);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,22 +1,45 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBootstrap, sealBootstrap } from './bootstrap-crypto.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/**
+ * The longest the event loop stalled while `work` ran, as a fraction of the
+ * time it ran: ~1 for synchronous crypto, small when it runs on the thread
+ * pool (relative, so a busy test host does not make it flaky).
+ */
+async function stallDuring(work: () => Promise<unknown>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  await new Promise((r) => setTimeout(r, 30)); // the histogram needs a first tick as its baseline
+  const t0 = performance.now();
+  await work();
+  const ran = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 20)); // a stall is only recorded once the loop turns again
+  h.disable();
+  return h.max / 1e6 / ran;
+}
 
 const data = Buffer.from(JSON.stringify({ 'server-ca.key': '-----BEGIN EC PRIVATE KEY-----...' }));
 
-test('sealed bootstrap data opens with the same token, and each seal differs', () => {
-  const a = sealBootstrap('token-secret', data);
-  const b = sealBootstrap('token-secret', data);
+test('sealed bootstrap data opens with the same token, and each seal differs', async () => {
+  const a = await sealBootstrap('token-secret', data);
+  const b = await sealBootstrap('token-secret', data);
   assert.notEqual(a, b, 'random salt and nonce');
   assert.ok(!a.includes('PRIVATE KEY'));
-  assert.deepEqual(openBootstrap('token-secret', a), data);
+  assert.deepEqual(await openBootstrap('token-secret', a), data);
 });
 
-test('a wrong token or tampered data is refused with a hint', () => {
-  const sealed = sealBootstrap('token-secret', data);
-  assert.throws(() => openBootstrap('other-token', sealed), { code: 'RFO_CONFIG_INVALID', message: /wrong token or tampered/ });
+test('a wrong token or tampered data is refused with a hint', async () => {
+  const sealed = await sealBootstrap('token-secret', data);
+  await assert.rejects(openBootstrap('other-token', sealed), { code: 'RFO_CONFIG_INVALID', message: /wrong token or tampered/ });
   const raw = Buffer.from(sealed.slice(5), 'base64');
   raw[40] = (raw[40] ?? 0) ^ 1;
-  assert.throws(() => openBootstrap('token-secret', `rfo1:${raw.toString('base64')}`), /wrong token or tampered/);
-  assert.throws(() => openBootstrap('token-secret', 'garbage'), /unknown format/);
+  await assert.rejects(openBootstrap('token-secret', `rfo1:${raw.toString('base64')}`), /wrong token or tampered/);
+  await assert.rejects(openBootstrap('token-secret', 'garbage'), /unknown format/);
+});
+
+test('PBKDF2 (~0.2 s) runs off the event loop: timers keep firing meanwhile', async () => {
+  const stall = await stallDuring(() => sealBootstrap('token-secret', data));
+  assert.ok(stall < 0.5, `the event loop stalled for ${(stall * 100).toFixed(0)}% of the time`);
 });

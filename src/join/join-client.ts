@@ -1,7 +1,9 @@
 // The joining side of the supervisor API: fetch /cacerts without trusting
 // anything, check its hash against the token BEFORE any credential is sent,
-// then talk to the server with that CA pinned. Failures become typed errors
-// that say what to fix (wrong token, wrong CA, wrong port, server down).
+// then talk to the server with that CA pinned AND its certificate verified
+// for the host in server: (as any HTTPS client does). The CA alone is not
+// enough: it signs more than supervisor certificates. Failures become typed
+// errors that say what to fix (wrong token, wrong CA, wrong port, server down).
 
 import { request } from 'node:https';
 import { RfoError } from '../errors.ts';
@@ -21,9 +23,8 @@ function get(url: URL, options: { ca?: string; headers?: Record<string, string>;
         method: 'GET',
         timeout: options.timeoutMs ?? 10_000,
         headers: options.headers ?? {},
-        // Trust comes from the CA hash in the token, not from a name: the
-        // supervisor certificate lists node IPs, not every name users type.
-        ...(options.ca ? { ca: options.ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: false }),
+        // With a CA: Node's default chain and host name checks (no override).
+        ...(options.ca ? { ca: options.ca } : { rejectUnauthorized: false }),
       },
       (res) => {
         let body = '';
@@ -35,6 +36,28 @@ function get(url: URL, options: { ca?: string; headers?: Record<string, string>;
     req.on('error', reject);
     req.end();
   });
+}
+
+/** OpenSSL/Node codes for a certificate the pinned CA did not issue. */
+const untrustedCodes = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'INVALID_CA']);
+
+/** A TLS failure of the server's identity: the request (and its credential) was never sent. */
+function identityError(server: string, err: unknown): RfoError | undefined {
+  const code = (err as { code?: string } | undefined)?.code ?? '';
+  const host = new URL(server).hostname;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new RfoError('RFO_SERVER_IDENTITY', `the server at ${server} presented a certificate that is not valid for ${host}; no credential was sent to it`, {
+      hint: `use a server: address the supervisor certificate covers (a server's node IP or node name), or add ${host} to tls-san on every server and restart them`,
+      cause: err,
+    });
+  }
+  if (untrustedCodes.has(code)) {
+    return new RfoError('RFO_SERVER_IDENTITY', `the server at ${server} presented a certificate the cluster CA did not issue for a supervisor (${code}); no credential was sent to it`, {
+      hint: 'check that server: points at the rfo supervisor (port 9345) of the cluster this token belongs to',
+      cause: err,
+    });
+  }
+  return undefined;
 }
 
 function unreachable(server: string, err: unknown): RfoError {
@@ -90,7 +113,7 @@ export async function joinGet(s: JoinSession, path: string, headers: Record<stri
   try {
     reply = await get(new URL(path, s.server), { ca: s.caPem, headers: { ...headers, authorization: `Basic ${Buffer.from(`${s.username}:${s.password}`).toString('base64')}` } });
   } catch (err) {
-    throw unreachable(s.server, err);
+    throw identityError(s.server, err) ?? unreachable(s.server, err);
   }
   if (reply.status === 200) return reply.body;
   if (reply.status === 401) {

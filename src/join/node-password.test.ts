@@ -1,12 +1,39 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashNodePassword, nodePasswordSecretName, verifyNodePassword } from './node-password.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-test('a stored node password verifies only the same password, salted', () => {
-  const stored = hashNodePassword('first-node-password');
-  assert.ok(verifyNodePassword(stored, 'first-node-password'));
-  assert.ok(!verifyNodePassword(stored, 'other-node-password'));
-  assert.notEqual(hashNodePassword('first-node-password'), stored, 'a new salt each time');
-  assert.ok(!verifyNodePassword('garbage', 'x'));
+/**
+ * The longest the event loop stalled while `work` ran, as a fraction of the
+ * time it ran: ~1 for synchronous crypto, small when it runs on the thread
+ * pool (relative, so a busy test host does not make it flaky).
+ */
+async function stallDuring(work: () => Promise<unknown>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  await new Promise((r) => setTimeout(r, 30)); // the histogram needs a first tick as its baseline
+  const t0 = performance.now();
+  await work();
+  const ran = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 20)); // a stall is only recorded once the loop turns again
+  h.disable();
+  return h.max / 1e6 / ran;
+}
+
+test('a stored node password verifies only the same password, salted', async () => {
+  const stored = await hashNodePassword('first-node-password');
+  assert.ok(await verifyNodePassword(stored, 'first-node-password'));
+  assert.ok(!(await verifyNodePassword(stored, 'other-node-password')));
+  assert.notEqual(await hashNodePassword('first-node-password'), stored, 'a new salt each time');
+  assert.ok(!(await verifyNodePassword('garbage', 'x')));
+  assert.ok(!(await verifyNodePassword('scrypt$c2FsdA==$', 'x')));
   assert.equal(nodePasswordSecretName('agent-1'), 'agent-1.node-password.rfo');
+});
+
+test('scrypt runs off the event loop: timers keep firing while several verifications run', async () => {
+  const stored = await hashNodePassword('first-node-password');
+  const results: boolean[] = [];
+  const stall = await stallDuring(async () => results.push(...(await Promise.all(Array.from({ length: 8 }, () => verifyNodePassword(stored, 'first-node-password'))))));
+  assert.deepEqual(results, Array<boolean>(8).fill(true));
+  assert.ok(stall < 0.5, `the event loop stalled for ${(stall * 100).toFixed(0)}% of the time`);
 });

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } fr
 import { join } from 'node:path';
 import { placeFile } from '../build/place-file.ts';
 import { RfoError } from '../errors.ts';
+import { checkValue } from '../config/validate-flag.ts';
 import type { FlagValue } from '../config/resolve-config.ts';
 import { planPaths } from '../paths/paths.ts';
 import type { Paths } from '../paths/paths.ts';
@@ -44,10 +45,14 @@ export function settingsFrom(values: Readonly<Record<string, FlagValue | undefin
     cniStateDir: '/var/lib/cni',
     podLogDir: '/var/log/pods',
   });
+  // node-name itself was checked with the other options; the hostname default is checked here.
+  const nodeName = str(values['node-name']) || facts.hostname;
+  const badName = checkValue('dns-subdomain', nodeName);
+  if (badName) throw new RfoError('RFO_CONFIG_INVALID', `the hostname cannot be the node name: ${badName}`, { hint: 'set node-name: in the config file (or pass --node-name)' });
   return {
     values,
     paths,
-    nodeName: str(values['node-name']) || facts.hostname,
+    nodeName,
     nodeIp,
     kubeconfigOut: str(values['write-kubeconfig']),
     kubeconfigMode: parseInt(str(values['write-kubeconfig-mode']), 8),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -45,5 +45,41 @@ test('the service account key is created once and kept', async () => {
     assert.equal(await readFile(join(dir, 'service.current.key'), 'utf8'), key);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('upgrade of a data dir from before the kubelet CA; two servers sharing server-ca make the same kubelet CA key', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'rfo-pki-upgrade-'));
+  try {
+    const a = join(root, 'a');
+    const b = join(root, 'b');
+    const now = new Date();
+    // the old layout: no kubelet CA, serving-kubelet signed by server-ca
+    const old = planCertSpecs(input)
+      .filter((s) => s.id !== 'kubelet-ca')
+      .map((s) => (s.id === 'serving-kubelet' ? { ...s, signer: 'server-ca' } : s));
+    await applyPki(a, old, now);
+    const before = new Map<string, string>();
+    for (const f of ['server-ca.crt', 'client-ca.crt', 'serving-kube-apiserver.crt', 'serving-supervisor.crt', 'client-admin.crt', 'etcd/peer-ca.crt']) before.set(f, await readFile(join(a, f), 'utf8'));
+    const upgraded = await applyPki(a, planCertSpecs(input), now);
+    assert.deepEqual(upgraded.actions.filter((x) => x.action !== 'keep').map((x) => `${x.action}:${x.id}`), ['create:kubelet-ca', 'reissue:serving-kubelet']);
+    for (const [f, pem] of before) assert.equal(await readFile(join(a, f), 'utf8'), pem, `${f} kept`);
+    const serverCa = new X509Certificate(await readFile(join(a, 'server-ca.crt'), 'utf8'));
+    const kubeletCaA = new X509Certificate(await readFile(join(a, 'kubelet-ca.crt'), 'utf8'));
+    const servingA = new X509Certificate(await readFile(join(a, 'serving-kubelet.crt'), 'utf8'));
+    assert.ok(servingA.verify(kubeletCaA.publicKey), 'signed by the kubelet CA');
+    assert.ok(!servingA.verify(serverCa.publicKey), 'no longer by server-ca: it cannot pass as an apiserver or supervisor certificate');
+
+    // server b has the cluster's server-ca (as every server does) and upgrades on its own
+    await mkdir(b);
+    for (const f of ['server-ca.crt', 'server-ca.key']) await writeFile(join(b, f), await readFile(join(a, f)));
+    await applyPki(b, planCertSpecs({ ...input, nodeName: 'node2', nodeIps: ['192.168.10.6'] }), now);
+    const kubeletCaB = new X509Certificate(await readFile(join(b, 'kubelet-ca.crt'), 'utf8'));
+    assert.equal(kubeletCaB.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'), kubeletCaA.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'));
+    // so a's apiserver verifies b's kubelet
+    const servingB = new X509Certificate(await readFile(join(b, 'serving-kubelet.crt'), 'utf8'));
+    assert.ok(servingB.checkIssued(kubeletCaA) && servingB.verify(kubeletCaA.publicKey));
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 });

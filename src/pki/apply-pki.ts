@@ -10,6 +10,7 @@ import { ipv6Groups } from '../util/ip.ts';
 import { planPki } from './plan.ts';
 import type { ExistingCert, PkiAction } from './plan.ts';
 import type { CertSpec } from './specs.ts';
+import { deriveP256Key } from './derive-key.ts';
 import { issueCertificate, issuerFromCaKey } from './x509.ts';
 import type { Issuer } from './x509.ts';
 
@@ -83,8 +84,11 @@ export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: 
     }
     const issuer = spec.kind === 'leaf' ? issuers.get(spec.signer) : undefined;
     if (spec.kind === 'leaf' && !issuer) throw new Error(`PKI plan bug: ${spec.id} before its CA ${spec.signer}`);
-    // Renewal keeps the key (pinned elsewhere, e.g. by kubelets); create/reissue makes a new one.
-    const key = action.action === 'renew' ? createPrivateKey(await readFile(keyPath, 'utf8')) : undefined;
+    // Renewal keeps the key (pinned elsewhere, e.g. by kubelets); create/reissue makes a new one,
+    // except for a CA every server must make alike (derived from a CA they share).
+    const from = spec.kind === 'ca' && spec.deriveKeyFrom ? issuers.get(spec.deriveKeyFrom) : undefined;
+    if (spec.kind === 'ca' && spec.deriveKeyFrom && !from) throw new Error(`PKI plan bug: ${spec.id} before ${spec.deriveKeyFrom}`);
+    const key = action.action === 'renew' ? createPrivateKey(await readFile(keyPath, 'utf8')) : from ? deriveP256Key(from.key, spec.id) : undefined;
     const issued = issueCertificate(spec, { now, ...(issuer ? { issuer } : {}), ...(key ? { key } : {}) });
     await writeFileAtomic(keyPath, issued.keyPem, 0o600);
     await writeFileAtomic(certPath, issued.certPem, 0o644);

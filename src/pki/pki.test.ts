@@ -116,3 +116,20 @@ test('a leaf whose key does not match is recreated; one signed by another CA is 
   assert.equal(actions.find((a) => a.id === 'admin')?.action, 'create');
   assert.equal(actions.find((a) => a.id === 'scheduler')?.action, 'reissue');
 });
+
+test('kubelet serving certificates have a CA of their own; nothing else is signed by it', () => {
+  assert.equal((byId('serving-kubelet') as LeafSpec).signer, 'kubelet-ca');
+  assert.equal(byId('kubelet-ca').kind, 'ca');
+  assert.deepEqual(specs.filter((s) => s.kind === 'leaf' && s.signer === 'kubelet-ca').map((s) => s.id), ['serving-kubelet']);
+  for (const id of ['serving-kube-apiserver', 'serving-supervisor']) assert.equal((byId(id) as LeafSpec).signer, 'server-ca', id);
+});
+
+test('upgrade: a data dir without the kubelet CA gets it, the kubelet serving certificate is reissued, everything else is kept', () => {
+  const disk = onDisk();
+  disk.delete('kubelet-ca');
+  const kubelet = disk.get('serving-kubelet');
+  assert.ok(kubelet);
+  disk.set('serving-kubelet', { ...kubelet, issuerFingerprint: 'fp-server-ca' }); // the old layout: signed by server-ca
+  const changed = planPki(specs, disk, now).filter((a) => a.action !== 'keep');
+  assert.deepEqual(changed.map((a) => `${a.action}:${a.id}`), ['create:kubelet-ca', 'reissue:serving-kubelet']);
+});

@@ -14,6 +14,8 @@ export interface CaSpec {
   readonly file: string;
   readonly commonName: string;
   readonly validityDays: number;
+  /** Derive the key from this (earlier) CA's key instead of a random one (see derive-key.ts). */
+  readonly deriveKeyFrom?: string;
 }
 
 export interface LeafSpec {
@@ -86,13 +88,18 @@ export function planCertSpecs(input: PkiInput): CertSpec[] {
     leaf({ id, file: `client-${id}`, signer: 'client-ca', commonName, usages: ['clientAuth'], ...(organization ? { organization } : {}) });
   return [
     ca('server-ca', 'server-ca', 'rfo-server-ca'),
+    // Kubelet serving certificates have a CA of their own, trusted only by
+    // kube-apiserver for kubelet connections (--kubelet-certificate-authority):
+    // an agent's serving certificate can then never pass as an apiserver or
+    // supervisor certificate, which clients check against server-ca.
+    { ...ca('kubelet-ca', 'kubelet-ca', 'rfo-kubelet-ca'), deriveKeyFrom: 'server-ca' },
     ca('client-ca', 'client-ca', 'rfo-client-ca'),
     ca('request-header-ca', 'request-header-ca', 'rfo-request-header-ca'),
     ca('etcd-server-ca', 'etcd/server-ca', 'etcd-server-ca'),
     ca('etcd-peer-ca', 'etcd/peer-ca', 'etcd-peer-ca'),
     leaf({ id: 'serving-kube-apiserver', file: 'serving-kube-apiserver', signer: 'server-ca', commonName: 'kube-apiserver', usages: ['serverAuth'], dnsNames: apiserverSans.dns, ipAddresses: apiserverSans.ips }),
     leaf({ id: 'serving-supervisor', file: 'serving-supervisor', signer: 'server-ca', commonName: 'rfo-supervisor', usages: ['serverAuth'], dnsNames: apiserverSans.dns, ipAddresses: apiserverSans.ips }),
-    leaf({ id: 'serving-kubelet', file: 'serving-kubelet', signer: 'server-ca', commonName: input.nodeName, usages: ['serverAuth'], dnsNames: nodeSans.dns, ipAddresses: nodeSans.ips }),
+    leaf({ id: 'serving-kubelet', file: 'serving-kubelet', signer: 'kubelet-ca', commonName: input.nodeName, usages: ['serverAuth'], dnsNames: nodeSans.dns, ipAddresses: nodeSans.ips }),
     client('admin', 'system:admin', ['system:masters']),
     client('supervisor', 'system:rfo-supervisor', ['system:masters']),
     client('controller', 'system:kube-controller-manager'),

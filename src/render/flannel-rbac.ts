@@ -1,5 +1,9 @@
-// Pure: RBAC for flanneld's identity (client certificate CN=system:rfo-flannel):
-// read nodes and write their flannel annotations and network condition.
+// Pure: RBAC for flanneld's identity (client certificate CN=system:rfo-flannel),
+// exactly what its kube subnet manager uses: list/watch/get Nodes, and patch
+// the status subresource (flannel writes its annotations and the
+// NetworkUnavailable condition through nodes/status). Every agent holds this
+// identity, so it gets no patch on Nodes themselves (labels, taints, spec),
+// and no pods access (rfo passes NODE_NAME, so flannel never reads its pod).
 
 import { stringify } from 'yaml';
 
@@ -10,8 +14,7 @@ export function renderFlannelRbac(): string {
       kind: 'ClusterRole',
       metadata: { name: 'system:rfo-flannel' },
       rules: [
-        { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
-        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch', 'patch'] },
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch'] },
       ],
     }),

@@ -8,11 +8,11 @@
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { openBootstrap } from '../join/bootstrap-crypto.ts';
-import { clusterWideSettings, compareClusterSettings, parseBootstrap } from '../join/bootstrap-data.ts';
+import { clusterWideSettings, compareClusterSettings, parseBootstrap, planBootstrapWrites } from '../join/bootstrap-data.ts';
 import type { BootstrapData } from '../join/bootstrap-data.ts';
 import { fetchCacerts, joinGet, verifyCa } from '../join/join-client.ts';
 import { parseToken } from '../join/token.ts';
-import { addLearner, listMembers, promoteMember, removeMember } from '../etcd/etcdctl.ts';
+import { addLearner, listMembers, memberHealthy, promoteMember, removeMember } from '../etcd/etcdctl.ts';
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { FlagValue } from '../config/resolve-config.ts';
@@ -23,7 +23,14 @@ export interface ClusterBootstrap {
   readonly members: readonly EtcdMember[];
 }
 
-export async function fetchBootstrap(server: string, tokenText: string, values: Readonly<Record<string, FlagValue | undefined>>, agentTokenText: string, log: Log): Promise<ClusterBootstrap> {
+/** The joining server's own node identity: registered with the cluster before it joins (as an RKE2 server's agent does). */
+export interface JoiningNode {
+  readonly name: string;
+  readonly password: string;
+  readonly ips: readonly string[];
+}
+
+export async function fetchBootstrap(server: string, tokenText: string, values: Readonly<Record<string, FlagValue | undefined>>, agentTokenText: string, node: JoiningNode, log: Log): Promise<ClusterBootstrap> {
   if (!tokenText) throw new RfoError('RFO_CONFIG_INVALID', 'joining a cluster needs the server token', { hint: 'set token: to the content of server/token (or server/node-token) on an existing server' });
   const token = parseToken(tokenText);
   if (token.username === 'node') {
@@ -35,7 +42,7 @@ export async function fetchBootstrap(server: string, tokenText: string, values: 
   const sealed = await joinGet(session, '/v1-rfo/bootstrap');
   let data: BootstrapData;
   try {
-    data = parseBootstrap(openBootstrap(token.password, sealed).toString('utf8'));
+    data = parseBootstrap((await openBootstrap(token.password, sealed)).toString('utf8'));
   } catch (err) {
     if (err instanceof RfoError) throw err;
     throw new RfoError('RFO_JOIN_FAILED', `bootstrap data from ${server} is unusable: ${(err as Error).message}`, { hint: 'run the same rfo version on every server' });
@@ -50,20 +57,39 @@ export async function fetchBootstrap(server: string, tokenText: string, values: 
       { hint: `use the cluster's values (every server must share ${[...clusterWideSettings, 'agent-token'].join(', ')})` },
     );
   }
+  // Claim this server's node name with its node password now, with the server
+  // token: a name another node registered is refused before anything is
+  // written, and from here on no agent can take it. The certificate is not
+  // used (a server issues its own from the cluster CAs).
+  await joinGet(session, '/v1-rfo/client-kubelet.crt', { 'rfo-node-name': node.name, 'rfo-node-password': node.password, 'rfo-node-ip': node.ips.join(',') });
   const members = JSON.parse(await joinGet(session, '/v1-rfo/etcd-members')) as EtcdMember[];
   return { data, members };
 }
 
-export async function writeBootstrapFiles(tlsDir: string, data: BootstrapData): Promise<void> {
-  for (const [file, content] of Object.entries(data.files)) await writeFileAtomic(join(tlsDir, file), content, file.endsWith('.key') ? 0o600 : 0o644);
+/** Only the known file names, all checked before the first is written (planBootstrapWrites). */
+export async function writeBootstrapFiles(tlsDir: string, data: Pick<BootstrapData, 'files'>): Promise<void> {
+  for (const w of planBootstrapWrites(data.files)) await writeFileAtomic(join(tlsDir, w.file), w.content, w.mode);
 }
 
-/** Add this node as a learner; returns etcd's initial-cluster list for it. */
-export async function joinEtcd(client: EtcdClient, members: readonly EtcdMember[], name: string, peerUrl: string, log: Log): Promise<string> {
-  // A member left behind by an earlier attempt (same peer URL) would block the add.
-  for (const stale of members.filter((m) => m.peerUrls.includes(peerUrl))) {
-    log(`etcd: removing stale member ${stale.name || stale.id} with this node's peer URL`);
-    await removeMember(client, stale.id);
+/**
+ * Add this node as a learner; returns etcd's initial-cluster list for it.
+ * A member that already has this node's peer URL is removed only when it does
+ * not answer (left behind by an earlier attempt of this node): a healthy one
+ * is another server (a mistyped --node-ip, a reused address), and removing it
+ * would take a live server out of the cluster.
+ */
+export async function joinEtcd(client: EtcdClient, members: readonly EtcdMember[], name: string, peerUrl: string, log: Log, healthy: (m: EtcdMember) => Promise<boolean> = (m) => memberHealthy(client, m)): Promise<string> {
+  const stale = members.filter((m) => m.peerUrls.includes(peerUrl));
+  for (const m of stale) {
+    if (await healthy(m)) {
+      throw new RfoError('RFO_JOIN_FORBIDDEN', `etcd member ${m.name || m.id} already uses this node's peer URL ${peerUrl} and is healthy: another server has this address; no etcd member was changed`, {
+        hint: `check --node-ip on this node; if ${m.name || 'that member'} is really gone, stop it and remove its member first (kubectl delete node ${m.name || '<its node>'})`,
+      });
+    }
+  }
+  for (const m of stale) {
+    log(`etcd: removing stale member ${m.name || m.id} with this node's peer URL (it does not answer)`);
+    await removeMember(client, m.id);
   }
   const initialCluster = await addLearner(client, name, peerUrl);
   const voters = members.filter((m) => !m.isLearner && !m.peerUrls.includes(peerUrl)).length + 1;

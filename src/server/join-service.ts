@@ -7,8 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeCertKind } from '../api/handlers.ts';
+import { canonicalIp } from '../api/parse-node-headers.ts';
 import { sealBootstrap } from '../join/bootstrap-crypto.ts';
-import { bootstrapFiles, renderBootstrap } from '../join/bootstrap-data.ts';
+import { bootstrapFiles, optionalBootstrapFiles, renderBootstrap } from '../join/bootstrap-data.ts';
 import { hashNodePassword, nodePasswordSecretName, verifyNodePassword } from '../join/node-password.ts';
 import { nodePasswordSecretType } from '../join/plan-node-password-cleanup.ts';
 import { planCertSpecs } from '../pki/specs.ts';
@@ -63,12 +64,12 @@ export function createJoinService(o: JoinServiceOptions) {
     for (let attempt = 0; attempt < 3; attempt++) {
       const got = await kubectl('-n', 'kube-system', 'get', 'secret', name, '-o', 'jsonpath={.data.hash}');
       if (got.code === 0) {
-        const ok = verifyNodePassword(Buffer.from(got.stdout.trim(), 'base64').toString('utf8'), password);
+        const ok = await verifyNodePassword(Buffer.from(got.stdout.trim(), 'base64').toString('utf8'), password);
         if (ok) remember(nodeName, password);
         return ok;
       }
       if (!/NotFound|not found/i.test(got.stderr)) throw new Error(`reading secret ${name}: ${got.stderr.trim()}`);
-      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--type=${nodePasswordSecretType}`, `--from-literal=hash=${hashNodePassword(password)}`);
+      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--type=${nodePasswordSecretType}`, `--from-literal=hash=${await hashNodePassword(password)}`);
       if (created.code === 0) {
         remember(nodeName, password);
         return true;
@@ -78,10 +79,27 @@ export function createJoinService(o: JoinServiceOptions) {
     throw new Error(`could not register the node password of ${nodeName}`);
   }
 
+  /** Register (or check) a name's password now, ignoring what this process verified earlier. */
+  async function ensureNodePassword(nodeName: string, password: string): Promise<boolean> {
+    registered.delete(nodeName);
+    return checkNodePassword(nodeName, password);
+  }
+
+  /** The servers' names and IPs, from etcd itself (a Node label can be changed by others; membership cannot). */
+  async function servers(): Promise<{ names: Set<string>; ips: Set<string> }> {
+    const live = await listMembers(o.etcd);
+    const hosts = live.flatMap((m) => [...m.peerUrls, ...m.clientUrls]).map((u) => new URL(u).hostname.replace(/^\[|\]$/g, ''));
+    return { names: new Set(live.map((m) => m.name).filter(Boolean)), ips: new Set(hosts.map((h) => canonicalIp(h)).filter((ip): ip is string => ip !== undefined)) };
+  }
+
   async function bootstrap(): Promise<string> {
     const files: Record<string, string> = {};
     for (const f of bootstrapFiles) files[f] = await readFile(join(o.tlsDir, f), 'utf8');
-    return sealBootstrap(o.passwords.server, Buffer.from(renderBootstrap({ version: 1, files, settings: o.settings, agentPassword: o.passwords.node })));
+    for (const f of optionalBootstrapFiles) {
+      const content = await readFile(join(o.tlsDir, f), 'utf8').catch(() => undefined);
+      if (content !== undefined) files[f] = content;
+    }
+    return await sealBootstrap(o.passwords.server, Buffer.from(renderBootstrap({ version: 1, files, settings: o.settings, agentPassword: o.passwords.node })));
   }
 
   async function refreshMembers(): Promise<EtcdMember[]> {
@@ -92,6 +110,8 @@ export function createJoinService(o: JoinServiceOptions) {
   return {
     issueNodeCert,
     checkNodePassword,
+    ensureNodePassword,
+    servers,
     bootstrap,
     etcdMembers: refreshMembers,
     refreshMembers,

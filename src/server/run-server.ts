@@ -12,7 +12,7 @@ import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { flagTable } from '../config/flags.ts';
 import { applyPki, ensureServiceAccountKey } from '../pki/apply-pki.ts';
-import { planCertSpecs } from '../pki/specs.ts';
+import { apiServiceIp, planCertSpecs } from '../pki/specs.ts';
 import { caHashOf, formatToken, parseToken } from '../join/token.ts';
 import { renderKubeconfig } from '../render/kubeconfig.ts';
 import { renderCorednsManifest } from '../render/coredns-manifest.ts';
@@ -39,6 +39,7 @@ import { watchServers } from './watch-servers.ts';
 import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
 import type { Log, ServerSettings } from '../node/prepare-node.ts';
 import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
+import { readOrMakeNodePassword, writeNodePassword } from '../node/node-password-file.ts';
 import type { NodeSetup } from '../node/start-node.ts';
 import { checkedSnapshotContext } from '../etcd/snapshot-context.ts';
 import { clusterReset } from '../etcd/cluster-reset.ts';
@@ -161,7 +162,10 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // cluster's CA, token and settings before anything is written.
   const joinUrl = str(s.values.server);
   const joining = joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
-  const cluster = joining ? await fetchBootstrap(joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), log) : undefined;
+  // A server proves its node name with a node password, as agents do (written below, once the join is accepted).
+  const nodePassword = await readOrMakeNodePassword(s.paths.agent.dir);
+  const self = { name: s.nodeName, password: nodePassword.password, ips: [s.nodeIp, ...list(s.values['node-external-ip'])] };
+  const cluster = joining ? await fetchBootstrap(joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log) : undefined;
   if (joining) log(`joining the cluster of ${joinUrl}: CA verified, settings match`);
   // killall finds this instance's rfo by this file (several may share a host); written
   // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
@@ -182,6 +186,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
 
   const tlsDir = s.paths.server.tlsDir;
   if (cluster) await writeBootstrapFiles(tlsDir, cluster.data);
+  if (nodePassword.isNew) await writeNodePassword(s.paths.agent.dir, nodePassword.password);
   const pki = await applyPki(
     tlsDir,
     planCertSpecs({
@@ -241,6 +246,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       checkNodePassword: joinService.checkNodePassword,
       bootstrap: joinService.bootstrap,
       etcdMembers: joinService.etcdMembers,
+      identityRules: { serviceIp: apiServiceIp(str(s.values['service-cidr'])), clusterDomain: str(s.values['cluster-domain']) },
+      servers: joinService.servers,
     },
     log,
   });
@@ -375,7 +382,16 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       await waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${cp.httpsPort}/readyz`, clientTls('admin'))).status === 200, 180_000);
       log(`kube-apiserver ready (${elapsed()})`);
       await joinService.refreshMembers().catch(() => undefined);
-      membersTimer = watchServers(joinService, kubectl, s.nodeName, log);
+      // Register this server's node password (a no-op when it is registered
+      // already): until then an agent could take the name and its kubelet identity.
+      let ownName: boolean | undefined;
+      await waitFor('node password registration', async () => (ownName = await joinService.ensureNodePassword(s.nodeName, nodePassword.password)) !== undefined, 60_000, 1000);
+      if (!ownName) {
+        throw new RfoError('RFO_JOIN_FORBIDDEN', `node name ${s.nodeName} is registered with a different node password: another node uses this server's name`, {
+          hint: `stop the other node, or if it is gone: kubectl -n kube-system delete secret ${s.nodeName}.node-password.rfo; then start rfo again`,
+        });
+      }
+      membersTimer = watchServers(joinService, kubectl, { name: s.nodeName, password: nodePassword.password }, log);
       start(planControllerManager(cp));
       start(planScheduler(cp));
       await writeFileAtomic(join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'), renderFlannelRbac());

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/util/exec.ts';
@@ -49,6 +49,29 @@ test('rfo server: a resolv-conf that does not exist is refused before anything i
     assert.equal(relative.code, 1);
     assert.match(relative.stderr, /resolv-conf/);
     assert.deepEqual(await readdir(dir), [], 'nothing written');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('rfo server and rfo agent: a node name or cluster domain that is not a DNS-1123 subdomain, or a bad node IP, is refused by key before anything is written', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-node-name-'));
+  try {
+    const flag = await run({ cmd: rfo, args: ['server', '--config', '/dev/null', '--data-dir', join(dir, 'data'), '--run-dir', join(dir, 'run'), '--node-name', 'Bad_Name'] });
+    assert.equal(flag.code, 1);
+    assert.match(flag.stderr, /RFO_CONFIG_INVALID\]: invalid configuration:\n {2}command line: node-name: "Bad_Name" is not a DNS-1123 subdomain/);
+    assert.deepEqual(await readdir(dir), [], 'nothing written');
+    const config = join(dir, 'config.yaml');
+    await writeFile(config, 'cluster-domain: Cluster.Local\n');
+    const domain = await run({ cmd: rfo, args: ['server', '--config', config, '--data-dir', join(dir, 'data'), '--run-dir', join(dir, 'run')] });
+    assert.equal(domain.code, 1);
+    assert.match(domain.stderr, new RegExp(`${config}: cluster-domain: "Cluster\\.Local" is not a DNS-1123 subdomain`));
+    await writeFile(config, 'node-name: agent_1\nnode-ip: 10.0.0.300\n');
+    const file = await run({ cmd: rfo, args: ['agent', '--config', config, '--data-dir', join(dir, 'data'), '--run-dir', join(dir, 'run'), '--server', 'https://127.0.0.1:9345', '--token', 'x'] });
+    assert.equal(file.code, 1);
+    assert.match(file.stderr, new RegExp(`${config}: node-name: "agent_1" is not a DNS-1123 subdomain`));
+    assert.match(file.stderr, new RegExp(`${config}: node-ip: "10\\.0\\.0\\.300" is not an IP address`));
+    assert.deepEqual(await readdir(dir), ['config.yaml'], 'nothing written');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

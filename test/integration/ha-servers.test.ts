@@ -1,8 +1,9 @@
 // End to end: three servers and one agent in a lab. Servers join etcd as
 // voters; when one server's processes are killed the API still takes
 // writes, the agent stays Ready (its load balancer moves to another
-// apiserver), and the server rejoins with nothing lost; deleting a server's
-// Node removes its etcd member; snapshots of several servers are listed
+// apiserver), and the server rejoins with nothing lost; removing a server's
+// etcd label (as flannel's credential, or as admin) removes no member, while
+// deleting a stopped server's Node does; snapshots of several servers are listed
 // side by side; a restore on one server is followed by the other rejoining.
 
 import { test, before, after } from 'node:test';
@@ -50,6 +51,29 @@ test('three servers are etcd voters and Ready; the agent knows every apiserver',
     const r = await labExec('a1', ['cat', '/var/lib/rancher/rfo/agent/etc/rfo-agent-load-balancer.json'], { labDir: labDir() });
     return ((JSON.parse(r.stdout) as { servers: string[] }).servers ?? []).length === 3;
   }, 60_000);
+});
+
+test('every server registered its own node password, so no agent can take a server name', { timeout: 30_000 }, async () => {
+  const secrets = await kubectlOk('-n', 'kube-system', 'get', 'secrets', '-o', 'name');
+  for (const n of ['s1', 's2', 's3', 'a1']) assert.match(secrets, new RegExp(`secret/${n}\\.node-password\\.rfo`), n);
+});
+
+test("removing a server's etcd label removes no member: flannel's credential may not, and admin's label change is not a deletion", { timeout: 180_000 }, async () => {
+  const label = 'node-role.kubernetes.io/etcd';
+  const asFlannel = (...args: string[]) => labExec('a1', ['/var/lib/rancher/rfo/bin/kubectl', '--kubeconfig', '/var/lib/rancher/rfo/agent/flannel.kubeconfig', ...args], { labDir: labDir() });
+  const viaLabel = await asFlannel('label', 'node', 's2', `${label}-`);
+  assert.notEqual(viaLabel.code, 0, 'flannel may not patch Nodes');
+  assert.match(viaLabel.stderr, /forbidden/i);
+  // flannel may patch nodes/status (it writes its annotations there), and Kubernetes lets a status
+  // patch change labels too: that is why a label must never decide a removal.
+  const viaStatus = await asFlannel('patch', 'node', 's2', '--subresource=status', '--type=merge', '-p', JSON.stringify({ metadata: { labels: { [label]: null } } }));
+  process.stderr.write(`flannel status patch removing the label: exit ${viaStatus.code} ${viaStatus.stderr.trim()}\n`);
+  await kubectlOk('label', 'node', 's2', `${label}-`);
+  assert.doesNotMatch(await kubectlOk('get', 'node', 's2', '--show-labels'), /node-role\.kubernetes\.io\/etcd=/);
+  // more than two watcher periods (10 s each) on every server
+  await new Promise((r) => setTimeout(r, 35_000));
+  assert.deepEqual((await members('s1')).map((x) => x.name).sort(), ['s1', 's2', 's3']);
+  await kubectlOk('label', 'node', 's2', `${label}=true`, '--overwrite');
 });
 
 interface SnapshotObject {

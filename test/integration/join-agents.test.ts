@@ -2,7 +2,9 @@
 // mount namespaces per node). Pods on different agents reach each other over
 // flannel VXLAN and through a Service; kubectl logs/exec reach agent pods;
 // every kind of bad join input is refused with its own error and leaves no
-// file behind; deleting a Node frees its name for a new node.
+// file behind; the agent token gets no certificate for the server's name;
+// agents' kubelet certificates come from the kubelet CA; deleting a Node
+// frees its name for a new node.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'node:https';
+import { X509Certificate } from 'node:crypto';
 import { repoRoot } from '../../src/build/paths.ts';
 import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
@@ -115,6 +118,7 @@ test('bad join input: each refused with its own error, nothing written', { timeo
     ['CA hash of another cluster', 'agent', ['--server', s1, '--token', `K10${'0'.repeat(64)}::server:whatever`, '--node-name', 'x1'], /RFO_CA_MISMATCH.*not the one this token was issued for/],
     ['server: pointed at 6443', 'agent', ['--server', s1.replace(':9345', ':6443'), '--token', t, '--node-name', 'x1'], /RFO_WRONG_PORT[\s\S]*:9345/],
     ['a node name taken by another node', 'agent', ['--server', s1, '--token', t, '--node-name', 'a1'], /RFO_JOIN_FORBIDDEN.*a1 is already registered with a different node password/],
+    ["an agent taking the server's name", 'agent', ['--server', s1, '--token', t, '--node-name', 's1'], /RFO_JOIN_FORBIDDEN.*node name s1 belongs to a server/],
     ['a joining server with another cluster-cidr', 'server', ['--server', s1, '--token', t, '--node-name', 'x2', '--cluster-cidr', '10.52.0.0/16'], /RFO_CLUSTER_MISMATCH[\s\S]*cluster-cidr: cluster has 10\.42\.0\.0\/16, this server has 10\.52\.0\.0\/16/],
     ['a server joining with an agent token', 'server', ['--server', s1, '--token', t.replace('::server:', '::node:'), '--node-name', 'x2'], /RFO_JOIN_FORBIDDEN.*lets agents join, not servers/],
   ];
@@ -127,16 +131,18 @@ test('bad join input: each refused with its own error, nothing written', { timeo
   }
 });
 
-function get(url: string, headers: Record<string, string> = {}): Promise<number> {
+function fetchText(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { rejectUnauthorized: false, headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
     req.end();
   });
 }
+const get = async (url: string, headers: Record<string, string> = {}) => (await fetchText(url, headers)).status;
 
 test('protected join endpoints answer 401 without the token; /cacerts and /ping do not need it', { timeout: 30_000 }, async () => {
   const base = `https://${await ipOf('s1')}:9345`;
@@ -146,6 +152,37 @@ test('protected join endpoints answer 401 without the token; /cacerts and /ping 
   }
   assert.equal(await get(`${base}/cacerts`), 200);
   assert.equal(await get(`${base}/ping`), 200);
+});
+
+test("the agent token gets no certificate for the server's name: 403, nothing issued, the server's node password untouched", { timeout: 60_000 }, async () => {
+  const base = `https://${await ipOf('s1')}:9345`;
+  const hashOf = async () => (await kubectlOk('-n', 'kube-system', 'get', 'secret', 's1.node-password.rfo', '-o', 'jsonpath={.data.hash}')).trim();
+  // the server registered its own name at start, as agents do at join
+  const before = await hashOf();
+  assert.ok(before.length > 0);
+  const node = `Basic ${Buffer.from(`node:${(await token()).split(':').at(-1) ?? ''}`).toString('base64')}`;
+  for (const kind of ['serving-kubelet', 'client-kubelet', 'client-kube-proxy', 'client-flannel']) {
+    const r = await fetchText(`${base}/v1-rfo/${kind}.crt`, { authorization: node, 'rfo-node-name': 's1', 'rfo-node-password': 'an-attackers-password-0123', 'rfo-node-ip': await ipOf('a2') });
+    assert.equal(r.status, 403, `${kind}: ${r.body}`);
+    assert.match(r.body, /s1 belongs to a server/);
+    assert.doesNotMatch(r.body, /BEGIN/);
+  }
+  // the agent's own name with a server's IP is refused too; a reserved name is a 400
+  const ip = await fetchText(`${base}/v1-rfo/serving-kubelet.crt`, { authorization: node, 'rfo-node-name': 'x9', 'rfo-node-password': 'an-attackers-password-0123', 'rfo-node-ip': await ipOf('s1') });
+  assert.equal(ip.status, 403, ip.body);
+  const reserved = await fetchText(`${base}/v1-rfo/serving-kubelet.crt`, { authorization: node, 'rfo-node-name': 'kubernetes', 'rfo-node-password': 'an-attackers-password-0123', 'rfo-node-ip': await ipOf('a2') });
+  assert.equal(reserved.status, 400, reserved.body);
+  assert.equal(await hashOf(), before);
+  assert.doesNotMatch(await kubectlOk('-n', 'kube-system', 'get', 'secrets', '-o', 'name'), /x9\.node-password|kubernetes\.node-password/, 'nothing registered');
+});
+
+test("an agent's kubelet serving certificate is signed by the kubelet CA, which no client trusts for the apiserver or supervisor", { timeout: 30_000 }, async () => {
+  const tls = join(labDir(), 's1', 'var-lib-rancher', 'rfo', 'server', 'tls');
+  const serving = new X509Certificate(await readFile(join(labDir(), 'a1', 'var-lib-rancher', 'rfo', 'agent', 'serving-kubelet.crt'), 'utf8'));
+  assert.ok(serving.verify(new X509Certificate(await readFile(join(tls, 'kubelet-ca.crt'), 'utf8')).publicKey));
+  assert.ok(!serving.verify(new X509Certificate(await readFile(join(tls, 'server-ca.crt'), 'utf8')).publicKey));
+  // what agents are given to trust is server-ca only
+  assert.equal(await readFile(join(labDir(), 'a1', 'var-lib-rancher', 'rfo', 'agent', 'server-ca.crt'), 'utf8'), await readFile(join(tls, 'server-ca.crt'), 'utf8'));
 });
 
 test('a deleted node frees its name: the servers delete its node password and a new node joins under it', { timeout: 300_000 }, async () => {
