@@ -18,7 +18,7 @@ import { eventually, labHelpers } from './helpers/lab-cluster.ts';
 
 let root = '';
 const labDir = () => join(root, 'lab');
-const { kubectlOk, applyOk, nodeReady } = labHelpers(labDir);
+const { kubectl, kubectlOk, applyOk, nodeReady } = labHelpers(labDir);
 const serverComponents = ['containerd', 'etcd', 'flanneld', 'kube-apiserver', 'kube-controller-manager', 'kube-proxy', 'kube-scheduler', 'kubelet'];
 const agentComponents = ['containerd', 'flanneld', 'kube-proxy', 'kubelet'];
 
@@ -114,7 +114,8 @@ async function crashAndRecover(name: string, expected: readonly string[]) {
   }
   for (const pid of before.shimTree) assert.ok(after.shimTree.has(pid), `${name}: pod process ${pid} is gone`);
   // The new kubelet and containerd reach the old containers (containerd re-attached to the shims).
-  assert.equal((await kubectlOk('exec', `sleeper-${name}`, '--', 'echo', 'still here')).trim(), 'still here');
+  // Retried: a kubelet seconds old may not have synced its pods from the apiserver yet ("pod does not exist").
+  await eventually(`exec into sleeper-${name}`, async () => (await kubectl('exec', `sleeper-${name}`, '--', 'echo', 'still here')).stdout.trim() === 'still here', 60_000);
 }
 
 test('pods on the server and the agent run', { timeout: 180_000 }, async () => {
