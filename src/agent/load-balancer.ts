@@ -31,6 +31,8 @@ function dial(address: string): Promise<Socket> {
       clearTimeout(timer);
       reject(err);
     });
+    // An error after 'connect' (before the caller attached its handler) must not be uncaught.
+    socket.on('error', () => undefined);
   });
 }
 
@@ -47,31 +49,47 @@ export async function startLoadBalancer(host: string, port: number, initial: rea
   };
 
   const server: Server = createServer((client) => {
+    // A client can reset at any time, also while its upstream is still being
+    // dialed: its 'error' must have a listener from the first moment, or the
+    // ECONNRESET is an uncaught exception that ends the agent.
+    client.on('error', () => client.destroy());
     client.pause();
     void (async () => {
       for (const address of orderBackends(backends.map((a) => ({ address: a, healthy: health.get(a) !== false })), preferred)) {
+        if (client.destroyed) return;
+        let upstream: Socket;
         try {
-          const upstream = await dial(address);
-          health.set(address, true);
-          use(address);
-          const set = clients.get(address) ?? new Set<Socket>();
-          clients.set(address, set);
-          set.add(client);
-          client.on('close', () => set.delete(client));
-          upstream.on('error', () => client.destroy());
-          client.on('error', () => upstream.destroy());
-          upstream.on('close', () => client.destroy());
-          client.on('close', () => upstream.destroy());
-          client.pipe(upstream).pipe(client);
-          client.resume();
-          return;
+          upstream = await dial(address);
         } catch {
           if (health.get(address) !== false) log(`load balancer: apiserver ${address} is unreachable; trying the next`);
           health.set(address, false);
+          continue;
         }
+        health.set(address, true);
+        use(address);
+        upstream.on('error', () => client.destroy());
+        upstream.on('close', () => client.destroy());
+        if (client.destroyed) {
+          // The client went away during the dial: nothing to forward.
+          upstream.destroy();
+          return;
+        }
+        const set = clients.get(address) ?? new Set<Socket>();
+        clients.set(address, set);
+        set.add(client);
+        client.on('close', () => {
+          set.delete(client);
+          upstream.destroy();
+        });
+        client.pipe(upstream).pipe(client);
+        client.resume();
+        return;
       }
       client.destroy();
-    })();
+    })().catch((err: unknown) => {
+      log(`load balancer: connection failed: ${(err as Error).message}`);
+      client.destroy();
+    });
   });
 
   // Background checks: a dead preferred server is noticed without waiting

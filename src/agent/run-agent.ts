@@ -23,6 +23,7 @@ import { notifySystemd } from '../server/notify-systemd.ts';
 import { waitFor } from '../server/probes.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { supervise } from '../supervisor/supervisor.ts';
+import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
@@ -78,6 +79,9 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   if (!tokenText) throw new RfoError('RFO_CONFIG_INVALID', 'rfo agent needs a token', { hint: 'set token: (or token-file:) to the content of server/node-token on a server' });
   const token = parseToken(tokenText);
   const runtime = await locateRuntime(str(values['runtime-dir']) || undefined);
+  // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
+  // Creates nothing (nothing is written before the server proved its CA and accepted the token); it only stops a dead rfo's processes and removes their pid files.
+  await recoverLeftovers(s.paths.run.dir, log);
   const lbPort = Number(values['lb-server-port']);
 
   // Nothing is written until a server has proven its CA and accepted the
@@ -104,12 +108,13 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     const split = pem.indexOf('-----BEGIN PRIVATE KEY-----');
     certs[kind] = { cert: pem.slice(0, split), key: pem.slice(split) };
   }
+  // killall and the next rfo find this one by this file.
+  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   // The host checks come after the server's: a refused join is reported as such.
   await preflight(s, facts, log, [
     [10250, 'kubelet'],
     [lbPort, 'apiserver load balancer'],
   ]);
-  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   if (isNew) await writeNodePassword(s.paths.agent.dir, password);
   for (const [kind, c] of Object.entries(certs)) {
     await writeFileAtomic(join(agentDir, `${kind}.key`), c.key, 0o600);
@@ -143,20 +148,29 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   await writeNodeConfigs(setup);
 
   const running: Supervised[] = [];
+  let stopped = false;
   const start = (spec: ProcessSpec) => {
+    // A stop (SIGTERM/SIGHUP during startup) must not be followed by a start that nobody stops.
+    if (stopped) throw new Error(`not starting ${spec.name}: rfo is stopping`);
     log(`starting ${spec.name} (${elapsed()})`);
-    running.push(supervise(spec, { runDir: s.paths.run.dir, events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) } }));
+    running.push(supervise(spec, { runDir: s.paths.run.dir, logRotation: s.logRotation, log, events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) } }));
   };
   // Keep the server list current: the load balancer must know every apiserver before one fails.
   let sessions: JoinSession[] = [first];
+  let refreshFailing = false;
   const refresh = setInterval(() => {
     void fromAnyServer(sessions, async (session) => JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig).then(
       (c) => {
+        refreshFailing = false;
         lb.setBackends(c.apiservers);
         sessions = [...new Set([...c.servers, ...sessions.map((x) => x.server)])].map((url) => ({ ...first, server: url }));
         void saveServers(c.servers);
       },
-      () => undefined,
+      (err: unknown) => {
+        // Logged once per outage; the load balancer keeps the servers it knows.
+        if (!refreshFailing) log(`refreshing the server list failed (kept ${lb.backends().join(', ')}): ${(err as Error).message}`);
+        refreshFailing = true;
+      },
     );
   }, 15_000);
   sessions = [...new Set([...config.servers, first.server])].map((url) => ({ ...first, server: url }));
@@ -164,6 +178,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   await saveServers(config.servers);
 
   const stop = async () => {
+    stopped = true;
     clearInterval(refresh);
     for (const p of [...running].reverse()) await p.stop();
     await lb.close();

@@ -10,6 +10,7 @@ import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
 import { labCommand } from '../lab/lab-command.ts';
+import { runUntilSignal } from './run-until-signal.ts';
 import { etcdSnapshotCommand } from './etcd-snapshot.ts';
 import { parseVerifyArgs, renderReport, verifyInstall, verifyUsage } from '../verify/verify-install.ts';
 
@@ -95,7 +96,7 @@ async function serverCommand(args: string[]): Promise<number> {
     process.stdout.write(`${server.resetMessage}\n`);
     return 0;
   }
-  return runUntilSignal(server);
+  return runUntilSignal(server, log);
 }
 
 async function agentCommand(args: string[]): Promise<number> {
@@ -103,24 +104,7 @@ async function agentCommand(args: string[]): Promise<number> {
     process.stdout.write(renderHelp('agent', 'Run a worker node: containerd, kubelet, kube-proxy and flannel, joined to a cluster through a server.'));
     return 0;
   }
-  return runUntilSignal(await startAgent(args, process.env, log));
-}
-
-/** Server and agent run until SIGTERM/SIGINT, then stop their components in reverse order. */
-async function runUntilSignal(server: { readonly ready: Promise<void>; stop(): Promise<void> }): Promise<number> {
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping components in reverse order`);
-    void server.stop().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  await server.ready;
-  return new Promise<number>(() => {
-    // runs until a signal stops it
-  });
+  return runUntilSignal(await startAgent(args, process.env, log), log);
 }
 
 const debug = process.argv.includes('--debug');

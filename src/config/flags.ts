@@ -76,6 +76,8 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'etcd-arg', type: 'list', commands: server, section: 'components', env: 'RFO_ETCD_ARG', check: 'key-value', usage: 'Customized flag for etcd process' },
   { name: 'kubelet-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBELET_ARG', check: 'key-value', usage: 'Customized flag for kubelet process' },
   { name: 'kube-proxy-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBE_PROXY_ARG', check: 'key-value', usage: 'Customized flag for kube-proxy process' },
+  { name: 'component-log-max-size', type: 'int', commands: both, section: 'node', env: 'RFO_COMPONENT_LOG_MAX_SIZE', default: 50, usage: 'Rotate a component\'s log in agent/logs before it grows past this many MiB' },
+  { name: 'component-log-max-files', type: 'int', commands: both, section: 'node', env: 'RFO_COMPONENT_LOG_MAX_FILES', default: 5, usage: 'Log files kept per component, the live one included (at least 2)' },
   // etcd snapshots (RKE2's "db" flags). The subcommand's short names (--s3-bucket, --dir...) are aliases.
   { name: 'etcd-disable-snapshots', type: 'bool', commands: server, section: 'db', default: false, usage: 'Disable automatic etcd snapshots' },
   { name: 'etcd-snapshot-name', type: 'string', commands: server, section: 'db', default: 'etcd-snapshot', usage: 'Set the base name of etcd snapshots' },

@@ -38,7 +38,7 @@ export interface KillallPlan {
   readonly links: readonly string[];
 }
 
-const isRfoCommand = (cmd: readonly string[]) =>
+export const isRfoCommand = (cmd: readonly string[]): boolean =>
   cmd.some((a, i) => (a.endsWith('/rfo') || a.endsWith('src/cli/main.ts')) && ['server', 'agent'].includes(cmd[i + 1] ?? ''));
 
 export function planKillall(input: KillallInput): KillallPlan {

@@ -21,7 +21,7 @@ import { readState, requireState, statePath, writeState } from './lab-state.ts';
 import type { LabNodeState, LabState } from './lab-state.ts';
 import { checkSubnetFree, createBridge, createNodeNetwork, removeNetwork } from './host-network.ts';
 import { cgroupPids, createCgroupRoot, labCgroupRoots, removeCgroupRoot } from './cgroup-roots.ts';
-import { alive, killAndWait, mntNsOf, readProcesses, spawnNode, waitReady } from './node-process.ts';
+import { alive, killAndWait, mntNsOf, readProcesses, spawnInNode, spawnNode, waitReady } from './node-process.ts';
 
 export type { LabStatus, NodeStatus } from './render-status.ts';
 
@@ -304,6 +304,50 @@ export async function startNode(nodeName: string, options: LabRef & { wait?: boo
   if (node.mntNs) await sweep(new Set([node.mntNs]), [node.cgroupRoot], node.name);
   await createCgroupRoot(node.cgroupRoot);
   await startNodes(state, [node], { wait: options.wait ?? true, log: options.log ?? (() => {}), timeoutMs: options.readyTimeoutMs ?? 600_000 });
+}
+
+/**
+ * `kill -9` of a node's rfo alone (an OOM kill, a crash): its components,
+ * shims and pods keep running in the node's namespaces, as they do on a host
+ * under systemd's KillMode=process. Returns the pid that was killed.
+ */
+export async function killNodeRfo(nodeName: string, options: LabRef = {}): Promise<number> {
+  requireRoot();
+  const state = await requireState(labDirOf(options));
+  const node = findNode(state, nodeName);
+  if (!(await isRunning(node)) || node.pid === undefined) throw new RfoError('RFO_USAGE', `${node.name} is not running`, { hint: `rfo lab start ${node.name}` });
+  const pid = node.pid;
+  const left = await killAndWait([pid]);
+  if (left.length) throw new RfoError('RFO_LAB_NODE_FAILED', `${node.name}: rfo (pid ${pid}) survived SIGKILL`, { hint: 'rfo lab down' });
+  return pid;
+}
+
+/**
+ * Start a node's rfo again after it died, in the namespaces its leftovers
+ * still hold (what systemd's Restart=always does on a host): whatever the
+ * dead rfo left is the new rfo's to deal with, nothing is swept first.
+ */
+export async function restartNodeRfo(nodeName: string, options: LabRef & { wait?: boolean; readyTimeoutMs?: number } = {}): Promise<void> {
+  requireRoot();
+  const state = await requireState(labDirOf(options));
+  const node = findNode(state, nodeName);
+  if (await isRunning(node)) throw new RfoError('RFO_USAGE', `${node.name}'s rfo is still running (pid ${node.pid})`, { hint: 'kill it first' });
+  const inNs = (await readProcesses()).filter((p) => p.mntNs === node.mntNs);
+  // Shims outlive everything else rfo starts, so they are the steadiest handle on the namespace.
+  const anchor = inNs.find((p) => (p.cmdline[0] ?? '').includes('containerd-shim')) ?? inNs[0];
+  if (!anchor || !node.mntNs) throw new RfoError('RFO_USAGE', `${node.name} has no processes left to restart rfo beside`, { hint: `rfo lab start ${node.name}` });
+  const logFile = join(node.dir, 'rfo.log');
+  const offset = await stat(logFile).then(
+    (st) => st.size,
+    () => 0,
+  );
+  const pid = spawnInNode({ netns: node.netns, mntPid: anchor.pid, argv: node.argv, logFile });
+  const deadline = Date.now() + 10_000;
+  while ((await mntNsOf(pid)) !== node.mntNs && alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if ((await mntNsOf(pid)) !== node.mntNs) throw new RfoError('RFO_LAB_NODE_FAILED', `${node.name}: rfo did not enter the node's namespaces; see ${logFile}`, { hint: 'rfo lab down' });
+  node.pid = pid;
+  await writeState(state);
+  if (options.wait ?? true) await waitReady(logFile, offset, pid, options.readyTimeoutMs ?? 600_000);
 }
 
 export interface DownReport {

@@ -75,6 +75,35 @@ export function spawnNode(i: SpawnNodeInput): number {
   }
 }
 
+export interface SpawnInNodeInput {
+  readonly netns: string;
+  /** A process in the node's mount namespace (its setup is done: binds, private /run). */
+  readonly mntPid: number;
+  readonly argv: readonly string[];
+  readonly logFile: string;
+}
+
+/**
+ * Run the node's rfo again in its existing namespaces, as a service manager
+ * restarts a crashed rfo on a real host (same /run, same mounts). nsenter
+ * execs the command, so the pid returned is the new rfo.
+ */
+export function spawnInNode(i: SpawnInNodeInput): number {
+  const log = openSync(i.logFile, 'a');
+  try {
+    const child = spawn('nsenter', [`--mount=/proc/${i.mntPid}/ns/mnt`, `--net=/run/netns/${i.netns}`, '--', ...i.argv], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' },
+    });
+    child.unref();
+    if (child.pid === undefined) throw new RfoError('RFO_TOOL_MISSING', 'could not start nsenter', { hint: 'install util-linux (nsenter)' });
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
 /** Resolve when the log (from `fromByte`) says /is ready/; fail when the process dies first. */
 export async function waitReady(logFile: string, fromByte: number, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -15,6 +15,8 @@ import { symlinkAtomic } from '../util/atomic-write.ts';
 import { run } from '../util/exec.ts';
 import type { HostFacts } from '../server/host-facts.ts';
 import { portFree } from '../server/probes.ts';
+import { resolveLogRotation } from '../supervisor/resolve-log-rotation.ts';
+import type { LogRotation } from '../supervisor/rotating-log.ts';
 
 export type Log = (message: string) => void;
 
@@ -28,6 +30,8 @@ export interface ServerSettings {
   readonly nodeIp: string;
   readonly kubeconfigOut: string;
   readonly kubeconfigMode: number;
+  /** Size rotation of the component logs in agent/logs. */
+  readonly logRotation: LogRotation;
 }
 
 export function settingsFrom(values: Readonly<Record<string, FlagValue | undefined>>, facts: HostFacts): ServerSettings {
@@ -52,6 +56,7 @@ export function settingsFrom(values: Readonly<Record<string, FlagValue | undefin
     nodeIp,
     kubeconfigOut: str(values['write-kubeconfig']),
     kubeconfigMode: parseInt(str(values['write-kubeconfig-mode']), 8),
+    logRotation: resolveLogRotation(values),
   };
 }
 

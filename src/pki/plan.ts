@@ -32,9 +32,16 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
+ * rfo has no CA rotation command yet, so the hint for an expiring CA must not
+ * name one (RKE2's `certificate rotate-ca` does not exist in rfo).
+ */
+export const caRotationHint =
+  'rfo has no CA rotation command yet and never replaces a CA by itself (that would orphan every node): before it expires, replace the CA files in server/tls by hand on every server (rfo then reissues what that CA signed at the next start; nodes join again with the new node-token, whose CA hash changes), or move the workloads to a new cluster';
+
+/**
  * CAs are planned first; a leaf whose CA is created or reissued is reissued
  * too. An expiring CA is reported for renewal but never replaced
- * automatically: that would orphan every node (rotation is a separate command).
+ * automatically: that would orphan every node (see caRotationHint).
  */
 export function planPki(specs: readonly CertSpec[], existing: ReadonlyMap<string, ExistingCert>, now: Date): PkiAction[] {
   const actions: PkiAction[] = [];
@@ -45,7 +52,7 @@ export function planPki(specs: readonly CertSpec[], existing: ReadonlyMap<string
       actions.push({ action: 'create', id: spec.id });
       replacedCas.add(spec.id);
     } else if (cur.notAfter.getTime() - now.getTime() < renewBeforeDays * dayMs) {
-      actions.push({ action: 'renew', id: spec.id, reason: `expires ${cur.notAfter.toISOString()}; rotate the CA with rfo certificate rotate-ca` });
+      actions.push({ action: 'renew', id: spec.id, reason: `expires ${cur.notAfter.toISOString()}; ${caRotationHint}` });
     } else actions.push({ action: 'keep', id: spec.id });
   }
   for (const spec of specs) {

@@ -21,6 +21,7 @@ import { planApiserver, planControllerManager, planEtcd, planScheduler } from '.
 import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { supervise } from '../supervisor/supervisor.ts';
+import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
 import type { Supervised } from '../supervisor/supervisor.ts';
 import { symlinkAtomic, writeFileAtomic } from '../util/atomic-write.ts';
 import { kubectlFor } from '../util/kubectl.ts';
@@ -106,7 +107,7 @@ async function manifestSignature(dir: string): Promise<string> {
 }
 
 /** K3s deploy-controller semantics: every manifest in the directory is re-applied when any changes. */
-function watchManifests(dir: string, initial: string, apply: () => Promise<void>, intervalMs = 5000): NodeJS.Timeout {
+function watchManifests(dir: string, initial: string, apply: () => Promise<void>, log: Log, intervalMs = 5000): NodeJS.Timeout {
   let last = initial;
   let busy = false;
   return setInterval(() => {
@@ -119,6 +120,8 @@ function watchManifests(dir: string, initial: string, apply: () => Promise<void>
           await apply();
         }
       })
+      // A failed apply (kubectl missing, apiserver down) is logged; the watcher keeps going.
+      .catch((err: unknown) => log(`manifest watcher: ${(err as Error).message}`))
       .finally(() => {
         busy = false;
       });
@@ -152,6 +155,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
+  // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
+  // Creates nothing (a joining server writes nothing before its checks); it only stops a dead rfo's processes and removes their pid files.
+  await recoverLeftovers(s.paths.run.dir, log);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
   const joinUrl = str(s.values.server);
@@ -161,6 +167,10 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const self = { name: s.nodeName, password: nodePassword.password, ips: [s.nodeIp, ...list(s.values['node-external-ip'])] };
   const cluster = joining ? await fetchBootstrap(joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log) : undefined;
   if (joining) log(`joining the cluster of ${joinUrl}: CA verified, settings match`);
+  // killall finds this instance's rfo by this file (several may share a host); written
+  // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
+  await mkdir(s.paths.run.dir, { recursive: true });
+  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   await preflight(s, facts, log, [
     [Number(s.values['https-listen-port']), 'kube-apiserver'],
     [Number(s.values['supervisor-port']), 'rfo supervisor'],
@@ -168,9 +178,6 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     [2380, 'etcd peer'],
     [10250, 'kubelet'],
   ]);
-  // killall finds this instance's rfo by this file (several may share a host).
-  await mkdir(s.paths.run.dir, { recursive: true });
-  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
 
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);
@@ -193,6 +200,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   );
   const changed = pki.actions.filter((a) => a.action !== 'keep');
   log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
+  for (const a of pki.actions) if (a.action === 'renew' && a.id.endsWith('-ca')) log(`WARNING: CA ${a.id} ${a.reason ?? 'expires soon'}`);
   await ensureServiceAccountKey(tlsDir);
   const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
   const passwords = await ensureToken(s, caPem, cluster?.data.agentPassword);
@@ -282,7 +290,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       dataDir: s.paths.roots.dataDir,
       startEtcd: async (extra) => {
         await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
-        const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), { runDir: s.paths.run.dir });
+        const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), { runDir: s.paths.run.dir, logRotation: s.logRotation, log });
         const tls = { caFile: join(tlsDir, 'etcd/server-ca.crt'), certFile: join(tlsDir, 'etcd/client.crt'), keyFile: join(tlsDir, 'etcd/client.key') };
         await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls)).body.includes('"health":"true"'), 120_000).catch(async (err: unknown) => {
           await etcd.stop();
@@ -308,12 +316,17 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   await writeNodeConfigs(nodeSetup);
 
   const running: Supervised[] = [];
+  let stopped = false;
   const start = (spec: ProcessSpec) => {
+    // A stop (SIGTERM/SIGHUP during startup) must not be followed by a start that nobody stops.
+    if (stopped) throw new Error(`not starting ${spec.name}: rfo is stopping`);
     for (const key of spec.overridden) log(`${spec.name}: --${key} from your *-arg settings replaces rfo's default`);
     log(`starting ${spec.name} (${elapsed()})`);
     running.push(
       supervise(spec, {
         runDir: s.paths.run.dir,
+        logRotation: s.logRotation,
+        log,
         events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) },
       }),
     );
@@ -322,6 +335,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   let membersTimer: NodeJS.Timeout | undefined;
   let snapshotScheduler: Scheduler | undefined;
   const stop = async () => {
+    stopped = true;
     snapshotScheduler?.stop();
     if (manifestTimer) clearInterval(manifestTimer);
     if (membersTimer) clearInterval(membersTimer);
@@ -399,7 +413,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       manifestTimer = watchManifests(s.paths.server.manifestsDir, await manifestSignature(s.paths.server.manifestsDir), async () => {
         const r = await kubectl('apply', '-f', s.paths.server.manifestsDir);
         log(r.code === 0 ? `manifests re-applied: ${r.stdout.trim().split('\n').length} object(s)` : `applying manifests failed: ${r.stderr.trim()}`);
-      });
+      }, log);
 
       if (ownCni) {
         // With cni: none the node stays NotReady (and CoreDNS Pending) until the user installs a CNI.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { supervise } from './supervisor.ts';
@@ -78,5 +78,32 @@ test('stop also reaches the process group (children of the child)', async () => 
     await s.stop();
     await wait(100);
     assert.ok(await isGone(grandchild), 'grandchild stopped with the group');
+  });
+});
+
+test("a component's output goes through rfo into a rotated 0600 log; it does not see rfo's token", async () => {
+  await withDir(async (dir) => {
+    process.env.RFO_TOKEN = 'K10x::server:do-not-leak';
+    try {
+      const script = 'for (let i = 0; i < 400; i++) { console.log("out", i, "x".repeat(60)); console.error("err", i, "y".repeat(60)); } console.log("token=" + (process.env.RFO_TOKEN ?? "none")); setInterval(() => {}, 1000)';
+      const s = supervise(spec(dir, script), { runDir: dir, backoff: fast, logRotation: { maxBytes: 20_000, maxFiles: 3 } });
+      await wait(800);
+      await s.stop();
+      const logs = (await readdir(join(dir, 'logs'))).sort();
+      assert.deepEqual(logs, ['child.log', 'child.log.1', 'child.log.2']);
+      let all = '';
+      for (const f of logs) {
+        const st = await stat(join(dir, 'logs', f));
+        assert.equal(st.mode & 0o777, 0o600, f);
+        assert.ok(st.size <= 20_000, `${f}: ${st.size}`);
+        all += await readFile(join(dir, 'logs', f), 'utf8');
+      }
+      assert.match(all, /token=none/);
+      assert.doesNotMatch(all, /do-not-leak/);
+      // whole lines only: stdout and stderr lines never run into each other
+      for (const l of all.split('\n').filter(Boolean)) assert.match(l, /^(out \d+ x{60}|err \d+ y{60}|token=none)$/);
+    } finally {
+      delete process.env.RFO_TOKEN;
+    }
   });
 });

@@ -1,16 +1,28 @@
 // Runs one ProcessSpec as a supervised child: its own process group (so
 // signals to rfo do not hit it and stop() reaches its children too), output
-// appended to the component's log file, a pid file, the RFO_MANAGED marker in
-// its environment (killall uses it to find strays), restart with backoff
-// when it dies, and stop as SIGTERM, then SIGKILL after the spec's timeout.
+// through pipes into the component's size-rotated log file, a pid file, the
+// RFO_MANAGED marker in its environment (killall and crash recovery use it to
+// find strays), restart with backoff when it dies, and stop as SIGTERM, then
+// SIGKILL after the spec's timeout.
+//
+// Pipes, not a file fd: rfo must own the file to rotate it without losing
+// lines (rotating-log.ts). The price: when rfo dies, a component's next write
+// to its stdout/stderr gets EPIPE, and Go programs then exit with SIGPIPE.
+// That is what we want anyway: the next rfo stops a dead rfo's components and
+// starts fresh ones (recover-leftovers.ts); pods are not affected (the
+// containerd shims get no pipe of rfo's, their stdio is /dev/null).
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, writeFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProcessSpec } from '../components/process-spec.ts';
 import { defaultBackoff, nextDelayMs } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import { planComponentEnv } from './plan-component-env.ts';
+import { defaultLogRotation, openRotatingLog } from './rotating-log.ts';
+import type { LogRotation, RotatingLog } from './rotating-log.ts';
+import { lineSplitter } from './line-splitter.ts';
 
 export interface SupervisorEvents {
   onStart?(name: string, pid: number): void;
@@ -29,9 +41,20 @@ export interface SupervisorOptions {
   readonly runDir: string;
   readonly backoff?: BackoffPolicy;
   readonly events?: SupervisorEvents;
+  readonly logRotation?: LogRotation;
+  /** rfo's own log, for problems with a component's log file. */
+  readonly log?: (message: string) => void;
 }
 
-export const managedMarker = 'RFO_MANAGED';
+/** After SIGKILL, how long stop() waits for the exit before giving up (a process stuck in the kernel). */
+export const killWaitMs = 2_000;
+/** After the exit, how long stop() waits for the last output in the pipes. */
+export const drainWaitMs = 500;
+
+/** The longest stop() can take for a spec: SIGTERM, its timeout, SIGKILL, the wait for the exit. */
+export const worstCaseStopMs = (spec: { readonly stopTimeoutMs: number }): number => spec.stopTimeoutMs + killWaitMs + drainWaitMs;
+
+export { managedMarker } from './plan-component-env.ts';
 
 export function supervise(spec: ProcessSpec, options: SupervisorOptions): Supervised {
   const backoff = options.backoff ?? defaultBackoff;
@@ -42,18 +65,26 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
   let restarts = 0;
   let timer: NodeJS.Timeout | undefined;
 
+  let log: RotatingLog | undefined;
+  const report = options.log ?? (() => undefined);
+
   const launch = () => {
-    mkdirSync(dirname(spec.logFile), { recursive: true });
     mkdirSync(options.runDir, { recursive: true });
-    const log = openSync(spec.logFile, 'a');
+    log ??= openRotatingLog(spec.logFile, options.logRotation ?? defaultLogRotation, report);
+    const file = log;
     const started = Date.now();
     const proc = spawn(spec.binary, [...spec.args], {
       detached: true,
-      stdio: ['ignore', log, log],
-      env: { ...process.env, ...spec.env, [managedMarker]: options.runDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: planComponentEnv(process.env, spec.env, options.runDir),
     });
-    closeSync(log);
     child = proc;
+    for (const stream of [proc.stdout, proc.stderr]) {
+      const lines = lineSplitter((chunk) => file.write(chunk));
+      stream?.on('data', (d: Buffer) => lines.push(d));
+      stream?.on('end', () => lines.flush());
+      stream?.on('error', (err) => report(`${spec.name}: reading its output failed: ${err.message}`));
+    }
     proc.on('error', () => {
       // 'exit' follows for spawn failures too (e.g. ENOENT); restart logic lives there.
     });
@@ -88,21 +119,28 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
       stopping = true;
       if (timer) clearTimeout(timer);
       const proc = child;
-      if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      const signalGroup = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-(proc.pid ?? 0), sig);
-        } catch {
-          // the group is already gone
+      if (proc?.pid && proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+        // 'close' also needs both pipes drained: then the last lines are in the log.
+        const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
+        const signalGroup = (sig: NodeJS.Signals) => {
+          try {
+            process.kill(-(proc.pid ?? 0), sig);
+          } catch {
+            // the group is already gone
+          }
+        };
+        const within = (p: Promise<void>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+        signalGroup('SIGTERM');
+        if (!(await within(exited, spec.stopTimeoutMs))) {
+          report(`WARNING: ${spec.name} did not stop within ${spec.stopTimeoutMs} ms of SIGTERM; killing it`);
+          signalGroup('SIGKILL');
+          if (!(await within(exited, killWaitMs))) report(`WARNING: ${spec.name} (pid ${proc.pid}) has not exited ${killWaitMs} ms after SIGKILL (stuck in the kernel?); giving up on it`);
         }
-      };
-      signalGroup('SIGTERM');
-      const killed = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), spec.stopTimeoutMs))]);
-      if (killed) {
-        signalGroup('SIGKILL');
-        await exited;
+        await within(closed, drainWaitMs);
       }
+      log?.close();
+      log = undefined;
     },
   };
 }
