@@ -32,7 +32,11 @@ export type RfoErrorCode =
   | 'RFO_SNAPSHOT_INVALID'
   // releases and installs
   | 'RFO_SIGNATURE_INVALID'
-  | 'RFO_VERIFY_FAILED';
+  | 'RFO_VERIFY_FAILED'
+  // supply chain: the pinned Go toolchain, vulnerability scans
+  | 'RFO_TOOLCHAIN'
+  | 'RFO_VULNERABLE'
+  | 'RFO_SCAN_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;
