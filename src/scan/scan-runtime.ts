@@ -223,7 +223,7 @@ export async function scanRuntime(o: ScanOptions): Promise<ScanResult> {
       images.push(contents);
       artifacts.push(...extra);
     }
-    for (const [name, path] of Object.entries(tools)) {
+    for (const [name, path] of Object.entries(o.tools === false ? {} : tools)) {
       const id = name in components ? (name as ComponentId) : undefined;
       artifacts.push(await o.progress.during('scan', `govulncheck ${name} (tool)`, () => scanBinary(ctx, path, { name, kind: 'tool', component: id ?? '', version: id ? components[id].version : '' })));
     }

@@ -141,9 +141,7 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
       'github.com/moby/sys/user': 'v0.4.1',
-      'golang.org/x/crypto': 'v0.58.0',
       'golang.org/x/net': 'v0.62.0',
-      'golang.org/x/text': 'v0.41.0',
     },
     note: 'newest release; cgroup v1 deprecated but maintained until at least May 2029 (runc#4955)',
   },
@@ -156,7 +154,6 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     goRequires: {
       'golang.org/x/net': 'v0.62.0',
       'golang.org/x/sys': 'v0.44.0',
-      'golang.org/x/text': 'v0.41.0',
     },
   },
   flannel: {
@@ -166,7 +163,6 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     license: 'Apache-2.0',
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
-      'github.com/klauspost/compress': 'v1.20.2',
       'golang.org/x/crypto': 'v0.58.0',
       'golang.org/x/net': 'v0.62.0',
     },
@@ -209,7 +205,6 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     license: 'Apache-2.0',
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
-      'golang.org/x/crypto': 'v0.58.0',
       'golang.org/x/net': 'v0.62.0',
     },
     note:
