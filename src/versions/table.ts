@@ -124,6 +124,7 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     license: 'Apache-2.0',
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
+      'github.com/cilium/ebpf': 'v0.22.0',
       'github.com/klauspost/compress': 'v1.20.2',
       'golang.org/x/crypto': 'v0.58.0',
       'golang.org/x/net': 'v0.62.0',
@@ -140,6 +141,7 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     license: 'Apache-2.0',
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
+      'github.com/cilium/ebpf': 'v0.22.0',
       'github.com/moby/sys/user': 'v0.4.1',
       'golang.org/x/net': 'v0.62.0',
     },
@@ -185,6 +187,7 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       'golang.org/x/crypto': 'v0.58.0',
       'golang.org/x/net': 'v0.62.0',
       'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/grpc': 'v1.83.2',
     },
   },
   helm: {

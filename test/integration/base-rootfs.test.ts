@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { run } from '../../src/util/exec.ts';
 import { repoRoot } from '../../src/build/paths.ts';
 import { writeTar } from '../../src/util/tar-writer.ts';
+import type { TarEntry } from '../../src/util/tar-writer.ts';
 import type { RuntimeManifest, ImageRecord } from '../../src/build/render-manifest.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { startContainerd } from './helpers/containerd.ts';
@@ -75,7 +76,7 @@ async function rootfsWithRpmDb(): Promise<Buffer> {
   assert.equal((await run({ cmd: 'rpm', args: ['--dbpath', db, '--initdb'] })).code, 0);
   const installed = await run({ cmd: 'rpm', args: ['-i', '--justdb', '--nodeps', '--noscripts', '--dbpath', db, rpmFile] });
   assert.equal(installed.code, 0, installed.stderr);
-  const entries: Parameters<typeof writeTar>[0] = [{ type: 'dir', path: 'var' }, { type: 'dir', path: 'var/lib' }, { type: 'dir', path: 'var/lib/rpm' }];
+  const entries: TarEntry[] = [{ type: 'dir', path: 'var' }, { type: 'dir', path: 'var/lib' }, { type: 'dir', path: 'var/lib/rpm' }];
   for (const f of await readdir(db)) entries.push({ type: 'file', path: `var/lib/rpm/${f}`, content: await readFile(join(db, f)) });
   return writeTar([{ type: 'dir', path: 'bin' }, { type: 'file', path: 'bin/busybox', content: await readFile('/bin/busybox'), mode: 0o755 }, ...entries]);
 }
