@@ -11,6 +11,13 @@ import type { ArtifactVerdicts, PolicyResult, Verdict } from './resolve-policy.t
 
 export const reportSchema = 'rfo.dev/vulnerability-report/v1';
 
+/** The whole-runtime files: in dist/scan/<arch>/, in a release, and beside an installed runtime. */
+export const reportFileNames = (arch: string) => ({
+  report: `vulnerability-report-${arch}.json`,
+  table: `vulnerability-report-${arch}.txt`,
+  vex: `vulnerability-report-${arch}.openvex.json`,
+});
+
 export interface ImageContents {
   readonly ref: string;
   readonly path: string;

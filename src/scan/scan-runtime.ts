@@ -29,7 +29,7 @@ import type { ComponentId } from '../versions/table.ts';
 import { hasSymbolTable, isElf, isGoBinary } from './parse-elf.ts';
 import { parseGovulncheck } from './parse-govulncheck.ts';
 import { parsePolicy } from './parse-vex-policy.ts';
-import { renderArtifactReport, renderArtifactTable, renderOpenVex, renderReport, renderTable } from './render-vuln-report.ts';
+import { renderArtifactReport, renderArtifactTable, renderOpenVex, renderReport, renderTable, reportFileNames } from './render-vuln-report.ts';
 import type { ImageContents, ReportInput } from './render-vuln-report.ts';
 import { resolvePolicy } from './resolve-policy.ts';
 import type { PolicyResult, ScannedArtifact } from './resolve-policy.ts';
@@ -66,11 +66,7 @@ export interface ScanResult {
   readonly artifacts: number;
 }
 
-export const reportFileNames = (arch: string) => ({
-  report: `vulnerability-report-${arch}.json`,
-  table: `vulnerability-report-${arch}.txt`,
-  vex: `vulnerability-report-${arch}.openvex.json`,
-});
+export { reportFileNames } from './render-vuln-report.ts';
 
 /** govulncheck writes megabytes of JSON for a large binary: straight to a file, not through a pipe buffer. */
 async function govulncheck(bin: string, dbUrl: string, target: string, outFile: string): Promise<string> {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { verifyBlob } from '../release/signing.ts';
-import { reportFileNames } from '../scan/scan-runtime.ts';
+import { reportFileNames } from '../scan/render-vuln-report.ts';
 import { locateRuntime } from '../server/locate-runtime.ts';
 
 export interface VulnsView {
