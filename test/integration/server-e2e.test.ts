@@ -197,7 +197,7 @@ test('crictl in the data dir talks to the node runtime', async () => {
   const ps = await node.exec('env', [env, join(dirs().data, 'bin', 'crictl'), 'ps']);
   assert.equal(ps.code, 0, ps.stderr);
   assert.match(ps.stdout, /^CONTAINER\s+IMAGE\s+CREATED\s+STATE\s+NAME/);
-  assert.match(ps.stdout, /RUNNING\s+coredns\s/);
+  assert.match(ps.stdout, /Running\s+coredns\s/, "upstream crictl prints the CRI state as Running");
   const images = await node.exec('env', [env, join(dirs().data, 'bin', 'crictl'), 'images']);
   assert.match(images.stdout, /registry\.k8s\.io\/pause\s+3\.10\.2/);
 });
