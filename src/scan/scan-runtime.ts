@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { buildTools } from '../build/build-tools.ts';
 import { repoRoot } from '../build/paths.ts';
 import type { ToolchainFacts } from '../build/plan-build.ts';
@@ -74,7 +74,7 @@ async function govulncheck(bin: string, dbUrl: string, target: string, outFile: 
   await new Promise<void>((resolve) => out.on('open', () => resolve()));
   const stderr: Buffer[] = [];
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(bin, ['-db', dbUrl, '-mode', 'binary', '-format', 'json', target], { stdio: ['ignore', out, 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() } });
+    const child = spawn(bin, ['-db', dbUrl, '-mode', 'binary', '-format', 'json', target], { stdio: ['ignore', out, 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() } });
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', reject);
     child.on('close', (c) => resolve(c ?? 1));
@@ -233,7 +233,7 @@ export async function scanRuntime(o: ScanOptions): Promise<ScanResult> {
       runtimeKey: manifest.key,
       scanner: { name: 'govulncheck', version: components.govulncheck.version },
       database: db.info,
-      policy: { path: 'security/vex.yaml', sha256: sha256Hex(policyText) },
+      policy: { path: relative(repoRoot, policyPath), sha256: sha256Hex(policyText) },
       timestamp: o.timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       result,
       images,
