@@ -226,6 +226,12 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v1.8.0',
     modules: ['github.com/versity/versitygw'],
     license: 'Apache-2.0',
+    // Security floors for the tool too (reported by npm run scan, not gated: tools are not shipped).
+    goRequires: {
+      'github.com/andybalholm/brotli': 'v1.2.7',
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/net': 'v0.62.0',
+    },
     tool: true,
     note: 'S3-compatible server (posix backend) for the snapshot tests and benchmark; newest on the module proxy',
   },
@@ -234,6 +240,13 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v3.1.3',
     modules: ['github.com/sigstore/cosign/v3'],
     license: 'Apache-2.0',
+    // Security floors for the tool too (reported by npm run scan, not gated: tools are not shipped).
+    goRequires: {
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/grpc': 'v1.83.2',
+    },
     tool: true,
     note: 'tool: verifies release signatures in the tests (cosign verify-blob --key), as users do',
   },
