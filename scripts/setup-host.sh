@@ -48,7 +48,11 @@ fi
 # Fetch the pinned toolchain now (once; it lands in the module cache).
 GOTOOLCHAIN="$want_go" go version >/dev/null
 
-if [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci empties node_modules first; when that is a link to another checkout's
+# (a git worktree sharing it), it would wipe that checkout's packages too.
+if [ -L node_modules ]; then
+  [ -x node_modules/node/bin/node ] || { log "node_modules links to $(readlink node_modules), which has no packages: run npm ci there"; exit 1; }
+elif [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
