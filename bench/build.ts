@@ -13,7 +13,7 @@ import { buildRuntime } from '../src/build/build-runtime.ts';
 import { defaultCacheDir, repoRoot, wrapperDir } from '../src/build/paths.ts';
 import type { RuntimeManifest } from '../src/build/render-manifest.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
-import { readToolchain } from '../src/build/toolchain.ts';
+import { pinnedGoEnv, readToolchain } from '../src/build/toolchain.ts';
 import { readModuleFacts } from '../src/build/build-artifact.ts';
 import { renderLdflags } from '../src/build/render-go-build.ts';
 import { runChecked } from '../src/util/exec.ts';
@@ -100,7 +100,7 @@ try {
         cmd: 'go',
         args: ['build', '-trimpath', '-buildvcs=false', '-ldflags', ldflags, '-o', out, pkg],
         cwd: wrapperDir('kubernetes'),
-        env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+        env: { ...pinnedGoEnv(), GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
         purpose: `building ${name} separately`,
       });
       separate[name] = { seconds: Math.round((Date.now() - t) / 100) / 10, mib: mib((await stat(out)).size) };
@@ -111,7 +111,7 @@ try {
       cmd: 'go',
       args: ['build', '-trimpath', '-buildvcs=false', '-ldflags', ldflags, '-o', join(work, 'separate', 'kubernetes'), '.'],
       cwd: wrapperDir('kubernetes'),
-      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+      env: { ...pinnedGoEnv(), GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
       purpose: 'relinking the multi-call binary',
     });
     const multiSeconds = Math.round((Date.now() - t) / 100) / 10;

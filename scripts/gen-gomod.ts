@@ -6,13 +6,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseStagingReplaces, renderWrapperGoMod } from '../src/build/gomod.ts';
-import { components } from '../src/versions/table.ts';
+import { components, goToolchain } from '../src/versions/table.ts';
 import type { ComponentId } from '../src/versions/table.ts';
 import { recipesFor } from '../src/versions/recipes.ts';
 import { runChecked } from '../src/util/exec.ts';
 import { repoRoot } from '../src/build/paths.ts';
 
-const goEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
+// The pinned toolchain, so tidy resolves exactly as the build will.
+const goEnv = { ...process.env, GOTOOLCHAIN: goToolchain, GOFLAGS: '-mod=mod' };
 
 async function kubernetesGoMod(version: string): Promise<string> {
   const { stdout } = await runChecked({

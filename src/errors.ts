@@ -37,7 +37,11 @@ export type RfoErrorCode =
   // rfo's own Kubernetes API calls
   | 'RFO_KUBE_API'
   // the component manager
-  | 'RFO_COMPONENT_FAILED';
+  | 'RFO_COMPONENT_FAILED'
+  // supply chain: the pinned Go toolchain, vulnerability scans
+  | 'RFO_TOOLCHAIN'
+  | 'RFO_VULNERABLE'
+  | 'RFO_SCAN_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { run, tail } from '../util/exec.ts';
-import { components } from '../versions/table.ts';
+import { components, goToolchain } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { usesCgo } from '../versions/recipes.ts';
 import type { CBinaryRecipe, GoBinaryRecipe } from '../versions/recipes.ts';
@@ -33,7 +33,7 @@ export async function readModuleFacts(component: ComponentId, module: string, ve
     cmd: 'go',
     args: ['mod', 'download', '-json', `${module}@${version}`],
     cwd: wrapperDir(component),
-    env: { ...process.env, GOTOOLCHAIN: 'local', ...extraEnv },
+    env: { ...process.env, GOTOOLCHAIN: goToolchain, ...extraEnv },
     purpose: `downloading ${module}@${version}`,
   });
   const info = JSON.parse(result.stdout || '{}') as { Dir?: string; Info?: string; Sum?: string; Error?: string };

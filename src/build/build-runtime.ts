@@ -6,7 +6,7 @@ import { placeFile } from './place-file.ts';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { sha256Hex } from '../util/canonical-json.ts';
-import { components, kubernetesVersion, rfoVersion } from '../versions/table.ts';
+import { components, kubernetesVersion, rfoVersion, vulnDatabase } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { buildArtifact, isArtifactComplete, readArtifactRecords } from './build-artifact.ts';
 import { wrapperDir } from './paths.ts';
@@ -144,6 +144,7 @@ async function assembleRuntime(plan: BuildPlan, options: BuildRuntimeOptions): P
       arch: plan.arch,
       key: plan.runtimeKey,
       toolchain: { go: options.toolchain.go, cc: options.toolchain.cc },
+      vulnDatabase: { ...vulnDatabase },
       artifacts,
       skipped: plan.skipped,
     };

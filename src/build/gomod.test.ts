@@ -7,6 +7,7 @@ import { components } from '../versions/table.ts';
 import type { ComponentId } from '../versions/table.ts';
 import { recipesFor } from '../versions/recipes.ts';
 import { repoRoot } from './paths.ts';
+import { compareSemver } from '../scan/parse-semver.ts';
 
 const kubeGoModSample = `module k8s.io/kubernetes
 
@@ -25,6 +26,12 @@ replace (
 replace k8s.io/kms => ./staging/src/k8s.io/kms
 `;
 
+/** The component as upstream pins it, without our security floors. */
+function withoutFloors(id: ComponentId) {
+  const { goRequires: _floors, ...rest } = components[id];
+  return rest;
+}
+
 test('staging replaces are read from Kubernetes go.mod, local ./staging paths only', () => {
   assert.deepEqual(parseStagingReplaces(kubeGoModSample), ['k8s.io/api', 'k8s.io/kms', 'k8s.io/sample-controller']);
 });
@@ -36,7 +43,7 @@ test('staging modules are published as v0.<minor>.<patch>', () => {
 });
 
 test('the kubernetes wrapper replaces every staging module with its published version', () => {
-  const text = renderWrapperGoMod({ component: components.kubernetes, recipes: recipesFor('kubernetes'), stagingModules: ['k8s.io/api', 'k8s.io/kms'] });
+  const text = renderWrapperGoMod({ component: withoutFloors('kubernetes'), recipes: recipesFor('kubernetes'), stagingModules: ['k8s.io/api', 'k8s.io/kms'] });
   const mod = parseGoMod(text);
   assert.equal(mod.module, 'rfo.dev/runtime/kubernetes');
   assert.equal(mod.go, '1.26.0');
@@ -49,8 +56,14 @@ test('the kubernetes wrapper replaces every staging module with its published ve
   assert.deepEqual(mod.tools, [], 'the kubernetes wrapper builds its own main, not a tool');
 });
 
+test('security floors are written as their own require block, sorted', () => {
+  const text = renderWrapperGoMod({ component: { ...components.etcd, goRequires: { 'golang.org/x/net': 'v0.62.0', 'github.com/klauspost/compress': 'v1.20.2' } }, recipes: recipesFor('etcd') });
+  assert.match(text, /require \(\n\tgithub\.com\/klauspost\/compress v1\.20\.2\n\tgolang\.org\/x\/net v0\.62\.0\n\)/);
+  assert.equal(parseGoMod(text).requires.length, 5);
+});
+
 test('other wrappers name their main packages as tools', () => {
-  const mod = parseGoMod(renderWrapperGoMod({ component: components.etcd, recipes: recipesFor('etcd') }));
+  const mod = parseGoMod(renderWrapperGoMod({ component: withoutFloors('etcd'), recipes: recipesFor('etcd') }));
   assert.deepEqual(mod.tools, ['go.etcd.io/etcd/etcdctl/v3', 'go.etcd.io/etcd/etcdutl/v3', 'go.etcd.io/etcd/server/v3']);
   assert.equal(mod.requires.length, 3);
   assert.equal(mod.replaces.size, 0);
@@ -82,6 +95,12 @@ for (const id of Object.keys(components) as ComponentId[]) {
       const v = stagingVersion(component.version);
       assert.ok(mod.replaces.size >= 30, 'all staging modules replaced');
       for (const [from, to] of mod.replaces) assert.deepEqual(to, { path: from, version: v });
+    }
+    // Security floors survive go mod tidy: the selected version is at least the floor.
+    for (const [path, floor] of Object.entries(component.goRequires ?? {})) {
+      const req = mod.requires.find((r) => r.path === path);
+      assert.ok(req, `${path} (a goRequires floor) must stay required in go/${id}/go.mod`);
+      assert.ok(compareSemver(req.version, floor) >= 0, `${path} ${req.version} is below the floor ${floor}: run npm run gen:gomod -- ${id}`);
     }
     const files = await readdir(dir);
     assert.ok(!files.some((f) => f.startsWith('vendor')), 'no vendored third-party source');

@@ -55,6 +55,13 @@ export function renderWrapperGoMod(input: WrapperGoModInput): string {
   lines.push('require (');
   for (const mod of component.modules) lines.push(`\t${mod} ${component.version}`);
   lines.push(')', '');
+  const raised = Object.entries(component.goRequires ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (raised.length > 0) {
+    // Security floors (table.ts goRequires): MVS keeps these over upstream's lower ones.
+    lines.push('require (');
+    for (const [mod, version] of raised) lines.push(`\t${mod} ${version}`);
+    lines.push(')', '');
+  }
   const tools = recipes.filter((r) => r.kind === 'go-binary' && r.package !== '.').map((r) => (r.kind === 'go-binary' ? r.package : ''));
   if (tools.length > 0) {
     lines.push('tool (');

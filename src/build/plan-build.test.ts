@@ -108,3 +108,19 @@ test('a base root file system changes the runtime key, never the binaries', () =
   const otherBase = planBuild({ ...base, baseRootfs: { path: '/x/oe.tar', name: 'oe.tar', sha256: 'b'.repeat(64) } });
   assert.notEqual(otherBase.runtimeKey, withBase.runtimeKey);
 });
+
+test('a new vulnerability database changes the runtime key (its manifest names it), never a binary', () => {
+  const bumped = { ...base, vulnDatabase: { module: 'golang.org/x/vulndb', version: 'v0.0.0-20270101000000-000000000000', sum: 'h1:other=' } };
+  assert.deepEqual(keys(bumped), keys(base));
+  assert.notEqual(planBuild(bumped).runtimeKey, planBuild(base).runtimeKey);
+});
+
+test('a security floor (goRequires) is part of that component key only', () => {
+  const floored = { ...components, etcd: { ...components.etcd, goRequires: { ...components.etcd.goRequires, 'golang.org/x/net': 'v0.99.0' } } };
+  const before = keys(base);
+  const after = keys({ ...base, table: floored });
+  for (const id of Object.keys(before) as ComponentId[]) {
+    if (id === 'etcd') assert.notEqual(after[id], before[id]);
+    else assert.equal(after[id], before[id], id);
+  }
+});

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { hashJson } from '../util/canonical-json.ts';
 import { binaryRecipes, imageRecipes, isCrossBuildable, usesCgo } from '../versions/recipes.ts';
 import type { BinaryRecipe, ImageRecipe } from '../versions/recipes.ts';
-import { components, rfoRevision } from '../versions/table.ts';
+import { components, rfoRevision, vulnDatabase } from '../versions/table.ts';
 import type { Arch, Component, ComponentId } from '../versions/table.ts';
 
 /**
@@ -42,6 +42,8 @@ export interface BuildPlanInput {
   readonly rfoRevision?: number;
   /** A base root file system for the images instead of scratch (e.g. an exported openEuler image). */
   readonly baseRootfs?: BaseRootfs;
+  /** The pinned vulnerability database (default: table.ts vulnDatabase); named in the manifest. */
+  readonly vulnDatabase?: { readonly module: string; readonly version: string; readonly sum: string };
 }
 
 export interface BaseRootfs {
@@ -129,6 +131,8 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     artifacts: steps.map((s) => s.key),
     images,
     base: input.baseRootfs ? { name: input.baseRootfs.name, sha256: input.baseRootfs.sha256 } : 'scratch',
+    // The manifest names the vulnerability database the runtime is scanned against.
+    vulnDatabase: input.vulnDatabase ?? vulnDatabase,
   }).slice(0, 24);
   return {
     arch: input.arch,

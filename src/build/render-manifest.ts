@@ -77,6 +77,8 @@ export interface RuntimeManifest {
   readonly arch: Arch;
   readonly key: string;
   readonly toolchain: { readonly go: string; readonly cc: string };
+  /** The Go vulnerability database `npm run scan` checks this runtime against (module zip h1: hash). */
+  readonly vulnDatabase?: { readonly module: string; readonly version: string; readonly sum: string };
   readonly artifacts: readonly ArtifactRecord[];
   readonly skipped: readonly SkippedRecipe[];
 }

@@ -13,6 +13,7 @@ import { labCommand } from '../lab/lab-command.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 import { etcdSnapshotCommand } from './etcd-snapshot.ts';
 import { parseVerifyArgs, renderReport, verifyInstall, verifyUsage } from '../verify/verify-install.ts';
+import { verifyVulns } from '../verify/verify-vulns.ts';
 
 const usage = `Usage: rfo [global options] <command> [options]
 
@@ -81,7 +82,13 @@ async function verifyCommand(args: string[]): Promise<number> {
     process.stdout.write(verifyUsage);
     return 0;
   }
-  const report = await verifyInstall(parseVerifyArgs(args, process.env));
+  const opts = parseVerifyArgs(args, process.env);
+  if (opts.vulns) {
+    const view = await verifyVulns(opts);
+    process.stdout.write(view.text);
+    return view.violations === 0 ? 0 : 1;
+  }
+  const report = await verifyInstall(opts);
   process.stdout.write(renderReport(report));
   return report.findings.length === 0 ? 0 : 1;
 }

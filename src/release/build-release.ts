@@ -4,6 +4,7 @@
 //   dist/<version>/rfo.linux-<arch>.tar.gz, rfo-images.linux-<arch>.tar.zst,
 //     rfo-<version>.<arch>.rpm, *.sbom.cdx.json, provenance.intoto.json,
 //     rfo-images.linux-<arch>.image-signatures.json, sha256sum-<arch>.txt,
+//     vulnerability-report-<arch>.{json,txt,openvex.json} (npm run scan, which gates the release),
 //     a .sig beside each, rfo-release.pub, VERSION
 // The tarball and RPM are cached by their inputs (runtime key, rfo's own
 // files, signing key), so a warm rebuild only re-signs the small files.
@@ -21,7 +22,7 @@ import { formatElapsed } from '../build/progress.ts';
 import type { BinaryRecord, ImageRecord, RuntimeManifest } from '../build/render-manifest.ts';
 import { RfoError } from '../errors.ts';
 import { run, runChecked } from '../util/exec.ts';
-import { rfoVersion } from '../versions/table.ts';
+import { components, rfoVersion } from '../versions/table.ts';
 import { renderChannels } from './channels.ts';
 import { parseGoBuildInfo } from './go-buildinfo.ts';
 import { imageSignaturePayload } from './image-signatures.ts';
@@ -33,6 +34,7 @@ import { loadSigningKey, signBlob, signFile } from './signing.ts';
 import { sha256File } from '../util/sha256-file.ts';
 import type { SigningKey } from './signing.ts';
 import { productionPackages, stageTree, writeUnits } from './stage-tree.ts';
+import { reportFileNames, scanRuntime } from '../scan/scan-runtime.ts';
 
 export interface ReleaseOptions {
   readonly distDir: string;
@@ -160,12 +162,25 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   o.progress.info(`signing with the ${key.kind} key ${key.fingerprint} (${key.kind === 'dev' ? key.source : 'RFO_SIGNING_KEY'})`);
 
   const commit = (await git('rev-parse', 'HEAD')) || 'unknown';
-  const dirty = (await git('status', '--porcelain', '--', 'src', 'bin', 'packaging', 'scripts', 'package.json', 'package-lock.json')) !== '';
+  const dirty = (await git('status', '--porcelain', '--', 'src', 'bin', 'packaging', 'scripts', 'security', 'package.json', 'package-lock.json')) !== '';
   const mtime = Number((await git('log', '-1', '--format=%ct')) || '0');
   const buildInfo = { version, commit: commit.slice(0, 12) + (dirty ? '-dirty' : ''), node: process.version };
+  const timestamp = new Date(mtime * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  // The vulnerability scan gates the release: nothing ships with a reachable,
+  // fixable vulnerability that security/vex.yaml does not justify.
+  const scanDir = join(o.cacheDir, 'release-scan', manifest.key);
+  const scan = await timed('vulnerability scan', () => scanRuntime({ runtimeDir, cacheDir: o.cacheDir, outDir: scanDir, toolchain: o.toolchain, progress: o.progress, tools: false, timestamp, signingKey: key }));
+  if (scan.result.violations.length > 0) {
+    throw new RfoError('RFO_VULNERABLE', `the runtime has ${scan.result.violations.length} reachable vulnerabilities with a fix that security/vex.yaml does not justify:\n  ${scan.result.violations.join('\n  ')}`, {
+      hint: 'bump each as its line says, or justify it in security/vex.yaml after review; npm run scan shows the full report',
+    });
+  }
+  const reportNames = reportFileNames(arch);
+  const reportSha256 = await sha256File(scan.reportPath);
 
   // Tarball and RPM, cached by everything that goes into them.
-  const releaseKey = createHash('sha256').update(JSON.stringify({ runtime: manifest.key, own: await hashOwnFiles(), key: key.fingerprint, buildInfo, mtime })).digest('hex').slice(0, 24);
+  const releaseKey = createHash('sha256').update(JSON.stringify({ runtime: manifest.key, own: await hashOwnFiles(), key: key.fingerprint, buildInfo, mtime, vulnReport: reportSha256 })).digest('hex').slice(0, 24);
   const cache = join(o.cacheDir, 'release', releaseKey);
   const cached = existsSync(join(cache, 'done'));
   if (!cached) {
@@ -173,7 +188,8 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     await mkdir(cache, { recursive: true });
     const manifestSignature = await signFile(key, join(runtimeDir, 'manifest.json'));
     const stage = join(cache, 'stage');
-    await timed('stage /usr/local tree', () => stageTree({ out: stage, prefix: '/usr/local', runtimeDir, arch, buildInfo, publicKeyPem: key.publicKeyPem, manifestSignature }));
+    const vulnReport = [reportNames.report, reportNames.table].map((f) => join(scanDir, f));
+    await timed('stage /usr/local tree', () => stageTree({ out: stage, prefix: '/usr/local', runtimeDir, arch, buildInfo, publicKeyPem: key.publicKeyPem, manifestSignature, vulnReport }));
     await timed('tarball', () => buildTarball(stage, join(cache, names.tarball), mtime));
     await timed('units for /usr', () => writeUnits(stage, '/usr'));
     await timed('rpm', () => buildRpm(stage, join(cache, names.rpm), version, arch, cache, mtime));
@@ -191,6 +207,8 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   const archive = manifest.artifacts.find((a) => a.kind === 'archive');
   if (!archive) throw new RfoError('RFO_RUNTIME_MISSING', `the runtime ${runtimeDir} has no airgap archive`);
   await copyInto(join(runtimeDir, archive.path), join(vdir, names.images));
+  // The scan's report, table and OpenVEX document (signed below with the rest).
+  for (const f of Object.values(reportNames)) await copyInto(join(scanDir, f), join(vdir, f));
 
   // Signatures for every image digest in the airgap archive (cosign's simple-signing payload).
   const images = manifest.artifacts.filter((a): a is ImageRecord => a.kind === 'image');
@@ -201,7 +219,6 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   await writeFile(join(vdir, names.imageSignatures), `${JSON.stringify({ keyFingerprint: key.fingerprint, images: imageSigs }, null, 2)}\n`);
 
   // SBOMs from the binaries' own build info.
-  const timestamp = new Date(mtime * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const sbomStarted = Date.now();
   const goInfo = new Map<string, string>();
   for (const a of manifest.artifacts) {
@@ -243,6 +260,8 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     }
   }
   deps.set(`pkg:generic/nodejs@${process.version}`, { sha256: nodeSha256 });
+  // The vulnerability database the release was checked against: its module zip and the v1 layout made from it.
+  deps.set(`pkg:golang/${scan.database.module}@${scan.database.version}`, { goModuleH1: scan.database.sum, sha256: scan.database.layoutSha256 });
   const provenance = renderProvenance({
     subjects: [names.tarball, names.images, names.rpm].map((n) => ({ name: n, sha256: sha.get(n) ?? '' })),
     version,
@@ -251,6 +270,12 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     dirty,
     runtimeKey: manifest.key,
     toolchain: { go: manifest.toolchain.go, cc: manifest.toolchain.cc, node: process.version },
+    vulnerabilityScan: {
+      scanner: `govulncheck ${components.govulncheck.version}`,
+      database: { module: scan.database.module, version: scan.database.version, goModuleH1: scan.database.sum, layoutSha256: scan.database.layoutSha256 },
+      report: { name: reportNames.report, sha256: reportSha256 },
+      policySha256: await sha256File(join(repoRoot, 'security', 'vex.yaml')),
+    },
     dependencies: [...deps.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([uri, digest]) => ({ uri, digest })),
     builderId: `https://rfo.dev/builders/local/${hostname()}`,
     startedOn: new Date(t0).toISOString(),

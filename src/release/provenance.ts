@@ -13,6 +13,13 @@ export interface ProvenanceInput {
   readonly toolchain: { readonly go: string; readonly cc: string; readonly node: string };
   /** Go modules (module@version, go.sum h1) and C files (sha256) that went in. */
   readonly dependencies: readonly { readonly uri: string; readonly digest: Readonly<Record<string, string>> }[];
+  /** What the release was scanned with and the report's hash (npm run scan). */
+  readonly vulnerabilityScan?: {
+    readonly scanner: string;
+    readonly database: { readonly module: string; readonly version: string; readonly goModuleH1: string; readonly layoutSha256: string };
+    readonly report: { readonly name: string; readonly sha256: string };
+    readonly policySha256: string;
+  };
   readonly builderId: string;
   readonly startedOn: string;
   readonly finishedOn: string;
@@ -28,8 +35,8 @@ export function renderProvenance(p: ProvenanceInput): Record<string, unknown> {
     predicate: {
       buildDefinition: {
         buildType,
-        externalParameters: { version: p.version, arch: p.arch, recipe: 'npm run release (scripts/release.ts: npm run build:runtime, stage, tar, rpmbuild, sign)' },
-        internalParameters: { runtimeKey: p.runtimeKey, toolchain: p.toolchain },
+        externalParameters: { version: p.version, arch: p.arch, recipe: 'npm run release (scripts/release.ts: npm run build:runtime, npm run scan, stage, tar, rpmbuild, sign)' },
+        internalParameters: { runtimeKey: p.runtimeKey, toolchain: p.toolchain, ...(p.vulnerabilityScan ? { vulnerabilityScan: p.vulnerabilityScan } : {}) },
         resolvedDependencies: [{ uri: `git+rfo@${p.commit}${p.dirty ? '+dirty' : ''}`, digest: { gitCommit: p.commit } }, ...p.dependencies],
       },
       runDetails: {

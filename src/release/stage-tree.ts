@@ -3,12 +3,13 @@
 //   bin/rfo, bin/rfo-killall.sh, bin/rfo-uninstall.sh
 //   lib/systemd/system/rfo-server.service, rfo-agent.service
 //   lib/rfo/{node, src/, node_modules/, package.json, build-info.json, rfo-release.pub}
-//   lib/rfo/runtime/{bin/, manifest.json, manifest.json.sig, sha256sum-<arch>.txt}
+//   lib/rfo/runtime/{bin/, manifest.json, manifest.json.sig, sha256sum-<arch>.txt,
+//                    vulnerability-report-<arch>.{json,txt} and their .sig}
 // The runtime's images are not in the tree: they ship as the airgap archive,
 // which the installer copies to <data-dir>/agent/images.
 
 import { chmod, copyFile, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { repoRoot } from '../build/paths.ts';
 import { renderUnit } from './render-units.ts';
 
@@ -20,6 +21,8 @@ export interface StageInput {
   readonly buildInfo: Readonly<Record<string, string>>;
   readonly publicKeyPem: string;
   readonly manifestSignature: string;
+  /** The vulnerability report (.json) and table (.txt) of this runtime, each with a .sig beside it. */
+  readonly vulnReport?: readonly string[];
 }
 
 /** npm packages rfo needs at run time: package.json dependencies minus the Node runtime itself, with theirs. */
@@ -83,4 +86,8 @@ export async function stageTree(input: StageInput): Promise<void> {
   await copyTree(join(input.runtimeDir, 'bin'), join(rt, 'bin'), () => true);
   for (const f of ['manifest.json', `sha256sum-${input.arch}.txt`]) await copyFile(join(input.runtimeDir, f), join(rt, f));
   await writeFile(join(rt, 'manifest.json.sig'), `${input.manifestSignature}\n`);
+  // `rfo verify --vulns` prints these (their signatures checked first).
+  for (const f of input.vulnReport ?? []) {
+    for (const file of [f, `${f}.sig`]) await copyFile(file, join(rt, basename(file)));
+  }
 }

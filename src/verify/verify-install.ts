@@ -35,12 +35,13 @@ Options:
   --data-dir DIR      rfo's data dir, for agent/images (default $RFO_DATA_DIR or /var/lib/rancher/rfo)
   --images-dir DIR    where the airgap archive is (default <data-dir>/agent/images)
   --key FILE          release public key (default: the one shipped with rfo)
+  --vulns             print the installed runtime's signed vulnerability report instead
 `;
 
-export function parseVerifyArgs(args: string[], env: NodeJS.ProcessEnv): { runtimeDir?: string; imagesDir: string; key: string } {
+export function parseVerifyArgs(args: string[], env: NodeJS.ProcessEnv): { runtimeDir?: string; imagesDir: string; key: string; vulns: boolean } {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { 'runtime-dir': { type: 'string' }, 'data-dir': { type: 'string' }, 'images-dir': { type: 'string' }, key: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: { 'runtime-dir': { type: 'string' }, 'data-dir': { type: 'string' }, 'images-dir': { type: 'string' }, key: { type: 'string' }, vulns: { type: 'boolean', default: false } }, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'rfo verify --help' });
   }
@@ -49,6 +50,7 @@ export function parseVerifyArgs(args: string[], env: NodeJS.ProcessEnv): { runti
     ...(values['runtime-dir'] ? { runtimeDir: values['runtime-dir'] } : env.RFO_RUNTIME_DIR ? { runtimeDir: env.RFO_RUNTIME_DIR } : {}),
     imagesDir: values['images-dir'] ?? join(dataDir, 'agent', 'images'),
     key: values.key ?? join(repoRoot, 'rfo-release.pub'),
+    vulns: values.vulns === true,
   };
 }
 

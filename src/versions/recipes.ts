@@ -199,10 +199,10 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     kind: 'go-binary',
     name: 'crictl',
     component: 'crictl',
-    package: '.',
-    cgo: false,
+    package: 'sigs.k8s.io/cri-tools/cmd/crictl',
+    cgo: false, // upstream's Makefile default (CGO_ENABLED ?= 0)
     tags: [],
-    xflags: { 'main.version': '{version}' },
+    xflags: { 'sigs.k8s.io/cri-tools/pkg/version.Version': '{version}' },
     versionCheck: { args: ['--version'], expect: 'crictl version {version}' },
   },
   {
@@ -224,6 +224,19 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     tags: [],
     xflags: { 'sigs.k8s.io/release-utils/version.gitVersion': '{version}' },
     versionCheck: { args: ['version'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'govulncheck',
+    component: 'govulncheck',
+    package: 'golang.org/x/vuln/cmd/govulncheck',
+    cgo: false,
+    tags: [],
+    // govulncheck takes its version from the main module's build info, which
+    // is our wrapper; the pinned x/vuln version is in the manifest and in
+    // `go version -m`. Its usage line is what it can print without a database.
+    xflags: {},
+    versionCheck: { args: ['-h'], expect: 'Govulncheck reports known vulnerabilities' },
   },
   {
     kind: 'c-binary',

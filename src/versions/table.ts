@@ -15,6 +15,28 @@ export const rfoRevision = 1;
 /** The Go language version the wrapper modules declare (go.mod `go` line). */
 export const goLanguageVersion = '1.26.0';
 
+/**
+ * The Go toolchain every Go artifact is built with. The go command fetches it
+ * itself (GOTOOLCHAIN=<this>, through `go env GOPROXY`, checked against the
+ * checksum database) whatever Go the host has, as long as that is Go 1.21+.
+ * It is part of every artifact's cache key. Newest 1.26 patch: 1.26.9 fixed
+ * the net/http, crypto/x509 and crypto/tls flaws govulncheck reported.
+ */
+export const goToolchain = 'go1.26.11';
+
+/**
+ * The Go vulnerability database `npm run scan` checks against: a pinned
+ * snapshot of the golang.org/x/vulndb module (its data/osv directory), turned
+ * into the standard v1 database layout by src/scan/vulndb.ts. Bump the
+ * pseudo-version to get newer advisories (`go list -m golang.org/x/vulndb@latest`).
+ */
+export const vulnDatabase = {
+  module: 'golang.org/x/vulndb',
+  version: 'v0.0.0-20261105234957-e22db6528018',
+  /** go.sum h1: hash of that module zip; the download is refused if it differs. */
+  sum: 'h1:mfngRv0Yoh0VApsXKEN82CjD99kl7mtparN3bs3JnqI=',
+} as const;
+
 export type ComponentId =
   | 'kubernetes'
   | 'etcd'
@@ -27,7 +49,8 @@ export type ComponentId =
   | 'crictl'
   | 'pause'
   | 'versitygw'
-  | 'cosign';
+  | 'cosign'
+  | 'govulncheck';
 
 export interface Component {
   readonly id: ComponentId;
@@ -41,6 +64,14 @@ export interface Component {
    * module proxy refuses to serve; each needs a README saying why.
    */
   readonly goReplaces?: Readonly<Record<string, string>>;
+  /**
+   * Minimum versions of dependencies, raised above what the upstream module
+   * asks for (minimal version selection keeps the higher one): security
+   * fixes in golang.org/x/net, grpc... that upstream has not released yet.
+   * `npm run gen:gomod` writes them into the wrapper's require block. Each
+   * one must stay within what upstream builds with (same major version).
+   */
+  readonly goRequires?: Readonly<Record<string, string>>;
   /** Why this version: shown in docs and closing notes, kept next to the pin. */
   readonly note?: string;
   /**
@@ -56,6 +87,22 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v1.36.3',
     modules: ['k8s.io/kubernetes'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'go.etcd.io/etcd/api/v3': 'v3.6.16',
+      'go.etcd.io/etcd/client/pkg/v3': 'v3.6.16',
+      'go.etcd.io/etcd/client/v3': 'v3.6.16',
+      'go.opentelemetry.io/otel': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
+      'go.opentelemetry.io/otel/metric': 'v1.45.0',
+      'go.opentelemetry.io/otel/sdk': 'v1.45.0',
+      'go.opentelemetry.io/otel/trace': 'v1.45.0',
+      'golang.org/x/crypto': 'v0.58.0',
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/grpc': 'v1.83.2',
+    },
     note: 'newest v1.36 patch served by the Go module proxy',
   },
   etcd: {
@@ -63,6 +110,11 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v3.6.16',
     modules: ['go.etcd.io/etcd/server/v3', 'go.etcd.io/etcd/etcdctl/v3', 'go.etcd.io/etcd/etcdutl/v3'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/net': 'v0.62.0',
+    },
     note: 'Kubernetes 1.36 is validated against etcd 3.6; newest 3.6 patch',
   },
   containerd: {
@@ -70,6 +122,13 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v2.4.2',
     modules: ['github.com/containerd/containerd/v2'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'github.com/cilium/ebpf': 'v0.22.0',
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/crypto': 'v0.58.0',
+      'golang.org/x/net': 'v0.62.0',
+    },
     note:
       'newest release; cgroup v1 is deprecated since 2.2 (containerd#12445) but maintainers keep it ' +
       'supported until at least May 2029 (containerd#12443), and 2.x implements the RuntimeConfig RPC ' +
@@ -80,6 +139,12 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v1.5.2',
     modules: ['github.com/opencontainers/runc'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'github.com/cilium/ebpf': 'v0.22.0',
+      'github.com/moby/sys/user': 'v0.4.1',
+      'golang.org/x/net': 'v0.62.0',
+    },
     note: 'newest release; cgroup v1 deprecated but maintained until at least May 2029 (runc#4955)',
   },
   'cni-plugins': {
@@ -87,12 +152,22 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v1.9.1',
     modules: ['github.com/containernetworking/plugins'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/sys': 'v0.44.0',
+    },
   },
   flannel: {
     id: 'flannel',
     version: 'v0.28.10',
     modules: ['github.com/flannel-io/flannel'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'golang.org/x/crypto': 'v0.58.0',
+      'golang.org/x/net': 'v0.62.0',
+    },
     goReplaces: {
       'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common': './unavailable/tencentcloud-common',
       'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc': './unavailable/tencentcloud-vpc',
@@ -107,21 +182,37 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v1.14.7',
     modules: ['github.com/coredns/coredns'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'golang.org/x/crypto': 'v0.58.0',
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/grpc': 'v1.83.2',
+    },
   },
   helm: {
     id: 'helm',
     version: 'v3.22.0',
     modules: ['helm.sh/helm/v3'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'golang.org/x/crypto': 'v0.58.0',
+      'golang.org/x/net': 'v0.62.0',
+    },
   },
   crictl: {
     id: 'crictl',
-    version: 'v0.36.3',
-    modules: ['k8s.io/cri-api'],
+    version: 'v1.37.0',
+    modules: ['sigs.k8s.io/cri-tools'],
     license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'golang.org/x/net': 'v0.62.0',
+    },
     note:
-      "rfo's own crictl (go/crictl: version, info, ps, pods, images, inspect, inspectp, logs) on the pinned " +
-      'CRI API; sigs.k8s.io/cri-tools is not served by the Go module proxy',
+      'upstream crictl, the whole CLI (exec, attach, pull, stats, port-forward...); CRI is versioned ' +
+      'compatibly, and cri-tools 1.37 talks to containerd 2.4 as kubelet 1.36 does',
   },
   pause: {
     id: 'pause',
@@ -135,6 +226,12 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v1.8.0',
     modules: ['github.com/versity/versitygw'],
     license: 'Apache-2.0',
+    // Security floors for the tool too (reported by npm run scan, not gated: tools are not shipped).
+    goRequires: {
+      'github.com/andybalholm/brotli': 'v1.2.7',
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/net': 'v0.62.0',
+    },
     tool: true,
     note: 'S3-compatible server (posix backend) for the snapshot tests and benchmark; newest on the module proxy',
   },
@@ -143,8 +240,23 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v3.1.3',
     modules: ['github.com/sigstore/cosign/v3'],
     license: 'Apache-2.0',
+    // Security floors for the tool too (reported by npm run scan, not gated: tools are not shipped).
+    goRequires: {
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/grpc': 'v1.83.2',
+    },
     tool: true,
     note: 'tool: verifies release signatures in the tests (cosign verify-blob --key), as users do',
+  },
+  govulncheck: {
+    id: 'govulncheck',
+    version: 'v1.9.0',
+    modules: ['golang.org/x/vuln'],
+    license: 'BSD-3-Clause',
+    tool: true,
+    note: 'tool: npm run scan checks every Go binary (govulncheck -mode binary) against the pinned vulnDatabase, offline',
   },
 };
 

@@ -189,6 +189,18 @@ test('rfo verify passes on a fresh install and names the file that differs', { t
   const rfo = join(r.prefix, 'bin', 'rfo');
   const ok = await run({ cmd: rfo, args: ['verify', '--images-dir', r.images], env: { PATH: hostPath } });
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  // --vulns: the installed runtime's signed vulnerability report
+  const vulns = await run({ cmd: rfo, args: ['verify', '--vulns'], env: { PATH: hostPath } });
+  assert.equal(vulns.code, 0, vulns.stdout + vulns.stderr);
+  assert.match(vulns.stdout, /^Vulnerability scan of rfo v1\.36\.\d+\+rfor\d+ amd64/);
+  assert.match(vulns.stdout, /^kubernetes v1\.36\.\d+ \(go1\.\d+\.\d+, sha256 [0-9a-f]{12}…\): \d+ known vulnerabilities/m);
+  assert.match(vulns.stdout, /no reachable vulnerability with a fix is left unjustified/);
+  assert.match(vulns.stdout, /report signature OK .*; database v0\.0\.0-\d{14}-[0-9a-f]{12}/);
+  const reportTable = join(r.prefix, 'lib', 'rfo', 'runtime', 'vulnerability-report-amd64.txt');
+  await appendFile(reportTable, 'all clear\n');
+  const forged = await run({ cmd: rfo, args: ['verify', '--vulns'], env: { PATH: hostPath } });
+  assert.notEqual(forged.code, 0, 'an edited report is refused');
+  assert.match(forged.stderr, /RFO_SIGNATURE_INVALID/);
   const victim = join(r.prefix, 'lib', 'rfo', 'runtime', 'bin', 'runc');
   await appendFile(victim, 'tampered');
   const bad = await run({ cmd: rfo, args: ['verify', '--images-dir', r.images], env: { PATH: hostPath } });

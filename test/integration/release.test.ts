@@ -38,7 +38,7 @@ test('dist holds the tarball, airgap images, RPM, checksums, SBOMs, provenance a
   const files = await readdir(vdir());
   const v = rel.result.version;
   assert.match(v, /^v1\.36\.\d+\+rfor\d+$/);
-  for (const f of [`rfo.linux-${arch}.tar.gz`, `rfo-images.linux-${arch}.tar.zst`, `rfo-${v}.${arch}.rpm`, `sha256sum-${arch}.txt`, 'provenance.intoto.json', 'rfo-release.pub']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+  for (const f of [`rfo.linux-${arch}.tar.gz`, `rfo-images.linux-${arch}.tar.zst`, `rfo-${v}.${arch}.rpm`, `sha256sum-${arch}.txt`, 'provenance.intoto.json', 'rfo-release.pub', `vulnerability-report-${arch}.json`, `vulnerability-report-${arch}.json.sig`, `vulnerability-report-${arch}.openvex.json`]) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
   const channels = JSON.parse(await readFile(join(rel.dist, 'channels.json'), 'utf8')) as Record<string, string>;
   assert.equal(channels.stable, v);
   assert.equal(channels.latest, v);
@@ -112,6 +112,33 @@ test('the provenance statement (in-toto, SLSA v1) names every artifact by sha256
   assert.ok(p.subject.some((s) => s.name.endsWith('.tar.gz')) && p.subject.some((s) => s.name.endsWith('.rpm')));
   assert.ok(p.predicate.buildDefinition.resolvedDependencies.length > 10, 'inputs with hashes');
   assert.ok(p.predicate.runDetails.builder.id.length > 0);
+});
+
+test('the vulnerability report covers every Go binary, names the pinned database, and the provenance records both', async () => {
+  const report = JSON.parse(await readFile(join(vdir(), `vulnerability-report-${arch}.json`), 'utf8')) as {
+    database: { module: string; version: string; sum: string; layoutSha256: string };
+    violations: string[];
+    artifacts: { name: string; kind: string; precision: string; findings: { reachable: boolean; fixedVersion: string; status: string; decidedBy: string }[] }[];
+  };
+  const { vulnDatabase } = await import('../../src/versions/table.ts');
+  assert.deepEqual([report.database.module, report.database.version, report.database.sum], [vulnDatabase.module, vulnDatabase.version, vulnDatabase.sum]);
+  assert.deepEqual(report.violations, [], 'the release gate let nothing through');
+  const names = report.artifacts.map((a) => a.name);
+  for (const n of ['kubernetes', 'etcd', 'containerd', 'runc', 'flanneld', 'coredns', 'helm', 'crictl']) assert.ok(names.includes(n), `${n} scanned`);
+  for (const a of report.artifacts) {
+    assert.equal(a.precision, 'symbol', `${a.name} keeps its symbol table`);
+    for (const f of a.findings) if (f.reachable && f.fixedVersion) assert.equal(f.decidedBy, 'policy', `${a.name}: a reachable fixable finding must be justified in security/vex.yaml`);
+  }
+  const vex = JSON.parse(await readFile(join(vdir(), `vulnerability-report-${arch}.openvex.json`), 'utf8')) as { '@context': string; statements: unknown[] };
+  assert.equal(vex['@context'], 'https://openvex.dev/ns/v0.2.0');
+  const p = JSON.parse(await readFile(join(vdir(), 'provenance.intoto.json'), 'utf8')) as {
+    predicate: { buildDefinition: { internalParameters: { vulnerabilityScan: { database: { version: string; layoutSha256: string }; report: { sha256: string } } }; resolvedDependencies: { uri: string }[] } };
+  };
+  const scan = p.predicate.buildDefinition.internalParameters.vulnerabilityScan;
+  assert.equal(scan.database.version, vulnDatabase.version);
+  assert.equal(scan.database.layoutSha256, report.database.layoutSha256);
+  assert.equal(scan.report.sha256, createHash('sha256').update(await readFile(join(vdir(), `vulnerability-report-${arch}.json`))).digest('hex'));
+  assert.ok(p.predicate.buildDefinition.resolvedDependencies.some((d) => d.uri === `pkg:golang/${vulnDatabase.module}@${vulnDatabase.version}`));
 });
 
 test('rpm lists the expected files and installs into a temporary root', { timeout: 300_000 }, async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { request as httpsRequest } from 'node:https';
 import { caHashOf } from '../../src/join/token.ts';
 import { repoRoot } from '../../src/build/paths.ts';
+import { components } from '../../src/versions/table.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
@@ -196,9 +197,24 @@ test('crictl in the data dir talks to the node runtime', async () => {
   const ps = await node.exec('env', [env, join(dirs().data, 'bin', 'crictl'), 'ps']);
   assert.equal(ps.code, 0, ps.stderr);
   assert.match(ps.stdout, /^CONTAINER\s+IMAGE\s+CREATED\s+STATE\s+NAME/);
-  assert.match(ps.stdout, /RUNNING\s+coredns\s/);
+  assert.match(ps.stdout, /Running\s+coredns\s/, "upstream crictl prints the CRI state as Running");
   const images = await node.exec('env', [env, join(dirs().data, 'bin', 'crictl'), 'images']);
   assert.match(images.stdout, /registry\.k8s\.io\/pause\s+3\.10\.2/);
+});
+
+test('upstream crictl execs into a running container (the CoreDNS one: scratch, so its own binary)', async () => {
+  const env = `CRI_CONFIG_FILE=${join(dirs().data, 'agent', 'etc', 'crictl.yaml')}`;
+  const crictl = join(dirs().data, 'bin', 'crictl');
+  const version = await node.exec('env', [env, crictl, 'version']);
+  assert.equal(version.code, 0, version.stderr);
+  assert.match(version.stdout, /RuntimeName:\s+containerd/);
+  const id = (await node.exec('env', [env, crictl, 'ps', '--name', 'coredns', '--state', 'running', '-q'])).stdout.trim().split('\n')[0] ?? '';
+  assert.match(id, /^[0-9a-f]{13,64}$/, 'a running coredns container');
+  const exec = await node.exec('env', [env, crictl, 'exec', id, '/coredns', '-version']);
+  assert.equal(exec.code, 0, exec.stderr);
+  assert.ok(exec.stdout.includes(`CoreDNS-${components.coredns.version.replace(/^v/, '')}`), exec.stdout);
+  const missing = await node.exec('env', [env, crictl, 'exec', id, '/no-such-binary']);
+  assert.notEqual(missing.code, 0, 'a failed exec is reported as a failure');
 });
 
 test('a manifest dropped into server/manifests appears in the cluster', { timeout: 120_000 }, async () => {
