@@ -1,24 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashNodePassword, nodePasswordSecretName, verifyNodePassword } from './node-password.ts';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-
-/**
- * The longest the event loop stalled while `work` ran, as a fraction of the
- * time it ran: ~1 for synchronous crypto, small when it runs on the thread
- * pool (relative, so a busy test host does not make it flaky).
- */
-async function stallDuring(work: () => Promise<unknown>): Promise<number> {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  await new Promise((r) => setTimeout(r, 30)); // the histogram needs a first tick as its baseline
-  const t0 = performance.now();
-  await work();
-  const ran = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 20)); // a stall is only recorded once the loop turns again
-  h.disable();
-  return h.max / 1e6 / ran;
-}
+import { stallDuring } from '../util/event-loop-stall.ts';
 
 test('a stored node password verifies only the same password, salted', async () => {
   const stored = await hashNodePassword('first-node-password');
