@@ -12,7 +12,7 @@ import { nodeCertKinds } from '../api/handlers.ts';
 import { fetchCacerts, joinGet, verifyCa } from '../join/join-client.ts';
 import type { JoinSession } from '../join/join-client.ts';
 import { parseToken } from '../join/token.ts';
-import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
+import { checkNodeInputs, givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
 import type { Log } from '../node/prepare-node.ts';
 import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../node/node-password-file.ts';
@@ -81,6 +81,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const runtime = await locateRuntime(str(values['runtime-dir']) || undefined);
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
   // Creates nothing (nothing is written before the server proved its CA and accepted the token); it only stops a dead rfo's processes and removes their pid files.
+  checkNodeInputs(s);
   await recoverLeftovers(s.paths.run.dir, log);
   const lbPort = Number(values['lb-server-port']);
 

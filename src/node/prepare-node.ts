@@ -71,10 +71,14 @@ async function requireKernelFeature(present: () => Promise<boolean>, module: str
   if (!(await present())) throw new RfoError('RFO_USAGE', message, { hint: `load it (modprobe ${module}) or use a kernel with ${kernelOption}` });
 }
 
-/** Ports this node needs free: the server's control plane ports, or just the kubelet's on an agent. */
-export async function preflight(s: ServerSettings, facts: HostFacts, log: Log, ports: readonly (readonly [number, string])[]): Promise<void> {
+/** Settings that name host files, checked before rfo writes anything (rfo.pid included). */
+export function checkNodeInputs(s: ServerSettings): void {
   const resolvConf = str(s.values['resolv-conf']);
   if (resolvConf && !existsSync(resolvConf)) throw new RfoError('RFO_CONFIG_INVALID', `resolv-conf ${resolvConf} does not exist`, { hint: 'point resolv-conf at an existing resolv.conf, or leave it unset to use the host\'s' });
+}
+
+/** Ports this node needs free: the server's control plane ports, or just the kubelet's on an agent. */
+export async function preflight(s: ServerSettings, facts: HostFacts, log: Log, ports: readonly (readonly [number, string])[]): Promise<void> {
   if (facts.swapOn) throw new RfoError('RFO_USAGE', 'swap is on; kubelet refuses to run with swap', { hint: 'turn swap off: swapoff -a (and remove it from /etc/fstab)' });
   for (const [port, what] of ports) {
     if (!(await portFree(port))) {

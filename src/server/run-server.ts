@@ -36,7 +36,7 @@ import { clusterWideSettings } from '../join/bootstrap-data.ts';
 import { createJoinService } from './join-service.ts';
 import { fetchBootstrap, joinEtcd, promoteLearner, writeBootstrapFiles } from './join-cluster.ts';
 import { watchServers } from './watch-servers.ts';
-import { givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
+import { checkNodeInputs, givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
 import type { Log, ServerSettings } from '../node/prepare-node.ts';
 import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../node/node-password-file.ts';
@@ -157,6 +157,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
   // Creates nothing (a joining server writes nothing before its checks); it only stops a dead rfo's processes and removes their pid files.
+  checkNodeInputs(s);
   await recoverLeftovers(s.paths.run.dir, log);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
