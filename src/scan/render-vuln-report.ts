@@ -7,7 +7,7 @@
 // system, the OS packages found there, which this scan does not cover.
 
 import type { VulnDbInfo } from './vulndb.ts';
-import type { ArtifactVerdicts, PolicyResult, Verdict } from './resolve-policy.ts';
+import type { ArtifactVerdicts, PolicyResult, ScannedArtifact, Verdict } from './resolve-policy.ts';
 
 export const reportSchema = 'rfo.dev/vulnerability-report/v1';
 
@@ -94,6 +94,11 @@ function findingJson(v: Verdict) {
   };
 }
 
+/** What identifies a scanned artifact, in the per-artifact and the whole-runtime report alike. */
+function identityJson(a: ScannedArtifact): Record<string, unknown> {
+  return { name: a.name, kind: a.kind, component: a.component, version: a.version, sha256: a.sha256, goVersion: a.goVersion, precision: a.precision };
+}
+
 export function renderArtifactReport(input: ReportInput, a: ArtifactVerdicts): Record<string, unknown> {
   return {
     schema: reportSchema,
@@ -103,15 +108,7 @@ export function renderArtifactReport(input: ReportInput, a: ArtifactVerdicts): R
     database: input.database,
     policy: input.policy,
     timestamp: input.timestamp,
-    artifact: {
-      name: a.artifact.name,
-      kind: a.artifact.kind,
-      component: a.artifact.component,
-      version: a.artifact.version,
-      sha256: a.artifact.sha256,
-      goVersion: a.artifact.goVersion,
-      precision: a.artifact.precision,
-    },
+    artifact: identityJson(a.artifact),
     summary: summarize(a),
     findings: a.verdicts.map(findingJson),
   };
@@ -133,16 +130,7 @@ export function renderReport(input: ReportInput): Record<string, unknown> {
     notScanned: input.notScanned,
     expiredPolicyEntries: input.result.expired.map((e) => e.id),
     unusedPolicyEntries: input.result.unused.map((e) => e.id),
-    artifacts: input.result.artifacts.map((a) => ({
-      name: a.artifact.name,
-      kind: a.artifact.kind,
-      component: a.artifact.component,
-      version: a.artifact.version,
-      sha256: a.artifact.sha256,
-      goVersion: a.artifact.goVersion,
-      precision: a.artifact.precision,
-      findings: a.verdicts.map(findingJson),
-    })),
+    artifacts: input.result.artifacts.map((a) => ({ ...identityJson(a.artifact), findings: a.verdicts.map(findingJson) })),
     images: input.images,
   };
 }
