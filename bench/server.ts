@@ -21,12 +21,14 @@ interface Run {
   stop(): Promise<void>;
   readySeconds: number;
   nodeReadySeconds: number;
+  /** "exited …; restarting" lines rfo logged before it was ready. */
+  restarts: number;
   pid: number;
 }
 
-async function start(): Promise<Run> {
+async function start(rfoBin: string): Promise<Run> {
   const t0 = Date.now();
-  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfoBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let out = '';
   let nodeReady = 0;
   await new Promise<void>((resolve, reject) => {
@@ -39,6 +41,7 @@ async function start(): Promise<Run> {
   });
   return {
     readySeconds: (Date.now() - t0) / 1000,
+    restarts: (out.match(/exited .*restarting in/g) ?? []).length,
     nodeReadySeconds: nodeReady / 1000,
     pid: proc.pid ?? 0,
     stop: () =>
@@ -92,34 +95,65 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
   return { rss, pss };
 }
 
+/** CPU seconds (user+system) of rfo itself plus the children it has reaped (kubectl, ctr). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14-17 (utime, stime, cutime, cstime) are at 11-14 after the comm field; clock ticks of 1/100 s.
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+}
+
 const sum = (m: Record<string, number>) => Math.round(Object.values(m).reduce((a, b) => a + b, 0) * 10) / 10;
 
-try {
-  const cold = await start();
-  process.stderr.write(`cold: node Ready ${cold.nodeReadySeconds}s, rfo ready ${cold.readySeconds}s; idling ${idleSeconds}s\n`);
-  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+/** One full measurement of an rfo binary: cold start, idle CPU and memory, warm restart. Each gets a fresh data dir. */
+async function measure(rfoBin: string, label: string) {
+  await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  const cold = await start(rfoBin);
+  process.stderr.write(`${label} cold: node Ready ${cold.nodeReadySeconds}s, rfo ready ${cold.readySeconds}s; idling ${idleSeconds}s\n`);
+  // Idle CPU is measured after a 10 s settle, over the rest of the idle window.
+  await new Promise((r) => setTimeout(r, 10_000));
+  const cpu0 = await cpuSeconds(cold.pid);
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, Math.max(1, idleSeconds - 10) * 1000));
+  const idleCpuPercent = Math.round((((await cpuSeconds(cold.pid)) - cpu0) / ((Date.now() - t0) / 1000)) * 1000) / 10;
   const mem = await memoryByProcess(cold.pid);
-  const total = sum(mem.pss);
   await cold.stop();
-  const warm = await start();
+  const warm = await start(rfoBin);
   await warm.stop();
-  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', join(root, 'data'), '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet')]);
-  const result = {
-    benchmark: 'server',
-    date: new Date().toISOString(),
+  await node.exec(rfoBin, ['killall', '--config', '/dev/null', '--data-dir', join(root, 'data'), '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet')]);
+  const r = {
+    rfo: rfoBin,
     coldStart: { nodeReadySeconds: cold.nodeReadySeconds, readySeconds: cold.readySeconds },
     warmRestart: { nodeReadySeconds: warm.nodeReadySeconds, readySeconds: warm.readySeconds },
     idleAfterSeconds: idleSeconds,
-    idlePssMiB: { total, byProcess: mem.pss },
+    rfoIdleCpuPercentOfOneCore: idleCpuPercent,
+    componentRestartsDuringColdStart: cold.restarts,
+    idlePssMiB: { total: sum(mem.pss), byProcess: mem.pss },
     idleRssMiB: { total: sum(mem.rss), byProcess: mem.rss },
-    targets: { coldReadySeconds: 20, totalIdleMemoryMiB: 800 },
-    notes: '"ready" = node Ready and CoreDNS answering kubernetes.default; RSS sums rfo, its components and the pods (pause, coredns) under containerd shims',
+  };
+  process.stderr.write(`${label}: cold ready ${cold.readySeconds}s, warm ${warm.readySeconds}s, rfo idle CPU ${idleCpuPercent}% of a core, rfo RSS ${mem.rss.rfo ?? 0} MiB, restarts ${cold.restarts}, idle PSS ${r.idlePssMiB.total} MiB (RSS ${r.idleRssMiB.total} MiB)\n`);
+  return r;
+}
+
+try {
+  // RFO_BENCH_BASELINE=<checkout>/bin/rfo measures an earlier rfo (the previous release) in the same run, first.
+  const baselineBin = process.env.RFO_BENCH_BASELINE;
+  const baseline = baselineBin ? await measure(baselineBin, 'baseline') : undefined;
+  const current = await measure(rfo, 'current');
+  const result = {
+    benchmark: 'server',
+    date: new Date().toISOString(),
+    ...current,
+    ...(baseline ? { baseline } : {}),
+    targets: { coldReadySeconds: 12, warmReadySeconds: 6, rfoIdleCpuPercent: 0.5, rfoIdleRssMiB: 80, totalIdleMemoryMiB: 800 },
+    notes: '"ready" = node Ready and CoreDNS answering kubernetes.default; RSS sums rfo, its components and the pods (pause, coredns) under containerd shims; rfo CPU includes the children it reaped (kubectl, ctr)',
   };
   await mkdir(join(repoRoot, 'bench', 'results'), { recursive: true });
   const file = join(repoRoot, 'bench', 'results', `server-${result.date.slice(0, 10)}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  process.stderr.write(`bench:server cold ready ${cold.readySeconds}s, warm ${warm.readySeconds}s, idle PSS ${total} MiB (RSS ${sum(mem.rss)} MiB) → ${file}\n`);
+  process.stderr.write(`bench:server → ${file}\n`);
 } finally {
   await node.destroy();
   await rm(root, { recursive: true, force: true });

@@ -253,14 +253,24 @@ export async function labStatus(options: LabRef = {}): Promise<LabStatus> {
   return { name: state.name, subnet: state.subnet, labDir: state.labDir, apiReachable, nodes };
 }
 
-/** Kill every process of these mount namespaces and cgroup roots; throw if any survive. */
+/**
+ * Kill every process of these mount namespaces and cgroup roots; throw if any
+ * survive. Repeats until a pass finds nothing: a process forked between
+ * reading /proc and the SIGKILL (kubelet running mount, a shim starting a
+ * container) is not in the first list but keeps the namespace and its mounts.
+ */
 async function sweep(mntNs: ReadonlySet<string>, cgroupRoots: readonly string[], what: string): Promise<number> {
-  const pidsInCgroups: number[] = [];
-  for (const root of cgroupRoots) pidsInCgroups.push(...(await cgroupPids(root)));
-  const pids = planSweep({ processes: await readProcesses(), mntNs, cgroupPids: pidsInCgroups, spare: [process.pid, process.ppid] });
-  const left = await killAndWait(pids);
-  if (left.length) throw new RfoError('RFO_LAB_NODE_FAILED', `${what}: processes ${left.join(', ')} survived SIGKILL`, { hint: 'look at them with ps -o pid,stat,cmd -p <pid> (D state: stuck in the kernel)' });
-  return pids.length;
+  let killed = 0;
+  for (let pass = 0; pass < 10; pass++) {
+    const pidsInCgroups: number[] = [];
+    for (const root of cgroupRoots) pidsInCgroups.push(...(await cgroupPids(root)));
+    const pids = planSweep({ processes: await readProcesses(), mntNs, cgroupPids: pidsInCgroups, spare: [process.pid, process.ppid] });
+    if (pids.length === 0) return killed;
+    const left = await killAndWait(pids);
+    if (left.length) throw new RfoError('RFO_LAB_NODE_FAILED', `${what}: processes ${left.join(', ')} survived SIGKILL`, { hint: 'look at them with ps -o pid,stat,cmd -p <pid> (D state: stuck in the kernel)' });
+    killed += pids.length;
+  }
+  throw new RfoError('RFO_LAB_NODE_FAILED', `${what}: new processes kept appearing after 10 kill passes`, { hint: 'look for a process restarting them: ps -eo pid,ppid,cmd' });
 }
 
 /**
