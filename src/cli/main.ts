@@ -3,8 +3,8 @@
 
 import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
-import { startServer } from '../server/run-server.ts';
-import { startAgent } from '../agent/run-agent.ts';
+import { startServer } from '../roles/server.ts';
+import { startAgent } from '../roles/agent.ts';
 import { killall } from '../killall/killall.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
@@ -99,6 +99,10 @@ async function serverCommand(args: string[]): Promise<number> {
     return 0;
   }
   const server = await startServer(args, process.env, log);
+  if (server.dryRun !== undefined) {
+    process.stdout.write(server.dryRun);
+    return 0;
+  }
   if (server.resetMessage !== undefined) {
     process.stdout.write(`${server.resetMessage}\n`);
     return 0;
@@ -111,7 +115,12 @@ async function agentCommand(args: string[]): Promise<number> {
     process.stdout.write(renderHelp('agent', 'Run a worker node: containerd, kubelet, kube-proxy and flannel, joined to a cluster through a server.'));
     return 0;
   }
-  return runUntilSignal(await startAgent(args, process.env, log), log);
+  const agent = await startAgent(args, process.env, log);
+  if (agent.dryRun !== undefined) {
+    process.stdout.write(agent.dryRun);
+    return 0;
+  }
+  return runUntilSignal(agent, log);
 }
 
 const debug = process.argv.includes('--debug');

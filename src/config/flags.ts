@@ -39,6 +39,7 @@ const snap: readonly Command[] = ['etcd-snapshot'];
 export const flagTable: readonly FlagSpec[] = [
   { name: 'config', short: 'c', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
   { name: 'debug', type: 'bool', commands: [...both, 'etcd-snapshot'], section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
+  { name: 'dry-run', type: 'bool', commands: both, section: 'common', env: 'RFO_DRY_RUN', default: false, usage: 'Print what would run and be written (components, processes, files, certificates, add-ons) and exit; changes nothing' },
   { name: 'data-dir', short: 'd', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
   { name: 'run-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUN_DIR', default: '/run/rfo', check: 'absolute-path', usage: 'Folder for sockets and pid files' },
   { name: 'runtime-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUNTIME_DIR', check: 'absolute-path', usage: 'Runtime to stage (default: the one shipped with rfo, else the newest built by npm run build:runtime)' },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startComponents } from './manager.ts';
+import { manageComponents, startComponents } from './manager.ts';
 import type { Component } from './manager.ts';
 import { planStartOrder } from './plan-start-order.ts';
 import { isRfoError } from '../errors.ts';
@@ -97,4 +97,16 @@ test('inconsistent component lists are refused before anything starts', async ()
   const j: string[] = [];
   await assert.rejects(startComponents([fake(j, 'a', { after: ['a'] })], quiet), /cycle/);
   assert.deepEqual(j, []);
+});
+
+test('stop during the start aborts what waits, stops what started in reverse, and nothing starts after it', async () => {
+  const j: string[] = [];
+  const m = manageComponents([fake(j, 'etcd'), fake(j, 'kube-apiserver', { after: ['etcd'], neverReady: true }), fake(j, 'kubelet', { after: ['kube-apiserver'] })], quiet);
+  await sleep(30);
+  await m.stop();
+  await assert.rejects(m.ready, /rfo is stopping/);
+  assert.ok(!j.includes('start kubelet'));
+  assert.deepEqual(j.filter((l) => l.startsWith('stop')), ['stop kube-apiserver', 'stop etcd']);
+  await m.stop();
+  assert.equal(j.filter((l) => l === 'stop etcd').length, 1, 'a second stop does not stop twice');
 });

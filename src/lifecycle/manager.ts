@@ -15,7 +15,8 @@ export interface Component extends ComponentDecl {
   readonly logFile?: string;
   /** How long ready() may take (default 120 s). */
   readonly readyTimeoutMs?: number;
-  start(): Promise<void>;
+  /** The signal aborts when rfo stops during the start: a long step gives up. */
+  start(signal: AbortSignal): Promise<void>;
   /** Resolves once the component serves; rejects with the reason it never will. */
   ready?(signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
@@ -30,6 +31,11 @@ export interface Started {
   /** Names in the order they were started. */
   readonly order: readonly string[];
   stop(): Promise<void>;
+}
+
+/** A start under way: ready settles when every component is ready (or one failed and all were rolled back). */
+export interface Managed extends Started {
+  readonly ready: Promise<void>;
 }
 
 async function lastLines(file: string | undefined, n = 15): Promise<string> {
@@ -49,15 +55,26 @@ function deadline<T>(p: Promise<T>, ms: number, what: string, controller: AbortC
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-export async function startComponents(components: readonly Component[], events: ManagerEvents): Promise<Started> {
+const stoppingMessage = 'rfo is stopping';
+
+/**
+ * Start the components; returns at once. stop() may come at any time: it
+ * aborts what is still starting (nothing new starts), waits for the starts
+ * under way to give up, and stops what started, in reverse.
+ */
+export function manageComponents(components: readonly Component[], events: ManagerEvents): Managed {
   const planned = planStartOrder(components);
-  if (!planned.ok) throw new RfoError('RFO_COMPONENT_FAILED', planned.error, { hint: 'this is a bug in rfo: the component list is inconsistent' });
-  const at = () => (events.elapsed ? ` (${events.elapsed()})` : '');
   const order: string[] = [];
+  if (!planned.ok) {
+    const err = new RfoError('RFO_COMPONENT_FAILED', planned.error, { hint: 'this is a bug in rfo: the component list is inconsistent' });
+    return { order, ready: Promise.reject(err), stop: () => Promise.resolve() };
+  }
+  const at = () => (events.elapsed ? ` (${events.elapsed()})` : '');
   const byName = new Map(components.map((c) => [c.name, c]));
   const readyPromises = new Map<string, Promise<void>>();
   const aborted = new AbortController();
   let failure: { name: string; err: unknown } | undefined;
+  let stopping: Promise<void> | undefined;
 
   const stopStarted = async () => {
     for (const name of [...order].reverse()) {
@@ -74,18 +91,18 @@ export async function startComponents(components: readonly Component[], events: 
     if (existing) return existing;
     const p = (async () => {
       await Promise.all((c.after ?? []).map((d) => run(byName.get(d) as Component)));
-      if (aborted.signal.aborted) throw new Error('start aborted');
+      if (aborted.signal.aborted) throw new Error(stoppingMessage);
       events.log(`starting ${c.name}${at()}`);
       order.push(c.name);
       try {
-        await c.start();
+        await c.start(aborted.signal);
         if (c.ready) {
           const own = new AbortController();
           aborted.signal.addEventListener('abort', () => own.abort(), { once: true });
           await deadline(c.ready(own.signal), c.readyTimeoutMs ?? 120_000, c.name, own);
         }
       } catch (err) {
-        failure ??= { name: c.name, err };
+        if (!stopping) failure ??= { name: c.name, err };
         aborted.abort();
         throw err;
       }
@@ -94,10 +111,14 @@ export async function startComponents(components: readonly Component[], events: 
     return p;
   };
 
-  const all = await Promise.allSettled(components.map(run));
-  if (all.some((r) => r.status === 'rejected')) {
-    const failed = failure ?? { name: '?', err: (all.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason };
-    await stopStarted();
+  const all = Promise.allSettled(components.map(run));
+  const ready = (async () => {
+    const settled = await all;
+    if (stopping) throw new RfoError('RFO_COMPONENT_FAILED', `start stopped: ${stoppingMessage}`, { hint: 'rfo was asked to stop while it started' });
+    if (!settled.some((r) => r.status === 'rejected')) return;
+    const failed = failure ?? { name: '?', err: (settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason };
+    stopping = stopStarted();
+    await stopping;
     const c = byName.get(failed.name);
     const tail = await lastLines(c?.logFile);
     const reason = failed.err instanceof Error ? failed.err.message : String(failed.err);
@@ -106,6 +127,21 @@ export async function startComponents(components: readonly Component[], events: 
       cause: failed.err,
       details: { component: failed.name, ...(c?.logFile ? { logFile: c.logFile } : {}) },
     });
-  }
-  return { order, stop: stopStarted };
+  })();
+  const stop = () => {
+    stopping ??= (async () => {
+      aborted.abort();
+      await all;
+      await stopStarted();
+    })();
+    return stopping;
+  };
+  return { order, ready, stop };
+}
+
+/** Start and wait until every component is ready. */
+export async function startComponents(components: readonly Component[], events: ManagerEvents): Promise<Started> {
+  const m = manageComponents(components, events);
+  await m.ready;
+  return { order: m.order, stop: () => m.stop() };
 }

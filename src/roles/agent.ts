@@ -2,7 +2,9 @@
 // worker node. Order: resolve config (nothing written if invalid) → check
 // the server's CA against the token → authenticate → only then write: node
 // password, certificates, kubeconfigs → local apiserver load balancer →
-// containerd, kubelet, kube-proxy, flanneld → wait for Ready.
+// components (component manager): load balancer, server-list refresh, the
+// node part (node-components.ts), node Ready. `--dry-run` prints the plan
+// after the server accepted the token and writes nothing.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,22 +16,28 @@ import type { JoinSession } from '../join/join-client.ts';
 import { parseToken } from '../join/token.ts';
 import { checkNodeInputs, givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
 import type { Log } from '../node/prepare-node.ts';
-import { airgapPath, nodeInputFor, startNodeComponents, writeNodeConfigs } from '../node/start-node.ts';
+import { airgapPath, nodeInputFor, writeNodeConfigs } from '../node/start-node.ts';
+import type { NodeSetup } from '../node/start-node.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../node/node-password-file.ts';
 import { renderKubeconfig } from '../render/kubeconfig.ts';
 import { readHostFacts } from '../server/host-facts.ts';
 import { locateRuntime } from '../server/locate-runtime.ts';
 import { notifySystemd } from '../server/notify-systemd.ts';
-import { waitFor } from '../server/probes.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
-import { supervise } from '../supervisor/supervisor.ts';
 import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
-import type { Supervised } from '../supervisor/supervisor.ts';
-import type { ProcessSpec } from '../components/process-spec.ts';
+import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { kubectlFor } from '../util/kubectl.ts';
-import { startLoadBalancer } from './load-balancer.ts';
-import type { LoadBalancer } from './load-balancer.ts';
+import { startLoadBalancer } from '../agent/load-balancer.ts';
+import type { LoadBalancer } from '../agent/load-balancer.ts';
+import { KubeClient } from '../kube/kube-client.ts';
+import { loopComponent } from '../lifecycle/kinds.ts';
+import type { ProcessContext } from '../lifecycle/kinds.ts';
+import { manageComponents } from '../lifecycle/manager.ts';
+import { planStartOrder } from '../lifecycle/plan-start-order.ts';
+import type { Component } from '../lifecycle/manager.ts';
+import { imageRefOf } from '../runtime/runtime-images.ts';
+import { nodeComponents, nodeReadyComponent } from './node-components.ts';
+import { renderNodePlan } from './render-plan.ts';
 
 /** What /v1-rfo/config returns to agents. */
 export interface AgentConfig {
@@ -42,11 +50,15 @@ export interface AgentConfig {
   /** host:port of every apiserver. */
   readonly apiservers: readonly string[];
   readonly 'client-ca': string;
+  /** The server's `cni:` (servers before this field: flannel). */
+  readonly cni?: readonly string[];
 }
 
 export interface RunningAgent {
   readonly ready: Promise<void>;
   stop(): Promise<void>;
+  /** Set with --dry-run: the plan, printed instead of running it. */
+  readonly dryRun?: string;
 }
 
 /** Ask each known server in turn; the first that answers wins. */
@@ -73,7 +85,8 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const server = str(values.server);
   if (!server) throw new RfoError('RFO_CONFIG_INVALID', 'rfo agent needs server: (https://<server>:9345)', { hint: 'set server: and token: in /etc/rancher/rfo/config.yaml, or pass --server and --token' });
   const facts = await readHostFacts();
-  requireRoot(facts, 'rfo agent');
+  const dryRun = values['dry-run'] === true;
+  if (!dryRun) requireRoot(facts, 'rfo agent');
   const s = settingsFrom(values, facts);
   const tokenText = await givenToken(s, 'token');
   if (!tokenText) throw new RfoError('RFO_CONFIG_INVALID', 'rfo agent needs a token', { hint: 'set token: (or token-file:) to the content of server/node-token on a server' });
@@ -82,7 +95,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
   // Creates nothing (nothing is written before the server proved its CA and accepted the token); it only stops a dead rfo's processes and removes their pid files.
   checkNodeInputs(s);
-  await recoverLeftovers(s.paths.run.dir, log);
+  if (!dryRun) await recoverLeftovers(s.paths.run.dir, log);
   const lbPort = Number(values['lb-server-port']);
 
   // Nothing is written until a server has proven its CA and accepted the
@@ -99,9 +112,53 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   });
   log(`joined ${first.server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
 
+  const flannel = !(config.cni ?? ['flannel']).includes('none');
+  const node = nodeInputFor(s, s.paths.binLink, config['cluster-cidr']);
+  const agentDir = s.paths.agent.dir;
+  const setup: NodeSetup = {
+    paths: s.paths,
+    facts,
+    node,
+    kubeletTls: { clientCaFile: join(agentDir, 'client-ca.crt'), certFile: join(agentDir, 'serving-kubelet.crt'), keyFile: join(agentDir, 'serving-kubelet.key') },
+    clusterDns: config['cluster-dns'],
+    clusterDomain: config['cluster-domain'],
+    stagedRuntime: s.paths.runtimeDir(runtime.manifest.key),
+    ...(airgapPath(runtime.manifest) ? { airgapPath: airgapPath(runtime.manifest) } : {}),
+    flannel,
+    sandboxImage: imageRefOf(runtime.manifest, 'pause'),
+  };
+  if (dryRun) {
+    const stages = planStartOrder(agentComponents(setup, undefined, { runDir: s.paths.run.dir, log }));
+    return {
+      ready: Promise.resolve(),
+      stop: () => Promise.resolve(),
+      dryRun: renderNodePlan({
+        role: 'agent',
+        nodeName: s.nodeName,
+        nodeIp: s.nodeIp,
+        runtime,
+        facts,
+        stages: stages.ok ? stages.stages : [],
+        processes: [planContainerd(node), planKubelet(node), planKubeProxy(node), ...(flannel ? [planFlannel(node)] : [])],
+        files: [
+          ...nodeCertKinds.flatMap((k) => [join(agentDir, `${k}.crt`), join(agentDir, `${k}.key`)]),
+          join(agentDir, 'server-ca.crt'),
+          join(agentDir, 'client-ca.crt'),
+          join(agentDir, 'kubelet.kubeconfig'),
+          join(agentDir, 'kubeproxy.kubeconfig'),
+          join(agentDir, 'flannel.kubeconfig'),
+          node.containerdConfig,
+          node.kubeletConfig,
+          serversFile,
+          join(s.paths.run.dir, 'rfo.pid'),
+        ],
+        joins: `${first.server} (token accepted, CA verified; apiserver load balancer on 127.0.0.1:${lbPort})`,
+        warnings: flannel ? [] : [`the server runs cni: none: node ${s.nodeName} stays NotReady until you install a CNI`],
+      }),
+    };
+  }
   const { password, isNew } = await readOrMakeNodePassword(s.paths.agent.dir);
   const headers = { 'rfo-node-name': s.nodeName, 'rfo-node-password': password, 'rfo-node-ip': [s.nodeIp, ...list(values['node-external-ip'])].join(',') };
-  const agentDir = s.paths.agent.dir;
   // All certificates are fetched before anything is written: a refused node name leaves no trace.
   const certs: Record<string, { cert: string; key: string }> = {};
   for (const kind of nodeCertKinds) {
@@ -132,30 +189,9 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   await writeFileAtomic(join(agentDir, 'kubeproxy.kubeconfig'), kc('client-kube-proxy'), 0o600);
   await writeFileAtomic(join(agentDir, 'flannel.kubeconfig'), kc('client-flannel'), 0o600);
 
-  const staged = await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
-  const bin = s.paths.binLink;
-  const node = nodeInputFor(s, bin, config['cluster-cidr']);
-  const setup = {
-    paths: s.paths,
-    facts,
-    node,
-    kubeletTls: { clientCaFile: join(agentDir, 'client-ca.crt'), certFile: join(agentDir, 'serving-kubelet.crt'), keyFile: join(agentDir, 'serving-kubelet.key') },
-    clusterDns: config['cluster-dns'],
-    clusterDomain: config['cluster-domain'],
-    stagedRuntime: staged,
-    ...(airgapPath(runtime.manifest) ? { airgapPath: airgapPath(runtime.manifest) } : {}),
-    flannel: true,
-  };
+  await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
   await writeNodeConfigs(setup);
 
-  const running: Supervised[] = [];
-  let stopped = false;
-  const start = (spec: ProcessSpec) => {
-    // A stop (SIGTERM/SIGHUP during startup) must not be followed by a start that nobody stops.
-    if (stopped) throw new Error(`not starting ${spec.name}: rfo is stopping`);
-    log(`starting ${spec.name} (${elapsed()})`);
-    running.push(supervise(spec, { runDir: s.paths.run.dir, logRotation: s.logRotation, log, events: { onExit: (name, code, signal, restartIn) => restartIn !== undefined && log(`${name} exited (${code ?? signal}); restarting in ${restartIn} ms — see ${spec.logFile}`) } }));
-  };
   // Keep the server list current: the load balancer must know every apiserver before one fails.
   let sessions: JoinSession[] = [first];
   let refreshFailing = false;
@@ -178,29 +214,30 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const saveServers = (servers: readonly string[]) => writeFileAtomic(serversFile, `${JSON.stringify({ servers }, null, 2)}\n`).catch(() => undefined);
   await saveServers(config.servers);
 
+  const managed = manageComponents(agentComponents(setup, lb, { runDir: s.paths.run.dir, logRotation: s.logRotation, log }), { log, elapsed });
   const stop = async () => {
-    stopped = true;
     clearInterval(refresh);
-    for (const p of [...running].reverse()) await p.stop();
-    await lb.close();
+    await managed.stop();
   };
   const ready = (async () => {
-    try {
-      await startNodeComponents(setup, start, log, elapsed);
-      const runKubectl = kubectlFor(bin, join(agentDir, 'kubelet.kubeconfig'));
-      const kubectl = (...a: string[]) => runKubectl(a);
-      await waitFor(
-        'node Ready',
-        async () => (await kubectl('get', 'node', s.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')).stdout.trim() === 'True',
-        300_000,
-        1000,
-      );
-      log(`rfo agent is ready (${elapsed()}): node ${s.nodeName} Ready`);
-      await notifySystemd(env, `rfo agent is ready: node ${s.nodeName}`, log);
-    } catch (err) {
-      await stop();
-      throw err;
-    }
+    await managed.ready;
+    log(`rfo agent is ready (${elapsed()}): node ${s.nodeName} Ready`);
+    await notifySystemd(env, `rfo agent is ready: node ${s.nodeName}`, log);
   })();
   return { ready, stop };
+}
+
+/**
+ * An agent's components: the load balancer to the apiservers (started
+ * already, since the kubeconfigs name it; stopped last), then the node part.
+ */
+function agentComponents(setup: NodeSetup, lb: LoadBalancer | undefined, proc: ProcessContext): Component[] {
+  const log = proc.log;
+  let client: Promise<KubeClient> | undefined;
+  const kubeletClient = () => (client ??= KubeClient.fromKubeconfig(join(setup.paths.agent.dir, 'kubelet.kubeconfig')));
+  return [
+    loopComponent('load-balancer', () => ({ stop: () => lb?.close() })),
+    ...nodeComponents({ setup, proc, apiserver: ['load-balancer'], client: kubeletClient, log }),
+    nodeReadyComponent({ setup, client: kubeletClient, log }, ['kubelet']),
+  ];
 }

@@ -1,0 +1,116 @@
+// Pure: everything `rfo server` will run and write, from its settings, the
+// host facts and the runtime manifest. startServer runs exactly these specs;
+// `rfo server --dry-run` prints them.
+
+import { join } from 'node:path';
+import type { RuntimeManifest } from '../build/render-manifest.ts';
+import { planApiserver, planControllerManager, planEtcd, planScheduler } from '../components/plan-control-plane.ts';
+import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
+import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
+import type { NodeInput } from '../components/plan-node.ts';
+import type { ProcessSpec } from '../components/process-spec.ts';
+import type { ServerSettings } from '../node/prepare-node.ts';
+import { nodeInputFor } from '../node/start-node.ts';
+import { planCertSpecs } from '../pki/specs.ts';
+import type { CertSpec } from '../pki/specs.ts';
+import { imageRefOf } from '../runtime/runtime-images.ts';
+import type { ServerConfig } from './resolve-server-settings.ts';
+
+/** Packaged add-ons a server writes to server/manifests (file name without .yaml). */
+export const packagedAddons = ['rfo-coredns'] as const;
+
+export interface ServerPlan {
+  readonly controlPlane: ControlPlaneInput;
+  readonly node: NodeInput;
+  /** Every process, in start order (etcd as the first server's; a joining server's etcd gets its member list at run time). */
+  readonly processes: readonly ProcessSpec[];
+  readonly certificates: readonly CertSpec[];
+  /** Files rfo writes or keeps current (certificates aside). */
+  readonly files: readonly string[];
+  readonly addons: { readonly deploy: readonly string[]; readonly remove: readonly string[] };
+  readonly images: { readonly sandbox: string; readonly coredns: string };
+  /** Ports that must be free, with their owner. */
+  readonly ports: readonly (readonly [number, string])[];
+  readonly warnings: readonly string[];
+}
+
+export interface ServerPlanInput {
+  readonly s: ServerSettings;
+  readonly config: ServerConfig;
+  readonly manifest: Pick<RuntimeManifest, 'artifacts' | 'key'>;
+}
+
+export function planServer(i: ServerPlanInput): ServerPlan {
+  const { s, config: c } = i;
+  const bin = s.paths.binLink;
+  const tlsDir = s.paths.server.tlsDir;
+  const controlPlane: ControlPlaneInput = {
+    binDir: bin,
+    tlsDir,
+    credDir: s.paths.server.credDir,
+    etcdDataDir: s.paths.server.etcdDataDir,
+    logsDir: s.paths.agent.logsDir,
+    nodeName: s.nodeName,
+    nodeIp: s.nodeIp,
+    advertiseAddress: c.advertiseAddress,
+    bindAddress: c.bindAddress,
+    httpsPort: c.httpsPort,
+    etcdClientPort: 2379,
+    etcdPeerPort: 2380,
+    clusterCidr: c.clusterCidr,
+    serviceCidr: c.serviceCidr,
+    serviceNodePortRange: c.serviceNodePortRange,
+    clusterDomain: c.clusterDomain,
+    extraArgs: c.extraArgs,
+  };
+  const node = nodeInputFor(s, bin, c.clusterCidr);
+  const processes = [
+    planEtcd(controlPlane),
+    planApiserver(controlPlane),
+    planControllerManager(controlPlane),
+    planScheduler(controlPlane),
+    planContainerd(node),
+    planKubelet(node),
+    planKubeProxy(node),
+    ...(c.flannel ? [planFlannel(node)] : []),
+  ];
+  const cred = (n: string) => join(s.paths.server.credDir, n);
+  const agent = (n: string) => join(s.paths.agent.dir, n);
+  const kubeconfigs = [cred('admin.kubeconfig'), cred('controller.kubeconfig'), cred('scheduler.kubeconfig'), agent('kubelet.kubeconfig'), agent('kubeproxy.kubeconfig'), agent('flannel.kubeconfig')];
+  const userKubeconfigs = [s.kubeconfigOut, ...(s.kubeconfigOut.endsWith('.yaml') ? [s.kubeconfigOut.replace(/\.yaml$/, '.yml')] : [])];
+  const deploy = packagedAddons.filter((a) => !c.disabled.has(a));
+  const remove = packagedAddons.filter((a) => c.disabled.has(a));
+  const warnings = [
+    ...(c.flannel ? [] : [`cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
+    ...[...c.disabled].filter((d) => !(packagedAddons as readonly string[]).includes(d)).map((d) => `disable: ${d} is not a packaged component (known: ${packagedAddons.join(', ')})`),
+  ];
+  return {
+    controlPlane,
+    node,
+    processes,
+    certificates: planCertSpecs({ nodeName: s.nodeName, nodeIps: [s.nodeIp, ...c.nodeExternalIps], tlsSans: c.tlsSans, serviceCidr: c.serviceCidr, clusterDomain: c.clusterDomain }),
+    files: [
+      s.paths.server.token,
+      s.paths.server.nodeToken,
+      ...kubeconfigs,
+      ...userKubeconfigs,
+      node.containerdConfig,
+      node.kubeletConfig,
+      node.flannelNetConf,
+      join(s.paths.agent.etcDir, 'crictl.yaml'),
+      ...(c.flannel ? [join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'), join(s.paths.cniConfDir, '10-rfo.conflist')] : []),
+      ...deploy.map((a) => join(s.paths.server.manifestsDir, `${a}.yaml`)),
+      join(s.paths.run.dir, 'rfo.pid'),
+    ],
+    addons: { deploy, remove },
+    images: { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns') },
+    ports: [
+      [c.httpsPort, 'kube-apiserver'],
+      [c.supervisorPort, 'rfo supervisor'],
+      [2379, 'etcd client'],
+      [2380, 'etcd peer'],
+      [10250, 'kubelet'],
+    ],
+    warnings,
+  };
+}

@@ -1,0 +1,78 @@
+// Pure: the server's settings as typed fields, read once from the resolved
+// flag values (which the flag table already validated). The rest of the
+// server reads these, never `values['…']` by string.
+
+import type { FlagValue } from '../config/resolve-config.ts';
+import { list, str } from '../node/prepare-node.ts';
+
+type Values = Readonly<Record<string, FlagValue | undefined>>;
+
+export interface ServerConfig {
+  readonly httpsPort: number;
+  readonly supervisorPort: number;
+  readonly bindAddress: string;
+  /** The address the apiserver advertises (advertise-address, else the node IP). */
+  readonly advertiseAddress: string;
+  readonly nodeExternalIps: readonly string[];
+  readonly tlsSans: readonly string[];
+  readonly clusterCidr: string;
+  readonly serviceCidr: string;
+  readonly serviceNodePortRange: string;
+  readonly clusterDns: string;
+  readonly clusterDomain: string;
+  /** Packaged add-ons not to deploy (and to delete if deployed). */
+  readonly disabled: ReadonlySet<string>;
+  /** false with `cni: none`: the user brings a CNI. */
+  readonly flannel: boolean;
+  /** The server to join (`server:`), '' for the first server. */
+  readonly joinUrl: string;
+  readonly clusterReset: boolean;
+  readonly clusterResetRestorePath?: string;
+  readonly snapshots: { readonly enabled: boolean; readonly cron: string; readonly name: string; readonly compress: boolean; readonly retention: number; readonly s3Retention: number };
+  readonly extraArgs: {
+    readonly etcd: readonly string[];
+    readonly 'kube-apiserver': readonly string[];
+    readonly 'kube-controller-manager': readonly string[];
+    readonly 'kube-scheduler': readonly string[];
+  };
+  readonly debug: boolean;
+  readonly dryRun: boolean;
+}
+
+export function resolveServerSettings(values: Values, nodeIp: string): ServerConfig {
+  const restore = values['cluster-reset-restore-path'];
+  return {
+    httpsPort: Number(values['https-listen-port']),
+    supervisorPort: Number(values['supervisor-port']),
+    bindAddress: str(values['bind-address']),
+    advertiseAddress: str(values['advertise-address']) || nodeIp,
+    nodeExternalIps: list(values['node-external-ip']),
+    tlsSans: list(values['tls-san']),
+    clusterCidr: str(values['cluster-cidr']),
+    serviceCidr: str(values['service-cidr']),
+    serviceNodePortRange: str(values['service-node-port-range']),
+    clusterDns: str(values['cluster-dns']),
+    clusterDomain: str(values['cluster-domain']),
+    disabled: new Set(list(values.disable)),
+    flannel: !list(values.cni).includes('none'),
+    joinUrl: str(values.server),
+    clusterReset: values['cluster-reset'] === true,
+    ...(typeof restore === 'string' ? { clusterResetRestorePath: restore } : {}),
+    snapshots: {
+      enabled: values['etcd-disable-snapshots'] !== true,
+      cron: str(values['etcd-snapshot-schedule-cron']),
+      name: str(values['etcd-snapshot-name']),
+      compress: values['etcd-snapshot-compress'] === true,
+      retention: Number(values['etcd-snapshot-retention']),
+      s3Retention: Number(values['etcd-s3-retention']),
+    },
+    extraArgs: {
+      etcd: list(values['etcd-arg']),
+      'kube-apiserver': list(values['kube-apiserver-arg']),
+      'kube-controller-manager': list(values['kube-controller-manager-arg']),
+      'kube-scheduler': list(values['kube-scheduler-arg']),
+    },
+    debug: values.debug === true,
+    dryRun: values['dry-run'] === true,
+  };
+}

@@ -1,0 +1,215 @@
+// What a server runs, in the order the manager may start it:
+//
+//   etcd → kube-apiserver ─┬→ node-password → server-watcher
+//                          ├→ kube-controller-manager, kube-scheduler
+//                          ├→ flannel-rbac (flannel only)
+//                          └→ addons (server/manifests through the add-on deployer)
+//   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
+//                          pod-cidr → flanneld → cni-config
+//   node-ready (or node-registered with cni: none) → coredns
+//
+// Building the list starts nothing: every component acts only when the
+// manager calls it, so `--dry-run` builds the same list to print its stages.
+
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RfoError } from '../errors.ts';
+import { planEtcd } from '../components/plan-control-plane.ts';
+import type { ProcessSpec } from '../components/process-spec.ts';
+import { parseManifestFile } from '../addons/parse-manifest-file.ts';
+import { startAddonDeployer } from '../addons/addon-deployer.ts';
+import type { KubeClient } from '../kube/kube-client.ts';
+import { processComponent, loopComponent, stepComponent } from '../lifecycle/kinds.ts';
+import type { ProcessContext } from '../lifecycle/kinds.ts';
+import type { Component } from '../lifecycle/manager.ts';
+import type { ComponentDecl } from '../lifecycle/plan-start-order.ts';
+import type { ServerSettings } from '../node/prepare-node.ts';
+import type { NodeSetup } from '../node/start-node.ts';
+import { renderCorednsManifest } from '../render/coredns-manifest.ts';
+import { renderFlannelRbac } from '../render/flannel-rbac.ts';
+import type { ClusterBootstrap } from '../server/join-cluster.ts';
+import { joinEtcd, promoteLearner } from '../server/join-cluster.ts';
+import type { createJoinService } from '../server/join-service.ts';
+import { dnsQuery, httpsGet, waitFor } from '../server/probes.ts';
+import { watchServers } from '../server/watch-servers.ts';
+import type { EtcdClient } from '../etcd/etcdctl.ts';
+import { kubectlFor } from '../util/kubectl.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import type { ServerPlan } from './plan-server.ts';
+import type { ServerConfig } from './resolve-server-settings.ts';
+import { nodeComponents, nodeReadyComponent } from './node-components.ts';
+
+export interface ServerContext {
+  readonly s: ServerSettings;
+  readonly config: ServerConfig;
+  readonly plan: ServerPlan;
+  readonly setup: NodeSetup;
+  readonly proc: ProcessContext;
+  readonly log: (message: string) => void;
+  readonly elapsed: () => string;
+  /** Path of the admin kubeconfig. */
+  readonly admin: string;
+  readonly adminClient: () => Promise<KubeClient>;
+  readonly joinService: ReturnType<typeof createJoinService>;
+  readonly etcdClient: EtcdClient;
+  /** Set when this server joins an existing cluster. */
+  readonly cluster?: ClusterBootstrap;
+  readonly self: { readonly name: string; readonly password: string };
+}
+
+const specOf = (plan: ServerPlan, name: string): ProcessSpec => {
+  const spec = plan.processes.find((p) => p.name === name);
+  if (!spec) throw new RfoError('RFO_COMPONENT_FAILED', `no process ${name} in the server plan`, { hint: 'this is a bug in rfo' });
+  return spec;
+};
+
+function build(c: ServerContext): Component[] {
+  const { s, config, plan, proc, log } = c;
+  const tlsDir = s.paths.server.tlsDir;
+  const tls = (etcd: boolean) => ({
+    caFile: join(tlsDir, etcd ? 'etcd/server-ca.crt' : 'server-ca.crt'),
+    certFile: join(tlsDir, etcd ? 'etcd/client.crt' : 'client-admin.crt'),
+    keyFile: join(tlsDir, etcd ? 'etcd/client.key' : 'client-admin.key'),
+  });
+  const peerUrl = `https://${s.nodeIp}:${plan.controlPlane.etcdPeerPort}`;
+  const remote = c.cluster ? { ...c.etcdClient, endpoints: c.cluster.members.filter((m) => !m.isLearner).flatMap((m) => m.clientUrls) } : undefined;
+  const kubectl = (...a: string[]) => kubectlFor(s.paths.binLink, c.admin)(a);
+  const disabled = config.disabled;
+
+  const controlPlane: Component[] = [
+    processComponent(specOf(plan, 'etcd'), proc, {
+      init: async () => {
+        await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
+      },
+      // A joining server is added as a learner first; its etcd starts with the member list that returned.
+      ...(c.cluster && remote
+        ? { spec: async () => planEtcd({ ...plan.controlPlane, etcdJoin: { initialCluster: await joinEtcd(remote, c.cluster?.members ?? [], s.nodeName, peerUrl, log) } }) }
+        : {}),
+      ready: async () => {
+        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls(true))).body.includes('"health":"true"'), 120_000, 200);
+        if (remote) await promoteLearner(remote, peerUrl, log);
+      },
+      readyTimeoutMs: 300_000,
+    }),
+    processComponent(specOf(plan, 'kube-apiserver'), proc, {
+      after: ['etcd'],
+      ready: () => waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${config.httpsPort}/readyz`, tls(false))).status === 200, 180_000, 200),
+      readyTimeoutMs: 180_000,
+    }),
+    stepComponent(
+      'node-password',
+      async () => {
+        await c.joinService.refreshMembers().catch(() => undefined);
+        // Register this server's node password (a no-op when it is registered
+        // already): until then an agent could take the name and its kubelet identity.
+        let ownName: boolean | undefined;
+        await waitFor('node password registration', async () => (ownName = await c.joinService.ensureNodePassword(s.nodeName, c.self.password)) !== undefined, 60_000, 1000);
+        if (!ownName) {
+          throw new RfoError('RFO_JOIN_FORBIDDEN', `node name ${s.nodeName} is registered with a different node password: another node uses this server's name`, {
+            hint: `stop the other node, or if it is gone: kubectl -n kube-system delete secret ${s.nodeName}.node-password.rfo; then start rfo again`,
+          });
+        }
+      },
+      { after: ['kube-apiserver'], readyTimeoutMs: 90_000 },
+    ),
+    loopComponent(
+      'server-watcher',
+      () => {
+        const timer = watchServers(c.joinService, kubectl, c.self, log);
+        return { stop: () => clearInterval(timer) };
+      },
+      { after: ['node-password'] },
+    ),
+    processComponent(specOf(plan, 'kube-controller-manager'), proc, { after: ['kube-apiserver'] }),
+    processComponent(specOf(plan, 'kube-scheduler'), proc, { after: ['kube-apiserver'] }),
+  ];
+
+  const flannelRbac: Component[] = config.flannel
+    ? [
+        stepComponent(
+          'flannel-rbac',
+          async () => {
+            // Kept on disk for the operator to read; applied with the client (server-side apply).
+            const file = join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml');
+            const text = renderFlannelRbac();
+            await writeFileAtomic(file, text);
+            const parsed = parseManifestFile(text, file);
+            if (!parsed.ok) throw new RfoError('RFO_KUBE_API', `flannel RBAC: ${parsed.error}`, { hint: 'this is a bug in rfo' });
+            const client = await c.adminClient();
+            for (const obj of parsed.objects) {
+              await client.typeFor(obj.apiVersion ?? '', obj.kind ?? '');
+              await client.apply(obj);
+            }
+          },
+          { after: ['kube-apiserver'], readyTimeoutMs: 60_000 },
+        ),
+      ]
+    : [];
+
+  const node = nodeComponents({
+    setup: c.setup,
+    proc,
+    apiserver: ['kube-apiserver'],
+    kubeletAfter: ['node-password'],
+    flannelAfter: flannelRbac.map((x) => x.name),
+    client: c.adminClient,
+    log,
+  });
+
+  const addons = loopComponent(
+    'addons',
+    async () => {
+      const dir = s.paths.server.manifestsDir;
+      await mkdir(dir, { recursive: true });
+      // Packaged add-ons are files in server/manifests like the user's; a disabled one's file
+      // is removed and the deployer deletes exactly the objects it had created.
+      const corednsPath = join(dir, 'rfo-coredns.yaml');
+      if (!disabled.has('rfo-coredns')) {
+        await writeFileAtomic(corednsPath, renderCorednsManifest({ image: plan.images.coredns, clusterDns: config.clusterDns, clusterDomain: config.clusterDomain }));
+      } else await rm(corednsPath, { force: true });
+      const deployer = await startAddonDeployer({ client: await c.adminClient(), dir, disabled, log });
+      return { stop: () => deployer.stop() };
+    },
+    { after: ['kube-apiserver'] },
+  );
+
+  const nodeReady = nodeReadyComponent({ setup: c.setup, client: c.adminClient, log: (m) => log(m) }, ['kubelet']);
+  const coredns: Component[] =
+    config.flannel && !disabled.has('rfo-coredns')
+      ? [
+          stepComponent(
+            'coredns',
+            () => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 500),
+            { after: [nodeReady.name, 'addons'], readyTimeoutMs: 300_000 },
+          ),
+        ]
+      : [];
+
+  return [...controlPlane, ...flannelRbac, ...node, addons, nodeReady, ...coredns];
+}
+
+/** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */
+function unavailable<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get: () => {
+      throw new RfoError('RFO_COMPONENT_FAILED', `${what} is not available in a dry run`, { hint: 'this is a bug in rfo' });
+    },
+  });
+}
+
+export const serverComponents = {
+  build,
+  /** The names and order only, for `--dry-run`. */
+  declare(ctx: Pick<ServerContext, 's' | 'config' | 'plan' | 'setup' | 'log'>): ComponentDecl[] {
+    return build({
+      ...ctx,
+      proc: { runDir: ctx.s.paths.run.dir, log: ctx.log },
+      elapsed: () => '',
+      admin: '',
+      adminClient: () => Promise.reject(new Error('dry run')),
+      joinService: unavailable('the join service'),
+      etcdClient: unavailable('the etcd client'),
+      self: { name: ctx.s.nodeName, password: '' },
+    }).map((c) => ({ name: c.name, ...(c.after ? { after: c.after } : {}) }));
+  },
+};

@@ -1,0 +1,249 @@
+// `rfo server`: the composition root. Resolve config (nothing is written if
+// it is invalid), plan (`--dry-run` prints the plan and stops here),
+// preflight, stage the runtime, PKI, tokens and kubeconfigs, then hand the
+// component list (server-components.ts) to the component manager and report
+// "rfo is ready". SIGTERM stops everything in reverse order.
+
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RfoError } from '../errors.ts';
+import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
+import { flagTable } from '../config/flags.ts';
+import { applyPki, ensureServiceAccountKey } from '../pki/apply-pki.ts';
+import { apiServiceIp } from '../pki/specs.ts';
+import { planEtcd } from '../components/plan-control-plane.ts';
+import { supervise } from '../supervisor/supervisor.ts';
+import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { readHostFacts } from '../server/host-facts.ts';
+import { locateRuntime } from '../server/locate-runtime.ts';
+import { httpsGet, waitFor } from '../server/probes.ts';
+import { readConfigSources } from '../server/read-config-sources.ts';
+import { notifySystemd } from '../server/notify-systemd.ts';
+import { startSupervisorApi } from '../api/listener.ts';
+import { clusterWideSettings } from '../join/bootstrap-data.ts';
+import { createJoinService } from '../server/join-service.ts';
+import { fetchBootstrap, writeBootstrapFiles } from '../server/join-cluster.ts';
+import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from '../node/prepare-node.ts';
+import type { Log } from '../node/prepare-node.ts';
+import { airgapPath, writeNodeConfigs } from '../node/start-node.ts';
+import { readOrMakeNodePassword, writeNodePassword } from '../node/node-password-file.ts';
+import type { NodeSetup } from '../node/start-node.ts';
+import { checkedSnapshotContext } from '../etcd/snapshot-context.ts';
+import { clusterReset } from '../etcd/cluster-reset.ts';
+import { startSnapshotScheduler } from '../etcd/snapshot-scheduler.ts';
+import type { Scheduler } from '../etcd/snapshot-scheduler.ts';
+import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
+import { KubeClient } from '../kube/kube-client.ts';
+import { manageComponents } from '../lifecycle/manager.ts';
+import { planStartOrder } from '../lifecycle/plan-start-order.ts';
+import { resolveServerSettings } from './resolve-server-settings.ts';
+import { planServer } from './plan-server.ts';
+import { renderNodePlan } from './render-plan.ts';
+import { serverComponents } from './server-components.ts';
+import { ensureToken, writeKubeconfigs } from './server-credentials.ts';
+
+export interface RunningServer {
+  readonly ready: Promise<void>;
+  stop(): Promise<void>;
+  /** Set after --cluster-reset: rfo did the reset and exits with this message. */
+  readonly resetMessage?: string;
+  /** Set with --dry-run: the plan, printed instead of running it. */
+  readonly dryRun?: string;
+}
+
+export async function startServer(args: readonly string[], env: NodeJS.ProcessEnv, log: Log): Promise<RunningServer> {
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  const resolved = resolveConfig(await readConfigSources('server', args, env));
+  if (!resolved.ok) {
+    throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`, { hint: 'fix the keys named above; nothing was started or written' });
+  }
+  for (const w of resolved.options.warnings) log(`WARNING: ${w}`);
+  if (resolved.options.values.debug === true) {
+    for (const [key, origin] of Object.entries(resolved.options.origins)) {
+      if (origin === 'default') continue;
+      const secret = flagTable.find((f) => f.name === key)?.secret === true;
+      log(`debug: ${key}=${secret ? '<hidden>' : JSON.stringify(resolved.options.values[key])} (from ${origin})`);
+    }
+  }
+  const facts = await readHostFacts();
+  const s = settingsFrom(resolved.options.values, facts);
+  const config = resolveServerSettings(s.values, s.nodeIp);
+  if (!config.dryRun) requireRoot(facts);
+  // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
+  const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
+  const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
+  checkNodeInputs(s);
+  const plan = planServer({ s, config, manifest: runtime.manifest });
+  const setup: NodeSetup = {
+    paths: s.paths,
+    facts,
+    node: plan.node,
+    kubeletTls: { clientCaFile: join(s.paths.server.tlsDir, 'client-ca.crt'), certFile: join(s.paths.server.tlsDir, 'serving-kubelet.crt'), keyFile: join(s.paths.server.tlsDir, 'serving-kubelet.key') },
+    clusterDns: config.clusterDns,
+    clusterDomain: config.clusterDomain,
+    stagedRuntime: s.paths.runtimeDir(runtime.manifest.key),
+    ...(airgapPath(runtime.manifest) ? { airgapPath: airgapPath(runtime.manifest) } : {}),
+    flannel: config.flannel,
+    sandboxImage: plan.images.sandbox,
+  };
+  const joining = config.joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
+  if (config.dryRun) {
+    const stages = planStartOrder(serverComponents.declare({ s, config, plan, setup, log }));
+    return { ready: Promise.resolve(), stop: () => Promise.resolve(), dryRun: renderNodePlan({
+        role: 'server',
+        nodeName: s.nodeName,
+        nodeIp: s.nodeIp,
+        runtime,
+        facts,
+        stages: stages.ok ? stages.stages : [],
+        processes: plan.processes,
+        files: plan.files,
+        certificates: plan.certificates,
+        certificatesDir: s.paths.server.tlsDir,
+        addons: plan.addons,
+        ...(joining ? { joins: `${config.joinUrl} (etcd joins as a learner, then is promoted)` } : {}),
+        warnings: plan.warnings,
+      }) };
+  }
+  // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
+  // Creates nothing (a joining server writes nothing before its checks); it only stops a dead rfo's processes and removes their pid files.
+  await recoverLeftovers(s.paths.run.dir, log);
+  for (const w of plan.warnings) if (w.startsWith('disable:')) log(`WARNING: ${w}`);
+  // A server joining a cluster (server: set, no etcd data yet) checks the
+  // cluster's CA, token and settings before anything is written.
+  // A server proves its node name with a node password, as agents do (written below, once the join is accepted).
+  const nodePassword = await readOrMakeNodePassword(s.paths.agent.dir);
+  const self = { name: s.nodeName, password: nodePassword.password, ips: [s.nodeIp, ...config.nodeExternalIps] };
+  const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log) : undefined;
+  if (joining) log(`joining the cluster of ${config.joinUrl}: CA verified, settings match`);
+  // killall finds this instance's rfo by this file (several may share a host); written
+  // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
+  await mkdir(s.paths.run.dir, { recursive: true });
+  await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
+  await preflight(s, facts, log, plan.ports);
+
+  log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);
+  await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
+  const tlsDir = s.paths.server.tlsDir;
+  if (cluster) await writeBootstrapFiles(tlsDir, cluster.data);
+  if (nodePassword.isNew) await writeNodePassword(s.paths.agent.dir, nodePassword.password);
+  const pki = await applyPki(tlsDir, plan.certificates, new Date());
+  const changed = pki.actions.filter((a) => a.action !== 'keep');
+  log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
+  for (const a of pki.actions) if (a.action === 'renew' && a.id.endsWith('-ca')) log(`WARNING: CA ${a.id} ${a.reason ?? 'expires soon'}`);
+  await ensureServiceAccountKey(tlsDir);
+  const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
+  const passwords = await ensureToken(s, caPem, cluster?.data.agentPassword);
+  const { admin } = await writeKubeconfigs(s, config.httpsPort);
+  const proc = { runDir: s.paths.run.dir, logRotation: s.logRotation, log };
+
+  if (config.clusterReset) {
+    // RKE2's reset/restore: etcd alone, then exit with instructions (src/etcd/cluster-reset.ts).
+    const cp = plan.controlPlane;
+    const resetMessage = await clusterReset({
+      ctx: snapshots,
+      restorePath: config.clusterResetRestorePath,
+      etcdDataDir: s.paths.server.etcdDataDir,
+      peerUrl: `https://${s.nodeIp}:${cp.etcdPeerPort}`,
+      dataDir: s.paths.roots.dataDir,
+      startEtcd: async (extra) => {
+        await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
+        const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), proc);
+        const tls = { caFile: join(tlsDir, 'etcd/server-ca.crt'), certFile: join(tlsDir, 'etcd/client.crt'), keyFile: join(tlsDir, 'etcd/client.key') };
+        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls)).body.includes('"health":"true"'), 120_000).catch(async (err: unknown) => {
+          await etcd.stop();
+          throw err;
+        });
+        return () => etcd.stop();
+      },
+    });
+    return { ready: Promise.resolve(), stop: () => Promise.resolve(), resetMessage };
+  }
+
+  let isReady = false;
+  const etcdClient = { binDir: s.paths.binLink, tlsDir, endpoints: ['https://127.0.0.1:2379'] };
+  const joinService = createJoinService({
+    tlsDir,
+    binDir: s.paths.binLink,
+    adminKubeconfig: admin,
+    passwords,
+    settings: Object.fromEntries(clusterWideSettings.map((k) => [k, str(s.values[k])])),
+    serviceCidr: config.serviceCidr,
+    clusterDomain: config.clusterDomain,
+    etcd: etcdClient,
+  });
+  const clientCaPem = await readFile(join(tlsDir, 'client-ca.crt'), 'utf8');
+  const api = await startSupervisorApi({
+    host: config.bindAddress,
+    port: config.supervisorPort,
+    certPem: await readFile(join(tlsDir, 'serving-supervisor.crt'), 'utf8'),
+    keyPem: await readFile(join(tlsDir, 'serving-supervisor.key'), 'utf8'),
+    state: {
+      caPem,
+      passwords,
+      ready: () => isReady,
+      agentConfig: () => {
+        const ips = joinService.serverIps();
+        const servers = ips.length > 0 ? ips : [s.nodeIp];
+        return {
+          'cluster-cidr': config.clusterCidr,
+          'service-cidr': config.serviceCidr,
+          'cluster-dns': config.clusterDns,
+          'cluster-domain': config.clusterDomain,
+          servers: servers.map((ip) => `https://${ip}:${config.supervisorPort}`),
+          apiservers: servers.map((ip) => `${ip}:${config.httpsPort}`),
+          'client-ca': clientCaPem,
+          // Agents run flanneld only when the cluster does (cni: none reaches them too).
+          cni: config.flannel ? ['flannel'] : ['none'],
+        };
+      },
+      issueNodeCert: joinService.issueNodeCert,
+      checkNodePassword: joinService.checkNodePassword,
+      bootstrap: joinService.bootstrap,
+      etcdMembers: joinService.etcdMembers,
+      identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
+      servers: joinService.servers,
+    },
+    log,
+  });
+  log(`supervisor API listening on ${config.bindAddress}:${config.supervisorPort}`);
+
+  await writeNodeConfigs(setup);
+
+  // One admin client for rfo's own API traffic, made once the kubeconfig exists.
+  let client: Promise<KubeClient> | undefined;
+  const adminClient = () => (client ??= KubeClient.fromKubeconfig(admin));
+  const managed = manageComponents(
+    serverComponents.build({ s, config, plan, setup, proc, log, elapsed, admin, adminClient, joinService, etcdClient, cluster, self: { name: s.nodeName, password: nodePassword.password } }),
+    { log, elapsed },
+  );
+
+  let snapshotScheduler: Scheduler | undefined;
+  const stop = async () => {
+    snapshotScheduler?.stop();
+    api.close();
+    await managed.stop();
+  };
+  const ready = (async () => {
+    try {
+      await managed.ready;
+    } catch (err) {
+      api.close();
+      throw err;
+    }
+    isReady = true;
+    // Scheduled snapshots and the ETCDSnapshotFile view start once the cluster serves.
+    // In the background: a slow or unreachable S3 must not delay readiness.
+    void syncSnapshotObjects(snapshots, admin).catch((err: unknown) => log(`ETCDSnapshotFile objects not updated: ${(err as Error).message}`));
+    if (config.snapshots.enabled) {
+      snapshotScheduler = startSnapshotScheduler(snapshots, { ...config.snapshots, kubeconfig: admin });
+    }
+    const detail = config.flannel ? '' : `; cni: none, so node ${s.nodeName} is NotReady until you install a CNI`;
+    log(`rfo is ready (${elapsed()})${detail}`);
+    await notifySystemd(env, config.flannel ? `rfo is ready: node ${s.nodeName}` : 'rfo is ready (waiting for a CNI)', log);
+  })();
+  return { ready, stop };
+}
