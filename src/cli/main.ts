@@ -3,17 +3,12 @@
 
 import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
-import { startServer } from '../roles/server.ts';
-import { startAgent } from '../roles/agent.ts';
-import { killall } from '../killall/killall.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../server/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
-import { labCommand } from '../lab/lab-command.ts';
 import { runUntilSignal } from './run-until-signal.ts';
-import { etcdSnapshotCommand } from './etcd-snapshot.ts';
-import { parseVerifyArgs, renderReport, verifyInstall, verifyUsage } from '../verify/verify-install.ts';
-import { verifyVulns } from '../verify/verify-vulns.ts';
+// Each command's modules are imported when that command runs: a long-running
+// `rfo server` does not carry the lab, verify or snapshot CLI code in memory.
 
 const usage = `Usage: rfo [global options] <command> [options]
 
@@ -53,9 +48,9 @@ async function main(argv: string[]): Promise<number> {
     case 'killall':
       return killallCommand(args.slice(1));
     case 'lab':
-      return labCommand(args.slice(1));
+      return (await import('../lab/lab-command.ts')).labCommand(args.slice(1));
     case 'etcd-snapshot':
-      return etcdSnapshotCommand(args.slice(1), log);
+      return (await import('./etcd-snapshot.ts')).etcdSnapshotCommand(args.slice(1), log);
     case 'verify':
       return verifyCommand(args.slice(1));
     default:
@@ -73,18 +68,20 @@ async function killallCommand(args: string[]): Promise<number> {
   if (!resolved.ok) throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`);
   const v = resolved.options.values;
   const dirs = ['data-dir', 'kubelet-dir', 'run-dir'].map((k) => String(v[k] as string));
+  const { killall } = await import('../killall/killall.ts');
   await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), log });
   return 0;
 }
 
 async function verifyCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(verifyUsage);
+    process.stdout.write((await import('../verify/verify-install.ts')).verifyUsage);
     return 0;
   }
+  const { parseVerifyArgs, renderReport, verifyInstall } = await import('../verify/verify-install.ts');
   const opts = parseVerifyArgs(args, process.env);
   if (opts.vulns) {
-    const view = await verifyVulns(opts);
+    const view = await (await import('../verify/verify-vulns.ts')).verifyVulns(opts);
     process.stdout.write(view.text);
     return view.violations === 0 ? 0 : 1;
   }
@@ -98,6 +95,7 @@ async function serverCommand(args: string[]): Promise<number> {
     process.stdout.write(renderHelp('server', 'Run the management server: etcd, the Kubernetes control plane and a kubelet on this node.'));
     return 0;
   }
+  const { startServer } = await import('../roles/server.ts');
   const server = await startServer(args, process.env, log);
   if (server.dryRun !== undefined) {
     process.stdout.write(server.dryRun);
@@ -115,6 +113,7 @@ async function agentCommand(args: string[]): Promise<number> {
     process.stdout.write(renderHelp('agent', 'Run a worker node: containerd, kubelet, kube-proxy and flannel, joined to a cluster through a server.'));
     return 0;
   }
+  const { startAgent } = await import('../roles/agent.ts');
   const agent = await startAgent(args, process.env, log);
   if (agent.dryRun !== undefined) {
     process.stdout.write(agent.dryRun);

@@ -31,7 +31,7 @@ import { startLoadBalancer } from '../agent/load-balancer.ts';
 import type { LoadBalancer } from '../agent/load-balancer.ts';
 import { KubeClient } from '../kube/kube-client.ts';
 import { loopComponent } from '../lifecycle/kinds.ts';
-import type { ProcessContext } from '../lifecycle/kinds.ts';
+import type { Loop, ProcessContext } from '../lifecycle/kinds.ts';
 import { manageComponents } from '../lifecycle/manager.ts';
 import { planStartOrder } from '../lifecycle/plan-start-order.ts';
 import type { Component } from '../lifecycle/manager.ts';
@@ -128,7 +128,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     sandboxImage: imageRefOf(runtime.manifest, 'pause'),
   };
   if (dryRun) {
-    const stages = planStartOrder(agentComponents(setup, undefined, { runDir: s.paths.run.dir, log }));
+    const stages = planStartOrder(agentComponents(setup, { runDir: s.paths.run.dir, log }));
     return {
       ready: Promise.resolve(),
       stop: () => Promise.resolve(),
@@ -193,32 +193,31 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   await writeNodeConfigs(setup);
 
   // Keep the server list current: the load balancer must know every apiserver before one fails.
-  let sessions: JoinSession[] = [first];
-  let refreshFailing = false;
-  const refresh = setInterval(() => {
-    void fromAnyServer(sessions, async (session) => JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig).then(
-      (c) => {
-        refreshFailing = false;
-        lb.setBackends(c.apiservers);
-        sessions = [...new Set([...c.servers, ...sessions.map((x) => x.server)])].map((url) => ({ ...first, server: url }));
-        void saveServers(c.servers);
-      },
-      (err: unknown) => {
-        // Logged once per outage; the load balancer keeps the servers it knows.
-        if (!refreshFailing) log(`refreshing the server list failed (kept ${lb.backends().join(', ')}): ${(err as Error).message}`);
-        refreshFailing = true;
-      },
-    );
-  }, 15_000);
-  sessions = [...new Set([...config.servers, first.server])].map((url) => ({ ...first, server: url }));
   const saveServers = (servers: readonly string[]) => writeFileAtomic(serversFile, `${JSON.stringify({ servers }, null, 2)}\n`).catch(() => undefined);
   await saveServers(config.servers);
-
-  const managed = manageComponents(agentComponents(setup, lb, { runDir: s.paths.run.dir, logRotation: s.logRotation, log }), { log, elapsed });
-  const stop = async () => {
-    clearInterval(refresh);
-    await managed.stop();
+  const refreshServers = (): Loop => {
+    let sessions: JoinSession[] = [...new Set([...config.servers, first.server])].map((url) => ({ ...first, server: url }));
+    let refreshFailing = false;
+    const timer = setInterval(() => {
+      void fromAnyServer(sessions, async (session) => JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig).then(
+        (c) => {
+          refreshFailing = false;
+          lb.setBackends(c.apiservers);
+          sessions = [...new Set([...c.servers, ...sessions.map((x) => x.server)])].map((url) => ({ ...first, server: url }));
+          void saveServers(c.servers);
+        },
+        (err: unknown) => {
+          // Logged once per outage; the load balancer keeps the servers it knows.
+          if (!refreshFailing) log(`refreshing the server list failed (kept ${lb.backends().join(', ')}): ${(err as Error).message}`);
+          refreshFailing = true;
+        },
+      );
+    }, 15_000);
+    return { stop: () => clearInterval(timer) };
   };
+
+  const managed = manageComponents(agentComponents(setup, { runDir: s.paths.run.dir, logRotation: s.logRotation, log }, lb, refreshServers), { log, elapsed });
+  const stop = () => managed.stop();
   const ready = (async () => {
     await managed.ready;
     log(`rfo agent is ready (${elapsed()}): node ${s.nodeName} Ready`);
@@ -228,15 +227,17 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /**
- * An agent's components: the load balancer to the apiservers (started
- * already, since the kubeconfigs name it; stopped last), then the node part.
+ * An agent's components: the load balancer to the apiservers (listening
+ * already, since the kubeconfigs name it; stopped last), the refresh of its
+ * server list, the node part, and the wait for the Node to be Ready.
  */
-function agentComponents(setup: NodeSetup, lb: LoadBalancer | undefined, proc: ProcessContext): Component[] {
+function agentComponents(setup: NodeSetup, proc: ProcessContext, lb?: LoadBalancer, refreshServers?: () => Loop): Component[] {
   const log = proc.log;
   let client: Promise<KubeClient> | undefined;
   const kubeletClient = () => (client ??= KubeClient.fromKubeconfig(join(setup.paths.agent.dir, 'kubelet.kubeconfig')));
   return [
     loopComponent('load-balancer', () => ({ stop: () => lb?.close() })),
+    loopComponent('server-refresh', refreshServers ?? (() => ({ stop: () => undefined })), { after: ['load-balancer'] }),
     ...nodeComponents({ setup, proc, apiserver: ['load-balancer'], client: kubeletClient, log }),
     nodeReadyComponent({ setup, client: kubeletClient, log }, ['kubelet']),
   ];
