@@ -3,6 +3,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layers, lowest first (README "Architecture"): a module may import its own
+// layer and lower ones, never a higher one, so kube/ never reaches into
+// roles/, and the supervisor never into the components it runs.
+const layers = [
+  ['util', 'paths', 'versions', 'config'],
+  ['pki', 'images', 'render', 'host', 's3'],
+  ['supervisor', 'killall', 'kube', 'etcd', 'join', 'api', 'runtime', 'build', 'scan', 'server'],
+  ['components', 'lifecycle', 'addons'],
+  ['roles'],
+  ['cli', 'lab', 'verify', 'release'],
+];
+const layerRules = layers.slice(0, -1).map((folders, i) => {
+  const higher = layers.slice(i + 1).flat();
+  return {
+    files: folders.map((f) => `src/${f}/**/*.ts`),
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: `^\\.\\./(${higher.join('|')})/`, message: `a lower layer (${folders.join(', ')}) imports a higher one; see README "Architecture"` }] },
+      ],
+    },
+  };
+});
+
 const ioModules = ['node:fs', 'node:fs/promises', 'node:child_process', 'node:net', 'node:os', 'node:http', 'node:https'];
 
 export default tseslint.config(
@@ -23,6 +48,7 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'Pure modules do no I/O; take the facts as arguments.' })) }] },
   },
+  ...layerRules,
   {
     // node:test's test() returns a promise the runner itself awaits.
     files: ['**/*.test.ts'],

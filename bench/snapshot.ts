@@ -14,7 +14,7 @@ import { planCertSpecs } from '../src/pki/specs.ts';
 import { applyPki } from '../src/pki/apply-pki.ts';
 import { planEtcd } from '../src/components/plan-control-plane.ts';
 import { supervise } from '../src/supervisor/supervisor.ts';
-import { httpsGet, portFree, waitFor } from '../src/server/probes.ts';
+import { httpsGet, portFree, waitFor } from '../src/host/probes.ts';
 import { run } from '../src/util/exec.ts';
 import { etcdctlArgs, saveSnapshot } from '../src/etcd/snapshot-store.ts';
 import type { SnapshotContext } from '../src/etcd/snapshot-store.ts';

@@ -5,7 +5,7 @@
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { renderHelp } from '../config/render-help.ts';
-import { readConfigSources } from '../server/read-config-sources.ts';
+import { readConfigSources } from '../config/read-config-sources.ts';
 import { parseSnapshotArgs } from './parse-snapshot-args.ts';
 import type { SnapshotVerb } from './parse-snapshot-args.ts';
 import { adminKubeconfig, snapshotContext } from '../etcd/snapshot-context.ts';

@@ -4,7 +4,7 @@
 import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
-import { readConfigSources } from '../server/read-config-sources.ts';
+import { readConfigSources } from '../config/read-config-sources.ts';
 import { readCommit, renderVersion } from './version.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 // Each command's modules are imported when that command runs: a long-running

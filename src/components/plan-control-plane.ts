@@ -4,8 +4,8 @@
 // everywhere and loopback-only metrics/health ports.
 
 import { join } from 'node:path';
-import { mergeArgs } from './process-spec.ts';
-import type { ArgMap, ProcessSpec } from './process-spec.ts';
+import { mergeArgs } from '../supervisor/process-spec.ts';
+import type { ArgMap, ProcessSpec } from '../supervisor/process-spec.ts';
 
 export interface ControlPlaneInput {
   readonly binDir: string;

@@ -2,8 +2,8 @@
 // and flanneld — from the node's settings and paths.
 
 import { dirname, join } from 'node:path';
-import { mergeArgs } from './process-spec.ts';
-import type { ProcessSpec } from './process-spec.ts';
+import { mergeArgs } from '../supervisor/process-spec.ts';
+import type { ProcessSpec } from '../supervisor/process-spec.ts';
 
 export interface NodeInput {
   readonly binDir: string;

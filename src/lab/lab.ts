@@ -9,7 +9,7 @@ import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from '
 import { basename, dirname, join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { repoRoot } from '../build/paths.ts';
-import { locateRuntime } from '../server/locate-runtime.ts';
+import { locateRuntime } from '../runtime/locate-runtime.ts';
 import { run } from '../util/exec.ts';
 import type { ExecResult } from '../util/exec.ts';
 import { kubeletDropinPath, labDefaults, nodeArgv, planLab, privateDirs, renderKubeletDropin } from './plan-lab.ts';

@@ -3,7 +3,7 @@
 // balancer, watchers, the add-on deployer) and a one-off step (import the
 // images, register the node password, wait for the node to be Ready).
 
-import type { ProcessSpec } from '../components/process-spec.ts';
+import type { ProcessSpec } from '../supervisor/process-spec.ts';
 import { supervise } from '../supervisor/supervisor.ts';
 import type { Supervised, SupervisorOptions } from '../supervisor/supervisor.ts';
 

@@ -30,9 +30,9 @@ import type { ImageSignature } from './image-signatures.ts';
 import { renderProvenance } from './provenance.ts';
 import { cBinaryComponent, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
 import type { CdxComponent } from './sbom.ts';
-import { loadSigningKey, signBlob, signFile } from './signing.ts';
+import { loadSigningKey, signBlob, signFile } from '../pki/signing.ts';
 import { sha256File } from '../util/sha256-file.ts';
-import type { SigningKey } from './signing.ts';
+import type { SigningKey } from '../pki/signing.ts';
 import { productionPackages, stageTree, writeUnits } from './stage-tree.ts';
 import { reportFileNames, scanRuntime } from '../scan/scan-runtime.ts';
 

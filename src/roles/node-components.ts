@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import { parseSubnetEnv, renderCniConflist } from '../render/cni-config.ts';
-import { waitFor } from '../server/probes.ts';
+import { waitFor } from '../host/probes.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { typeOf } from '../kube/resource-path.ts';
 import { nodeHasPodCidr, nodeIsReady, waitForObject } from '../kube/wait-for-object.ts';
 import { processComponent, stepComponent } from '../lifecycle/kinds.ts';
 import type { ProcessContext } from '../lifecycle/kinds.ts';
 import type { Component } from '../lifecycle/manager.ts';
-import type { NodeSetup } from '../node/start-node.ts';
+import type { NodeSetup } from './node-setup.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { run } from '../util/exec.ts';
 

@@ -8,9 +8,9 @@ import { planApiserver, planControllerManager, planEtcd, planScheduler } from '.
 import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
 import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import type { NodeInput } from '../components/plan-node.ts';
-import type { ProcessSpec } from '../components/process-spec.ts';
-import type { ServerSettings } from '../node/prepare-node.ts';
-import { nodeInputFor } from '../node/start-node.ts';
+import type { ProcessSpec } from '../supervisor/process-spec.ts';
+import type { ServerSettings } from './prepare-node.ts';
+import { nodeInputFor } from './node-setup.ts';
 import { planCertSpecs } from '../pki/specs.ts';
 import type { CertSpec } from '../pki/specs.ts';
 import { imageRefOf } from '../runtime/runtime-images.ts';

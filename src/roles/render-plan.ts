@@ -2,9 +2,9 @@
 // what would start (in stages), with which command lines, which files and
 // certificates would be written, which add-ons deployed, and the warnings.
 
-import type { ProcessSpec } from '../components/process-spec.ts';
+import type { ProcessSpec } from '../supervisor/process-spec.ts';
 import type { CertSpec } from '../pki/specs.ts';
-import type { HostFacts } from '../server/host-facts.ts';
+import type { HostFacts } from '../host/host-facts.ts';
 
 export interface NodePlanView {
   readonly role: 'server' | 'agent';

@@ -3,7 +3,7 @@
 // server reads these, never `values['…']` by string.
 
 import type { FlagValue } from '../config/resolve-config.ts';
-import { list, str } from '../node/prepare-node.ts';
+import { list, str } from './prepare-node.ts';
 
 type Values = Readonly<Record<string, FlagValue | undefined>>;
 

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { caHashOf, formatToken, parseToken } from '../join/token.ts';
-import { givenToken } from '../node/prepare-node.ts';
-import type { ServerSettings } from '../node/prepare-node.ts';
+import { givenToken } from './prepare-node.ts';
+import type { ServerSettings } from './prepare-node.ts';
 import { renderKubeconfig } from '../render/kubeconfig.ts';
 import { symlinkAtomic, writeFileAtomic } from '../util/atomic-write.ts';
 

@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { nextDelayMs } from '../supervisor/backoff.ts';
+import { nextDelayMs } from '../util/backoff.ts';
 import { emptySha256, signV4, uriEncode, amzDate } from './sign-v4.ts';
 import { parseListObjects, parseS3Error, parseUploadId, renderCompleteMultipart } from './parse-s3-xml.ts';
 import type { S3Object } from './parse-s3-xml.ts';

@@ -16,7 +16,7 @@ import { addLearner, listMembers, memberHealthy, promoteMember, removeMember } f
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { FlagValue } from '../config/resolve-config.ts';
-import type { Log } from '../node/prepare-node.ts';
+type Log = (message: string) => void;
 
 export interface ClusterBootstrap {
   readonly data: BootstrapData;

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { supervise } from './supervisor.ts';
-import type { ProcessSpec } from '../components/process-spec.ts';
+import type { ProcessSpec } from './process-spec.ts';
 
 const node = process.execPath;
 const fast = { initialMs: 50, maxMs: 200, stableMs: 10_000 };

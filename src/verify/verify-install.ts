@@ -12,9 +12,9 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../build/paths.ts';
 import type { RuntimeManifest } from '../build/render-manifest.ts';
 import { RfoError } from '../errors.ts';
-import { verifyBlob } from '../release/signing.ts';
+import { verifyBlob } from '../pki/signing.ts';
 import { sha256File } from '../util/sha256-file.ts';
-import { locateRuntime } from '../server/locate-runtime.ts';
+import { locateRuntime } from '../runtime/locate-runtime.ts';
 import { checkManifest } from './check-manifest.ts';
 import type { Finding } from './check-manifest.ts';
 

@@ -7,9 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
-import { verifyBlob } from '../release/signing.ts';
+import { verifyBlob } from '../pki/signing.ts';
 import { reportFileNames } from '../scan/render-vuln-report.ts';
-import { locateRuntime } from '../server/locate-runtime.ts';
+import { locateRuntime } from '../runtime/locate-runtime.ts';
 
 export interface VulnsView {
   readonly text: string;

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
 import { run } from '../../src/util/exec.ts';
-import { portFree } from '../../src/server/probes.ts';
+import { portFree } from '../../src/host/probes.ts';
 import { createS3Client } from '../../src/s3/client.ts';
 import { resolveS3Config } from '../../src/s3/resolve-s3-config.ts';
 import { findRuntime } from './helpers/runtime.ts';

@@ -13,8 +13,8 @@ import { planPaths } from '../paths/paths.ts';
 import type { Paths } from '../paths/paths.ts';
 import { symlinkAtomic } from '../util/atomic-write.ts';
 import { run } from '../util/exec.ts';
-import type { HostFacts } from '../server/host-facts.ts';
-import { portFree } from '../server/probes.ts';
+import type { HostFacts } from '../host/host-facts.ts';
+import { portFree } from '../host/probes.ts';
 import { resolveLogRotation } from '../supervisor/resolve-log-rotation.ts';
 import type { LogRotation } from '../supervisor/rotating-log.ts';
 

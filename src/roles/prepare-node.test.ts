@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { settingsFrom } from './prepare-node.ts';
-import type { HostFacts } from '../server/host-facts.ts';
+import type { HostFacts } from '../host/host-facts.ts';
 
 const facts = (hostname: string): HostFacts => ({ hostname, defaultIp: '10.0.0.5', cgroupV1: true, systemdPid1: false, swapOn: false, ipForward: true, isRoot: true, canLowerOomScore: true });
 const values = { 'data-dir': '/var/lib/rancher/rfo', 'run-dir': '/run/rfo', 'kubelet-dir': '/var/lib/kubelet', 'cni-conf-dir': '/etc/cni/net.d', 'write-kubeconfig-mode': '0600' };

@@ -13,7 +13,7 @@ import type { NodeInput } from '../components/plan-node.ts';
 import { renderContainerdConfig } from '../render/containerd-config.ts';
 import { renderKubeletConfig } from '../render/kubelet-config.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import type { HostFacts } from '../server/host-facts.ts';
+import type { HostFacts } from '../host/host-facts.ts';
 import { list, str } from './prepare-node.ts';
 import type { ServerSettings } from './prepare-node.ts';
 

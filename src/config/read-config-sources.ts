@@ -6,9 +6,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
-import { flagTable } from '../config/flags.ts';
-import type { Command } from '../config/flags.ts';
-import type { ConfigFile, ConfigSources } from '../config/resolve-config.ts';
+import { flagTable } from './flags.ts';
+import type { Command } from './flags.ts';
+import type { ConfigFile, ConfigSources } from './resolve-config.ts';
 
 export function findConfigPath(args: readonly string[], env: NodeJS.ProcessEnv): { path: string; explicit: boolean } {
   for (let i = 0; i < args.length; i++) {

@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveConfig } from '../config/resolve-config.ts';
+import { settingsFrom } from './prepare-node.ts';
+import type { HostFacts } from '../host/host-facts.ts';
+import type { RuntimeManifest } from '../build/render-manifest.ts';
+import { planServer } from './plan-server.ts';
+import { resolveServerSettings } from './resolve-server-settings.ts';
+import { renderNodePlan } from './render-plan.ts';
+import { planStartOrder } from '../lifecycle/plan-start-order.ts';
+import { serverComponents } from './server-components.ts';
+import type { NodeSetup } from './node-setup.ts';
+
+const facts: HostFacts = { hostname: 'n1', defaultIp: '10.0.0.5', cgroupV1: true, systemdPid1: false, swapOn: false, ipForward: true, isRoot: true, canLowerOomScore: true };
+const manifest = {
+  key: 'k1',
+  rfoVersion: 'v1.36.3+rfor1',
+  kubernetesVersion: 'v1.36.3',
+  artifacts: [
+    { kind: 'image', name: 'example.org/pause:1', component: 'pause' },
+    { kind: 'image', name: 'example.org/coredns:2', component: 'coredns' },
+  ],
+} as unknown as RuntimeManifest;
+
+function plan(args: string[]) {
+  const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--data-dir', '/d', '--run-dir', '/r', ...args] });
+  assert.ok(r.ok);
+  const s = settingsFrom(r.options.values, facts);
+  const config = resolveServerSettings(s.values, s.nodeIp);
+  const p = planServer({ s, config, manifest });
+  const setup = { paths: s.paths, facts, node: p.node, flannel: config.flannel, stagedRuntime: '/d/data/k1', sandboxImage: p.images.sandbox } as unknown as NodeSetup;
+  const stages = planStartOrder(serverComponents.declare({ s, config, plan: p, setup, log: () => undefined }));
+  assert.ok(stages.ok);
+  return { s, config, p, stages: stages.stages };
+}
+
+test('settings are typed once: ports, CIDRs, extra args, disable and cni', () => {
+  const { config } = plan(['--https-listen-port', '7443', '--disable', 'rfo-coredns', '--cni', 'none', '--kube-apiserver-arg', 'v=4', '--advertise-address', '10.9.9.9']);
+  assert.equal(config.httpsPort, 7443);
+  assert.equal(config.supervisorPort, 9345);
+  assert.equal(config.clusterCidr, '10.42.0.0/16');
+  assert.equal(config.advertiseAddress, '10.9.9.9');
+  assert.deepEqual([...config.disabled], ['rfo-coredns']);
+  assert.equal(config.flannel, false);
+  assert.deepEqual(config.extraArgs['kube-apiserver'], ['v=4']);
+  assert.equal(plan([]).config.advertiseAddress, '10.0.0.5', 'advertise-address defaults to the node IP');
+});
+
+test('the plan holds every process with its real command line, the runtime manifest\'s images, and the files it writes', () => {
+  const { p } = plan(['--https-listen-port', '7443']);
+  assert.deepEqual(p.processes.map((x) => x.name), ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy', 'flanneld']);
+  assert.ok(p.processes.find((x) => x.name === 'kube-apiserver')?.args.includes('--secure-port=7443'));
+  assert.deepEqual(p.images, { sandbox: 'example.org/pause:1', coredns: 'example.org/coredns:2' });
+  assert.ok(p.files.includes('/d/server/manifests/rfo-coredns.yaml'));
+  assert.ok(p.files.includes('/d/server/token'));
+  assert.ok(p.certificates.some((c) => c.id === 'server-ca'));
+  assert.deepEqual(p.ports.map(([port]) => port), [7443, 9345, 2379, 2380, 10250]);
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: [] });
+});
+
+test('cni: none drops flanneld and its steps; disable moves an add-on to remove; an unknown name is a warning', () => {
+  const { p, stages } = plan(['--cni', 'none', '--disable', 'rfo-coredns,traefik']);
+  assert.ok(!p.processes.some((x) => x.name === 'flanneld'));
+  assert.deepEqual(p.addons, { deploy: [], remove: ['rfo-coredns'] });
+  assert.ok(!p.files.some((f) => f.endsWith('rfo-coredns.yaml')));
+  assert.ok(p.warnings.some((w) => /traefik is not a packaged component/.test(w)));
+  const names = stages.flat();
+  for (const gone of ['flanneld', 'pod-cidr', 'cni-config', 'flannel-rbac', 'coredns', 'node-ready']) assert.ok(!names.includes(gone), gone);
+  assert.ok(names.includes('node-registered'));
+});
+
+test('start stages: containerd and etcd first, in parallel; kubelet after the images and the apiserver; flanneld after the pod CIDR', () => {
+  const { stages } = plan([]);
+  const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
+  assert.deepEqual(stages[0], ['etcd', 'containerd']);
+  assert.ok(stageOf('kubelet') > stageOf('kube-apiserver') && stageOf('kubelet') > stageOf('images'));
+  assert.ok(stageOf('flanneld') > stageOf('pod-cidr') && stageOf('pod-cidr') > stageOf('kubelet'));
+  assert.ok(stageOf('coredns') > stageOf('node-ready'));
+  assert.equal(stages.at(-1)?.includes('coredns'), true);
+});
+
+test('the dry-run text names the stages, command lines, files and certificates', () => {
+  const { s, p, stages } = plan(['--disable', 'rfo-coredns']);
+  const text = renderNodePlan({ role: 'server', nodeName: s.nodeName, nodeIp: s.nodeIp, runtime: { dir: '/rt', manifest }, facts, stages, processes: p.processes, files: p.files, certificates: p.certificates, certificatesDir: '/d/server/tls', addons: p.addons, warnings: p.warnings });
+  assert.match(text, /^rfo server --dry-run: nothing was started or written\n/);
+  assert.match(text, /\n {2}1\. etcd, containerd\n/);
+  assert.match(text, /\n {2}kube-scheduler: \/d\/bin\/kube-scheduler --kubeconfig=\/d\/server\/cred\/scheduler\.kubeconfig /);
+  assert.match(text, /'--controllers=\*,tokencleaner'/, 'arguments a shell would expand are quoted');
+  assert.match(text, /remove \(disabled\): rfo-coredns/);
+  assert.match(text, /server-ca\.crt {2}CA, CN=rfo-server-ca/);
+  assert.match(text, /cgroup v1 \(kubelet gets failCgroupV1: false\), cgroup driver cgroupfs/);
+});
