@@ -76,3 +76,31 @@ test('rfo server and rfo agent: a node name or cluster domain that is not a DNS-
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('rfo server --dry-run prints the components, command lines, files and certificates, and writes nothing', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-dry-run-'));
+  try {
+    const runtime = await findRuntime();
+    const kubeconfig = join(dir, 'rfo.yaml');
+    const args = ['server', '--dry-run', '--config', '/dev/null', '--data-dir', join(dir, 'data'), '--run-dir', join(dir, 'run'), '--write-kubeconfig', kubeconfig, '--runtime-dir', runtime.dir, '--node-ip', '10.0.0.9'];
+    const r = await run({ cmd: rfo, args: [...args, '--disable', 'rfo-coredns'] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^rfo server --dry-run: nothing was started or written\n/);
+    assert.match(r.stdout, /\n {2}1\. etcd, containerd\n/, 'containerd starts beside etcd');
+    assert.match(r.stdout, new RegExp(`\\n {2}kube-apiserver: ${join(dir, 'data', 'bin', 'kube-apiserver')} --advertise-address=10\\.0\\.0\\.9 `));
+    assert.match(r.stdout, /remove \(disabled\): rfo-coredns/);
+    assert.match(r.stdout, new RegExp(`\\n {2}${kubeconfig}\\n`));
+    assert.match(r.stdout, /serving-kube-apiserver\.crt {2}signed by server-ca/);
+    assert.deepEqual(await readdir(dir), [], 'nothing written');
+    const none = await run({ cmd: rfo, args: [...args, '--cni', 'none'] });
+    assert.equal(none.code, 0, none.stderr);
+    assert.doesNotMatch(none.stdout, /flanneld/);
+    assert.match(none.stdout, /node-registered/);
+    const bad = await run({ cmd: rfo, args: [...args, '--cluster-cidr', 'nonsense'] });
+    assert.equal(bad.code, 1, 'a dry run validates like a real start');
+    assert.match(bad.stderr, /RFO_CONFIG_INVALID/);
+    assert.deepEqual(await readdir(dir), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
