@@ -121,6 +121,7 @@ test('rfo server brings up a Ready node with CoreDNS and writes rfo.yaml and rfo
   await writeFile(config, 'node-label:\n  - rfo.test/e2e=yes\nagent-token: agent-secret-1\n');
   const ms = await startServer(config);
   assert.match(output, /rfo is ready \(\d+\.\ds\)/);
+  assert.doesNotMatch(output, /exited .*restarting in/, 'no component restarts during a clean start (flanneld waits for the pod CIDR)');
   assert.ok(ms < 300_000);
   const nodes = await kubectlOk('get', 'nodes', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status} {.items[0].metadata.labels.rfo\\.test/e2e}');
   assert.equal(nodes, 'True yes');
@@ -222,12 +223,23 @@ test('a manifest dropped into server/manifests appears in the cluster', { timeou
   await eventually('the dropped ConfigMap', async () => (await kubectl('get', 'configmap', 'dropped', '-o', 'jsonpath={.data.from}')).stdout === 'manifests-dir', 60_000);
 });
 
-test('restart with the same data dir keeps the cluster and its objects', { timeout: 400_000 }, async () => {
+test('restart with the same data dir keeps the cluster and its objects; disable: [rfo-coredns] removes exactly what it deployed', { timeout: 400_000 }, async () => {
   await kubectlOk('create', 'configmap', 'keep-me', '--from-literal=k=v');
+  // A user object beside CoreDNS's, of the same kind in the same namespace: never touched.
+  await kubectlOk('-n', 'kube-system', 'create', 'serviceaccount', 'user-made');
+  assert.match(await kubectlOk('get', 'addons', '-A'), /kube-system\s+rfo-coredns\s/);
   await stopServer();
-  await startServer(join(root, 'config.yaml'));
+  const config = join(root, 'config.yaml');
+  await writeFile(config, `${await readFile(config, 'utf8')}disable:\n  - rfo-coredns\n`);
+  await startServer(config);
   assert.match(output, /PKI: existing certificates kept/);
   assert.equal(await kubectlOk('get', 'configmap', 'keep-me', '-o', 'jsonpath={.data.k}'), 'v');
+  await eventually('the CoreDNS Deployment and Service gone', async () => {
+    const left = await kubectl('-n', 'kube-system', 'get', 'deployment/coredns', 'service/kube-dns', 'serviceaccount/coredns', '--ignore-not-found', '-o', 'name');
+    return left.code === 0 && left.stdout.trim() === '';
+  }, 60_000);
+  assert.equal((await kubectlOk('-n', 'kube-system', 'get', 'serviceaccount', 'user-made', '-o', 'name')).trim(), 'serviceaccount/user-made');
+  assert.equal(await kubectlOk('get', 'configmap', 'dropped', '-o', 'jsonpath={.data.from}'), 'manifests-dir', 'the other add-on file stays applied');
 });
 
 test('rfo-killall.sh leaves no rfo processes, mounts or pod interfaces, and keeps the data', { timeout: 120_000 }, async () => {
