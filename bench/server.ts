@@ -26,6 +26,8 @@ interface Run {
   pid: number;
 }
 
+let logCount = 0;
+
 async function start(rfoBin: string): Promise<Run> {
   const t0 = Date.now();
   const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfoBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -35,7 +37,11 @@ async function start(rfoBin: string): Promise<Run> {
     proc.stderr.on('data', (d: Buffer) => {
       out += d.toString();
       if (!nodeReady && /node \S+ Ready/.test(out)) nodeReady = Date.now() - t0;
-      if (out.includes('rfo is ready')) resolve();
+      if (out.includes('rfo is ready')) {
+        // RFO_BENCH_LOG=<file>: keep rfo's start log (which component took how long).
+        if (process.env.RFO_BENCH_LOG) void writeFile(`${process.env.RFO_BENCH_LOG}.${++logCount}`, out);
+        resolve();
+      }
     });
     proc.once('exit', (code) => reject(new Error(`rfo exited ${code}\n${out}`)));
   });

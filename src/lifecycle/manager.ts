@@ -100,6 +100,7 @@ export function manageComponents(components: readonly Component[], events: Manag
           const own = new AbortController();
           aborted.signal.addEventListener('abort', () => own.abort(), { once: true });
           await deadline(c.ready(own.signal), c.readyTimeoutMs ?? 120_000, c.name, own);
+          events.log(`${c.name} ready${at()}`);
         }
       } catch (err) {
         if (!stopping) failure ??= { name: c.name, err };

@@ -115,6 +115,7 @@ export function nodeReadyComponent(i: Pick<NodePartInput, 'setup' | 'client' | '
     ownCni ? 'node-registered' : 'node-ready',
     async (signal) => {
       await waitForObject(await i.client(), nodeType, name, ownCni ? () => true : nodeIsReady, { signal, log: i.log });
+      i.log(ownCni ? `node ${name} registered` : `node ${name} Ready`);
     },
     { after: [...after, ...(ownCni ? [] : ['cni-config'])], readyTimeoutMs: 300_000 },
   );

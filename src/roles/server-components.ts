@@ -18,6 +18,7 @@ import { planEtcd } from '../components/plan-control-plane.ts';
 import type { ProcessSpec } from '../supervisor/process-spec.ts';
 import { parseManifestFile } from '../addons/parse-manifest-file.ts';
 import { startAddonDeployer } from '../addons/addon-deployer.ts';
+import type { AddonDeployer } from '../addons/addon-deployer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { processComponent, loopComponent, stepComponent } from '../lifecycle/kinds.ts';
 import type { ProcessContext } from '../lifecycle/kinds.ts';
@@ -120,6 +121,7 @@ function build(c: ServerContext): Component[] {
       },
       { after: ['node-password'] },
     ),
+    // Not before the apiserver serves: kube-controller-manager exits when it cannot read its delegated authentication config (measured: two restarts).
     processComponent(specOf(plan, 'kube-controller-manager'), proc, { after: ['kube-apiserver'] }),
     processComponent(specOf(plan, 'kube-scheduler'), proc, { after: ['kube-apiserver'] }),
   ];
@@ -156,34 +158,44 @@ function build(c: ServerContext): Component[] {
     log,
   });
 
+  // The deployer starts with the apiserver (the user's manifests need no node); CoreDNS's
+  // file is written once the node is Ready, so its pod is scheduled at once instead of
+  // waiting out the scheduler's backoff on a not-ready node (about 3 s of every cold start).
+  let deployer: AddonDeployer | undefined;
+  const corednsPath = join(s.paths.server.manifestsDir, 'rfo-coredns.yaml');
   const addons = loopComponent(
     'addons',
     async () => {
-      const dir = s.paths.server.manifestsDir;
-      await mkdir(dir, { recursive: true });
-      // Packaged add-ons are files in server/manifests like the user's; a disabled one's file
-      // is removed and the deployer deletes exactly the objects it had created.
-      const corednsPath = join(dir, 'rfo-coredns.yaml');
-      if (!disabled.has('rfo-coredns')) {
-        await writeFileAtomic(corednsPath, renderCorednsManifest({ image: plan.images.coredns, clusterDns: config.clusterDns, clusterDomain: config.clusterDomain }));
-      } else await rm(corednsPath, { force: true });
-      const deployer = await startAddonDeployer({ client: await c.adminClient(), dir, disabled, log });
-      return { stop: () => deployer.stop() };
+      await mkdir(s.paths.server.manifestsDir, { recursive: true });
+      // A disabled add-on's file is removed, and the deployer deletes exactly the objects it had created.
+      for (const name of plan.addons.remove) await rm(join(s.paths.server.manifestsDir, `${name}.yaml`), { force: true });
+      deployer = await startAddonDeployer({ client: await c.adminClient(), dir: s.paths.server.manifestsDir, disabled, log });
+      return { stop: () => deployer?.stop() };
     },
     { after: ['kube-apiserver'] },
   );
 
-  const nodeReady = nodeReadyComponent({ setup: c.setup, client: c.adminClient, log: (m) => log(m) }, ['kubelet']);
-  const coredns: Component[] =
-    config.flannel && !disabled.has('rfo-coredns')
-      ? [
-          stepComponent(
-            'coredns',
-            () => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 500),
-            { after: [nodeReady.name, 'addons'], readyTimeoutMs: 300_000 },
-          ),
-        ]
-      : [];
+  const nodeReady = nodeReadyComponent({ setup: c.setup, client: c.adminClient, log }, ['kubelet']);
+  const coredns: Component[] = disabled.has('rfo-coredns')
+    ? []
+    : [
+        stepComponent(
+          'coredns-manifest',
+          async () => {
+            await writeFileAtomic(corednsPath, renderCorednsManifest({ image: plan.images.coredns, clusterDns: config.clusterDns, clusterDomain: config.clusterDomain }));
+            await deployer?.sync();
+          },
+          { after: [nodeReady.name, 'addons'] },
+        ),
+        ...(config.flannel
+          ? [
+              stepComponent('coredns', () => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 250), {
+                after: ['coredns-manifest'],
+                readyTimeoutMs: 300_000,
+              }),
+            ]
+          : []),
+      ];
 
   return [...controlPlane, ...flannelRbac, ...node, addons, nodeReady, ...coredns];
 }
