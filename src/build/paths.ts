@@ -2,10 +2,12 @@
 // fresh clone (CI) reuses binaries built earlier on the same machine.
 
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const sourceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The checkout (or installed lib/rfo), also when running the compiled copy in dist/js (npm run build:js). */
+export const repoRoot = basename(sourceRoot) === 'js' && basename(dirname(sourceRoot)) === 'dist' ? resolve(sourceRoot, '..', '..') : sourceRoot;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.RFO_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rfo');
