@@ -212,7 +212,6 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const etcdClient = { binDir: bin, tlsDir, endpoints: ['https://127.0.0.1:2379'] };
   const joinService = createJoinService({
     tlsDir,
-    binDir: bin,
     adminKubeconfig: admin,
     passwords,
     settings: Object.fromEntries(clusterWideSettings.map((k) => [k, str(s.values[k])])),
@@ -333,13 +332,13 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     );
   };
   let manifestTimer: NodeJS.Timeout | undefined;
-  let membersTimer: NodeJS.Timeout | undefined;
+  let membersTimer: { stop(): void } | undefined;
   let snapshotScheduler: Scheduler | undefined;
   const stop = async () => {
     stopped = true;
     snapshotScheduler?.stop();
     if (manifestTimer) clearInterval(manifestTimer);
-    if (membersTimer) clearInterval(membersTimer);
+    membersTimer?.stop();
     api.close();
     for (const p of [...running].reverse()) await p.stop();
   };
@@ -392,7 +391,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
           hint: `stop the other node, or if it is gone: kubectl -n kube-system delete secret ${s.nodeName}.node-password.rfo; then start rfo again`,
         });
       }
-      membersTimer = watchServers(joinService, kubectl, { name: s.nodeName, password: nodePassword.password }, log);
+      membersTimer = watchServers(joinService, await joinService.kubeClient(), { name: s.nodeName, password: nodePassword.password }, log);
       start(planControllerManager(cp));
       start(planScheduler(cp));
       await writeFileAtomic(join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'), renderFlannelRbac());
