@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSecretLines, planNodePasswordCleanup } from './plan-node-password-cleanup.ts';
+import { parseNodePasswordSecrets, planNodePasswordCleanup } from './plan-node-password-cleanup.ts';
 
 const now = Date.parse('2026-11-23T12:00:00Z');
 const at = (iso: string) => Date.parse(iso);
@@ -23,6 +23,12 @@ test('names with dots are matched whole', () => {
   assert.deepEqual(planNodePasswordCleanup(secrets, new Set(), new Set(['node.example.com']), now), ['node.example.com.node-password.rfo']);
 });
 
-test('kubectl jsonpath lines parse; malformed lines are dropped', () => {
-  assert.deepEqual(parseSecretLines('a1.node-password.rfo\t2026-11-23T09:00:00Z\n\nbroken\nx\tnot-a-date\n'), [{ name: 'a1.node-password.rfo', created: at('2026-11-23T09:00:00Z') }]);
+test('listed secrets parse; ones without a name or a valid creation time are dropped', () => {
+  const listed = [
+    { metadata: { name: 'a1.node-password.rfo', creationTimestamp: '2026-11-23T09:00:00Z' } },
+    { metadata: { name: '', creationTimestamp: '2026-11-23T09:00:00Z' } },
+    { metadata: { name: 'broken' } },
+    { metadata: { name: 'x', creationTimestamp: 'not-a-date' } },
+  ];
+  assert.deepEqual(parseNodePasswordSecrets(listed), [{ name: 'a1.node-password.rfo', created: at('2026-11-23T09:00:00Z') }]);
 });

@@ -31,11 +31,9 @@ export function planNodePasswordCleanup(
     .map((s) => s.name);
 }
 
-/** Parse `kubectl get secrets -o jsonpath` lines of "<name>\t<creationTimestamp>". */
-export function parseSecretLines(text: string): NodePasswordSecret[] {
-  return text
-    .split('\n')
-    .map((l) => l.split('\t'))
-    .filter((f): f is [string, string] => f.length === 2 && f[0] !== '' && !Number.isNaN(Date.parse(f[1] ?? '')))
-    .map(([name, created]) => ({ name, created: Date.parse(created) }));
+/** The name and creation time of secrets as the API lists them; one without a valid creationTimestamp is dropped. */
+export function parseNodePasswordSecrets(objects: readonly { metadata: { name: string; creationTimestamp?: string } }[]): NodePasswordSecret[] {
+  return objects
+    .map((o) => ({ name: o.metadata.name, created: Date.parse(o.metadata.creationTimestamp ?? '') }))
+    .filter((s) => s.name !== '' && !Number.isNaN(s.created));
 }

@@ -219,6 +219,9 @@ export class KubeClient {
     }
     const abort = () => res.destroy();
     o.signal?.addEventListener('abort', abort, { once: true });
+    // Aborted while the request was opening: the listener above never fires,
+    // and the open stream would hold its socket (and the process) for minutes.
+    if (o.signal?.aborted) abort();
     const parse = createWatchParser();
     try {
       res.setEncoding('utf8');

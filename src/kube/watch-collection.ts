@@ -21,6 +21,8 @@ export interface WatchCollectionOptions<T extends KubeObject> extends ListOption
   /** Called after the list and after each change, with every current item. */
   readonly onChange?: (items: T[], event?: WatchEvent<T>) => void | Promise<void>;
   readonly log: (message: string) => void;
+  /** Replaces the built-in log line on a failed list or watch (a caller that logs each outage once). */
+  readonly onError?: (err: unknown, retryInMs: number) => void;
   readonly what: string;
   readonly retryMaxMs?: number;
 }
@@ -75,7 +77,8 @@ export function watchCollection<T extends KubeObject>(client: KubeClient, type: 
         failures += 1;
         const delay = Math.min(o.retryMaxMs ?? 30_000, 500 * 2 ** Math.min(failures, 8));
         // Quiet while the apiserver starts or moves; loud when it lasts.
-        if (failures >= 3 || !(err instanceof KubeApiError)) o.log(`${o.what}: watch failed (${(err as Error).message}); retrying in ${delay} ms`);
+        if (o.onError) o.onError(err, delay);
+        else if (failures >= 3 || !(err instanceof KubeApiError)) o.log(`${o.what}: watch failed (${(err as Error).message}); retrying in ${delay} ms`);
         await new Promise<void>((r) => {
           const t = setTimeout(r, delay);
           controller.signal.addEventListener('abort', () => {

@@ -17,11 +17,14 @@ import type { CaSpec, LeafSpec } from '../pki/specs.ts';
 import { issueCertificate, issuerFromCaKey } from '../pki/x509.ts';
 import { listMembers } from '../etcd/etcdctl.ts';
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
-import { kubectlFor } from '../util/kubectl.ts';
+import { RfoError } from '../errors.ts';
+import { isConflict, KubeClient } from '../kube/kube-client.ts';
+import type { KubeObject } from '../kube/parse-watch-stream.ts';
+import { typeOf } from '../kube/resource-path.ts';
 
 export interface JoinServiceOptions {
   readonly tlsDir: string;
-  readonly binDir: string;
+  /** rfo's API client is made from it on first use (the apiserver may not run yet when the service is created). */
   readonly adminKubeconfig: string;
   readonly passwords: { readonly server: string; readonly node: string };
   readonly settings: Readonly<Record<string, string>>;
@@ -29,6 +32,13 @@ export interface JoinServiceOptions {
   readonly clusterDomain: string;
   readonly etcd: EtcdClient;
 }
+
+interface Secret extends KubeObject {
+  type?: string;
+  data?: Record<string, string>;
+}
+
+const secretType = typeOf('v1', 'Secret');
 
 const certIds: Record<NodeCertKind, string> = {
   'serving-kubelet': 'serving-kubelet',
@@ -45,8 +55,14 @@ export function createJoinService(o: JoinServiceOptions) {
   const remember = (nodeName: string, password: string) => registered.set(nodeName, { password, at: Date.now() });
   let members: EtcdMember[] = [];
 
-  const runKubectl = kubectlFor(o.binDir, o.adminKubeconfig);
-  const kubectl = (...args: string[]) => runKubectl(args);
+  // One client for the service and the server watcher (one connection pool).
+  // A failed read of the kubeconfig is not cached: the next call tries again.
+  let client: Promise<KubeClient> | undefined;
+  const kubeClient = (): Promise<KubeClient> =>
+    (client ??= KubeClient.fromKubeconfig(o.adminKubeconfig).catch((err: unknown) => {
+      client = undefined;
+      throw err;
+    }));
 
   async function issueNodeCert(kind: NodeCertKind, nodeName: string, nodeIps: readonly string[]): Promise<string> {
     const specs = planCertSpecs({ nodeName, nodeIps, tlsSans: [], serviceCidr: o.serviceCidr, clusterDomain: o.clusterDomain });
@@ -61,22 +77,33 @@ export function createJoinService(o: JoinServiceOptions) {
     const cached = registered.get(nodeName);
     if (cached && cached.password === password && Date.now() - cached.at < 60_000) return true;
     const name = nodePasswordSecretName(nodeName);
+    const kube = await kubeClient();
     for (let attempt = 0; attempt < 3; attempt++) {
-      const got = await kubectl('-n', 'kube-system', 'get', 'secret', name, '-o', 'jsonpath={.data.hash}');
-      if (got.code === 0) {
-        const ok = await verifyNodePassword(Buffer.from(got.stdout.trim(), 'base64').toString('utf8'), password);
+      const got = await kube.get<Secret>(secretType, name, 'kube-system');
+      if (got) {
+        const ok = await verifyNodePassword(Buffer.from(got.data?.hash ?? '', 'base64').toString('utf8'), password);
         if (ok) remember(nodeName, password);
         return ok;
       }
-      if (!/NotFound|not found/i.test(got.stderr)) throw new Error(`reading secret ${name}: ${got.stderr.trim()}`);
-      const created = await kubectl('-n', 'kube-system', 'create', 'secret', 'generic', name, `--type=${nodePasswordSecretType}`, `--from-literal=hash=${await hashNodePassword(password)}`);
-      if (created.code === 0) {
+      const secret: Secret = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'kube-system' },
+        type: nodePasswordSecretType,
+        data: { hash: Buffer.from(await hashNodePassword(password)).toString('base64') },
+      };
+      try {
+        await kube.create(secretType, secret);
         remember(nodeName, password);
         return true;
+      } catch (err) {
+        // 409 AlreadyExists: another server registered it at the same moment; read it again.
+        if (!isConflict(err)) throw err;
       }
-      // AlreadyExists: another server registered it at the same moment; read it again.
     }
-    throw new Error(`could not register the node password of ${nodeName}`);
+    throw new RfoError('RFO_KUBE_API', `could not register the node password of ${nodeName}: its secret ${name} was created and gone again three times`, {
+      hint: `see who deletes kube-system/${name} (kubectl -n kube-system get events)`,
+    });
   }
 
   /** Register (or check) a name's password now, ignoring what this process verified earlier. */
@@ -116,6 +143,7 @@ export function createJoinService(o: JoinServiceOptions) {
     etcdMembers: refreshMembers,
     refreshMembers,
     etcdClient: o.etcd,
+    kubeClient,
     /** Node IPs of the voting etcd members: the servers agents may use. */
     serverIps(): string[] {
       const ips = members.filter((m) => !m.isLearner).flatMap((m) => m.peerUrls.map((u) => new URL(u).hostname));
