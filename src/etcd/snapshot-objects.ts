@@ -10,9 +10,18 @@ import { typeOf } from '../kube/resource-path.ts';
 import { listSnapshotsDetailed } from './snapshot-store.ts';
 import type { SnapshotContext } from './snapshot-store.ts';
 import { planStaleObjects, renderSnapshotCrd, renderSnapshotFile, storageLabel } from './render-snapshot-crd.ts';
-import { components } from '../versions/table.ts';
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { RuntimeManifest } from '../build/render-manifest.ts';
+import { componentVersionOf } from '../runtime/runtime-images.ts';
 
 const snapshotFileType = typeOf('k3s.cattle.io/v1', 'ETCDSnapshotFile');
+
+/** The etcd version of the staged runtime this node runs (bin → data/<key>/bin; its manifest beside it), not rfo's build table. */
+async function runtimeEtcdVersion(binDir: string): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(dirname(await realpath(binDir)), 'manifest.json'), 'utf8')) as RuntimeManifest;
+  return componentVersionOf(manifest, 'etcd') ?? 'unknown';
+}
 
 export async function syncSnapshotObjects(ctx: SnapshotContext, kubeconfig: string): Promise<number> {
   const client = await KubeClient.fromKubeconfig(kubeconfig);
@@ -21,7 +30,8 @@ export async function syncSnapshotObjects(ctx: SnapshotContext, kubeconfig: stri
     const listed = await listSnapshotsDetailed(ctx, false);
     const rows = listed.rows.filter((r) => r.storage === 's3' || r.node === ctx.nodeName);
     const s3 = ctx.s3 ? { endpoint: ctx.s3.endpoint, bucket: ctx.s3.bucket, region: ctx.s3.region, prefix: ctx.s3.folder, insecure: !ctx.s3.tls, skipSSLVerify: ctx.s3.skipSslVerify } : undefined;
-    const objects = rows.map((r) => renderSnapshotFile(r, s3, components.etcd.version) as KubeObject);
+    const etcdVersion = await runtimeEtcdVersion(ctx.binDir);
+    const objects = rows.map((r) => renderSnapshotFile(r, s3, etcdVersion) as KubeObject);
     // Server-side apply, one object at a time: rfo owns the fields it sets.
     for (const obj of objects) await client.apply(obj);
     // Only objects with the storage label are rfo's to prune.

@@ -28,13 +28,12 @@ import type { ServerSettings } from './prepare-node.ts';
 import type { NodeSetup } from './node-setup.ts';
 import { renderCorednsManifest } from '../render/coredns-manifest.ts';
 import { renderFlannelRbac } from '../render/flannel-rbac.ts';
-import type { ClusterBootstrap } from '../server/join-cluster.ts';
-import { joinEtcd, promoteLearner } from '../server/join-cluster.ts';
-import type { createJoinService } from '../server/join-service.ts';
+import type { ClusterBootstrap } from '../join/join-cluster.ts';
+import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
+import type { createJoinService } from '../join/join-service.ts';
 import { dnsQuery, httpsGet, waitFor } from '../host/probes.ts';
-import { watchServers } from '../server/watch-servers.ts';
+import { watchServers } from '../join/watch-servers.ts';
 import type { EtcdClient } from '../etcd/etcdctl.ts';
-import { kubectlFor } from '../util/kubectl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ServerPlan } from './plan-server.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
@@ -48,8 +47,6 @@ export interface ServerContext {
   readonly proc: ProcessContext;
   readonly log: (message: string) => void;
   readonly elapsed: () => string;
-  /** Path of the admin kubeconfig. */
-  readonly admin: string;
   readonly adminClient: () => Promise<KubeClient>;
   readonly joinService: ReturnType<typeof createJoinService>;
   readonly etcdClient: EtcdClient;
@@ -74,7 +71,6 @@ function build(c: ServerContext): Component[] {
   });
   const peerUrl = `https://${s.nodeIp}:${plan.controlPlane.etcdPeerPort}`;
   const remote = c.cluster ? { ...c.etcdClient, endpoints: c.cluster.members.filter((m) => !m.isLearner).flatMap((m) => m.clientUrls) } : undefined;
-  const kubectl = (...a: string[]) => kubectlFor(s.paths.binLink, c.admin)(a);
   const disabled = config.disabled;
 
   const controlPlane: Component[] = [
@@ -115,10 +111,7 @@ function build(c: ServerContext): Component[] {
     ),
     loopComponent(
       'server-watcher',
-      () => {
-        const timer = watchServers(c.joinService, kubectl, c.self, log);
-        return { stop: () => clearInterval(timer) };
-      },
+      async () => watchServers(c.joinService, await c.adminClient(), c.self, log),
       { after: ['node-password'] },
     ),
     // Not before the apiserver serves: kube-controller-manager exits when it cannot read its delegated authentication config (measured: two restarts).
@@ -217,7 +210,6 @@ export const serverComponents = {
       ...ctx,
       proc: { runDir: ctx.s.paths.run.dir, log: ctx.log },
       elapsed: () => '',
-      admin: '',
       adminClient: () => Promise.reject(new Error('dry run')),
       joinService: unavailable('the join service'),
       etcdClient: unavailable('the etcd client'),

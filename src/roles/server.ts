@@ -23,8 +23,8 @@ import { readConfigSources } from '../config/read-config-sources.ts';
 import { notifySystemd } from '../host/notify-systemd.ts';
 import { startSupervisorApi } from '../api/listener.ts';
 import { clusterWideSettings } from '../join/bootstrap-data.ts';
-import { createJoinService } from '../server/join-service.ts';
-import { fetchBootstrap, writeBootstrapFiles } from '../server/join-cluster.ts';
+import { createJoinService } from '../join/join-service.ts';
+import { fetchBootstrap, writeBootstrapFiles } from '../join/join-cluster.ts';
 import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, writeNodeConfigs } from './node-setup.ts';
@@ -35,7 +35,6 @@ import { clusterReset } from '../etcd/cluster-reset.ts';
 import { startSnapshotScheduler } from '../etcd/snapshot-scheduler.ts';
 import type { Scheduler } from '../etcd/snapshot-scheduler.ts';
 import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
-import { KubeClient } from '../kube/kube-client.ts';
 import { manageComponents } from '../lifecycle/manager.ts';
 import { planStartOrder } from '../lifecycle/plan-start-order.ts';
 import { resolveServerSettings } from './resolve-server-settings.ts';
@@ -167,7 +166,6 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const etcdClient = { binDir: s.paths.binLink, tlsDir, endpoints: ['https://127.0.0.1:2379'] };
   const joinService = createJoinService({
     tlsDir,
-    binDir: s.paths.binLink,
     adminKubeconfig: admin,
     passwords,
     settings: Object.fromEntries(clusterWideSettings.map((k) => [k, str(s.values[k])])),
@@ -214,10 +212,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   await writeNodeConfigs(setup);
 
   // One admin client for rfo's own API traffic, made once the kubeconfig exists.
-  let client: Promise<KubeClient> | undefined;
-  const adminClient = () => (client ??= KubeClient.fromKubeconfig(admin));
+  const adminClient = () => joinService.kubeClient();
   const managed = manageComponents(
-    serverComponents.build({ s, config, plan, setup, proc, log, elapsed, admin, adminClient, joinService, etcdClient, cluster, self: { name: s.nodeName, password: nodePassword.password } }),
+    serverComponents.build({ s, config, plan, setup, proc, log, elapsed, adminClient, joinService, etcdClient, cluster, self: { name: s.nodeName, password: nodePassword.password } }),
     { log, elapsed },
   );
 

@@ -7,11 +7,11 @@
 
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
-import { openBootstrap } from '../join/bootstrap-crypto.ts';
-import { clusterWideSettings, compareClusterSettings, parseBootstrap, planBootstrapWrites } from '../join/bootstrap-data.ts';
-import type { BootstrapData } from '../join/bootstrap-data.ts';
-import { fetchCacerts, joinGet, verifyCa } from '../join/join-client.ts';
-import { parseToken } from '../join/token.ts';
+import { openBootstrap } from './bootstrap-crypto.ts';
+import { clusterWideSettings, compareClusterSettings, parseBootstrap, planBootstrapWrites } from './bootstrap-data.ts';
+import type { BootstrapData } from './bootstrap-data.ts';
+import { fetchCacerts, joinGet, verifyCa } from './join-client.ts';
+import { parseToken } from './token.ts';
 import { addLearner, listMembers, memberHealthy, promoteMember, removeMember } from '../etcd/etcdctl.ts';
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapFiles } from '../join/bootstrap-data.ts';
+import { bootstrapFiles } from './bootstrap-data.ts';
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
 import { joinEtcd, writeBootstrapFiles } from './join-cluster.ts';
 
