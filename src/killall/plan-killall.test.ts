@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterIptablesSave, planKillall } from './plan-killall.ts';
+import { filterIptablesSave, isRfoCommand, planKillall } from './plan-killall.ts';
 
 const p = (pid: number, ppid: number, cmd: string, marker?: string) => ({ pid, ppid, cmdline: cmd.split(' '), ...(marker ? { marker } : {}) });
 const none = { instance: '/run/rfo' };
@@ -55,4 +55,14 @@ test('the pod network interfaces go, others stay', () => {
 test('iptables rules of kube-proxy, flannel and CNI are dropped, the host rules kept', () => {
   const saved = ['*filter', ':INPUT ACCEPT [0:0]', ':KUBE-FORWARD - [0:0]', '-A INPUT -p tcp --dport 22 -j ACCEPT', '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD', '-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD', 'COMMIT'].join('\n');
   assert.equal(filterIptablesSave(saved), ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp --dport 22 -j ACCEPT', 'COMMIT'].join('\n'));
+});
+
+test('isRfoCommand knows every way rfo server/agent runs, and nothing else', () => {
+  const is = (cmd: string) => isRfoCommand(cmd.split(' '));
+  assert.ok(is('/usr/local/bin/rfo server'));
+  assert.ok(is('/usr/local/lib/rfo/node /usr/local/lib/rfo/src/cli/main.ts agent'));
+  assert.ok(is('/opt/rfo/node_modules/node/bin/node --max-semi-space-size=1 /opt/rfo/dist/js/src/cli/main.js server'));
+  assert.ok(!is('/usr/local/bin/rfo killall'));
+  assert.ok(!is('/usr/bin/node /srv/app/main.js server'));
+  assert.ok(!is('/usr/bin/notrfo server'));
 });

@@ -38,8 +38,10 @@ export interface KillallPlan {
   readonly links: readonly string[];
 }
 
-export const isRfoCommand = (cmd: readonly string[]): boolean =>
-  cmd.some((a, i) => (a.endsWith('/rfo') || a.endsWith('src/cli/main.ts')) && ['server', 'agent'].includes(cmd[i + 1] ?? ''));
+/** The rfo entry: bin/rfo, or node running the sources (.ts) or their compiled copy (dist/js, .js). */
+const rfoEntry = /(^|\/)(rfo|src\/cli\/main\.[jt]s)$/;
+
+export const isRfoCommand = (cmd: readonly string[]): boolean => cmd.some((a, i) => rfoEntry.test(a) && ['server', 'agent'].includes(cmd[i + 1] ?? ''));
 
 export function planKillall(input: KillallInput): KillallPlan {
   const supervisors = input.processes.filter((p) => p.pid !== input.selfPid && p.pid === input.supervisorPid && isRfoCommand(p.cmdline)).map((p) => p.pid);

@@ -42,6 +42,9 @@ test('after kill -9 of rfo: its components are stopped, the shims and the contai
 test('a live earlier rfo of this run dir is not touched: start is refused', () => {
   const plan = planRecovery({ instance: run, selfPid: 99, processes: [...leftovers, p(10, 1, '/usr/local/lib/rfo/node /usr/local/lib/rfo/src/cli/main.ts server')], pidFile: { pid: 10, writtenMs: t0 + 5000 } });
   assert.deepEqual(plan, { action: 'refuse', pid: 10 });
+  // bin/rfo runs the compiled copy (npm run build:js) while it is fresh: the same rfo
+  const compiled = planRecovery({ instance: run, selfPid: 99, processes: [...leftovers, p(10, 1, '/opt/rfo/node_modules/node/bin/node --max-semi-space-size=1 /opt/rfo/dist/js/src/cli/main.js agent')], pidFile: { pid: 10, writtenMs: t0 + 5000 } });
+  assert.deepEqual(compiled, { action: 'refuse', pid: 10 });
 });
 
 test('a pid file naming a reused pid (another program, or a process started after the file was written) does not block', () => {
