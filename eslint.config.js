@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 // roles/, and the supervisor never into the components it runs.
 const layers = [
   ['util', 'paths', 'versions', 'config'],
-  ['pki', 'images', 'render', 'host', 's3'],
+  ['pki', 'images', 'render', 'host', 's3', 'charts'],
   ['supervisor', 'killall', 'kube', 'etcd', 'join', 'api', 'runtime', 'build', 'scan'],
   ['components', 'lifecycle', 'addons'],
   ['roles'],

@@ -49,7 +49,7 @@ const port = await freePort(32379);
 const etcdSpec = planEtcd({
   binDir: bin, tlsDir, credDir: root, etcdDataDir: join(root, 'etcd'), logsDir: root, nodeName: 'bench', nodeIp: '127.0.0.1', advertiseAddress: '127.0.0.1', bindAddress: '127.0.0.1',
   httpsPort: 0, etcdClientPort: port, etcdPeerPort: port + 1, clusterCidr: '', serviceCidr: '', serviceNodePortRange: '', clusterDomain: '',
-  extraArgs: { etcd: ['quota-backend-bytes=8589934592'], 'kube-apiserver': [], 'kube-controller-manager': [], 'kube-scheduler': [] },
+  extraArgs: { etcd: ['quota-backend-bytes=8589934592'], 'kube-apiserver': [], 'kube-controller-manager': [], 'kube-scheduler': [], 'helm-controller': [] },
 });
 await mkdir(join(root, 'etcd'), { recursive: true, mode: 0o700 });
 await mkdir(join(root, 'run'));

@@ -40,7 +40,7 @@ async function imageFromRecipe(recipe: ImageRecipe, binDir: string, plan: BuildP
     });
   }
   const base = plan.baseRootfs && baseLayer ? { baseLayer, baseName: baseLabel(plan) } : {};
-  return buildImage({ ref: recipe.ref, arch: plan.arch, files, config: recipe.config, ...base });
+  return buildImage({ ref: recipe.ref, arch: plan.arch, files, config: recipe.config, ...(recipe.symlinks ? { symlinks: recipe.symlinks } : {}), ...(recipe.dirs ? { dirs: recipe.dirs } : {}), ...base });
 }
 
 function baseLabel(plan: BuildPlan): string {

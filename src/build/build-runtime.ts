@@ -17,6 +17,7 @@ import { formatElapsed } from './progress.ts';
 import { renderManifest, renderSha256Sums } from './render-manifest.ts';
 import type { ArtifactRecord, BinaryRecord, RuntimeManifest } from './render-manifest.ts';
 import { writeRuntimeImages } from './build-images.ts';
+import { writeRuntimeCharts } from './write-charts.ts';
 
 /** Cold builds fill the Go build cache too; refuse early rather than die half way. */
 const minFreeBytes = 6 * 1024 ** 3;
@@ -136,7 +137,8 @@ async function assembleRuntime(plan: BuildPlan, options: BuildRuntimeOptions): P
     progress.step('images', 'building', plan.images.map((i) => i.ref).join(', '));
     const imageRecords = await writeRuntimeImages(plan, join(partial, 'bin'), partial);
     progress.step('images', 'done', formatElapsed(Date.now() - started));
-    const artifacts: ArtifactRecord[] = [...binaries, ...imageRecords];
+    const chartRecords = await writeRuntimeCharts(plan, partial);
+    const artifacts: ArtifactRecord[] = [...binaries, ...imageRecords, ...chartRecords];
     const manifest: RuntimeManifest = {
       schemaVersion: 1,
       rfoVersion: rfoVersion(),

@@ -10,6 +10,8 @@ import { binaryRecipes, imageRecipes, isCrossBuildable, usesCgo } from '../versi
 import type { BinaryRecipe, ImageRecipe } from '../versions/recipes.ts';
 import { components, rfoRevision, vulnDatabase } from '../versions/table.ts';
 import type { Arch, Component, ComponentId } from '../versions/table.ts';
+import { packagedCharts } from '../charts/packaged-charts.ts';
+import type { PackagedChart } from '../charts/packaged-charts.ts';
 
 /**
  * Bump when the code that writes runtime files changes its output (image
@@ -39,6 +41,7 @@ export interface BuildPlanInput {
   readonly table?: Readonly<Record<ComponentId, Component>>;
   readonly binaryRecipes?: readonly BinaryRecipe[];
   readonly imageRecipes?: readonly ImageRecipe[];
+  readonly charts?: readonly PackagedChart[];
   readonly rfoRevision?: number;
   /** A base root file system for the images instead of scratch (e.g. an exported openEuler image). */
   readonly baseRootfs?: BaseRootfs;
@@ -72,6 +75,8 @@ export interface BuildPlan {
   readonly runtimeDir: string;
   readonly steps: readonly ArtifactStep[];
   readonly images: readonly ImageRecipe[];
+  /** Packaged charts (charts/<name>.tgz), for the components whose images this runtime has. */
+  readonly charts: readonly PackagedChart[];
   readonly skipped: readonly SkippedRecipe[];
   readonly baseRootfs?: BaseRootfs;
 }
@@ -124,12 +129,16 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     if (missing.length > 0) skipped.push({ name: image.ref, reason: `its binaries are not built for ${input.arch}: ${missing.join(', ')}` });
     else images.push(image);
   }
+  const withImages = new Set(images.map((i) => i.component));
+  const charts = (input.charts ?? packagedCharts()).filter((c) => withImages.has(c.component));
   const runtimeKey = hashJson({
     format: runtimeFormatVersion,
     arch: input.arch,
     rfoRevision: input.rfoRevision ?? rfoRevision,
     artifacts: steps.map((s) => s.key),
     images,
+    // The chart files themselves: a changed template makes a new runtime.
+    charts: charts.map((c) => c.spec),
     base: input.baseRootfs ? { name: input.baseRootfs.name, sha256: input.baseRootfs.sha256 } : 'scratch',
     // The manifest names the vulnerability database the runtime is scanned against.
     vulnDatabase: input.vulnDatabase ?? vulnDatabase,
@@ -140,6 +149,7 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     runtimeDir: join(input.cacheDir, 'runtime', runtimeKey),
     steps,
     images,
+    charts,
     skipped,
     ...(input.baseRootfs ? { baseRootfs: input.baseRootfs } : {}),
   };

@@ -58,10 +58,9 @@ test('flanneld uses cgo (static) on amd64 only, as upstream does for its UDP bac
   assert.doesNotMatch(renderLdflags(f, components.flannel, 'x', 'arm64'), /extldflags/);
 });
 
-test('helm is told the Kubernetes version it ships with, not its own', () => {
+test('helm reports its pinned version; Helm 4 reads the Kubernetes version from the cluster it installs to', () => {
   const flags = renderLdflags(goRecipe('helm'), components.helm, 'x', 'amd64');
-  assert.match(flags, /chartutil\.k8sVersionMajor=1'/);
-  assert.match(flags, /chartutil\.k8sVersionMinor=36'/);
-  assert.match(flags, /lint\/rules\.k8sVersionMinor=36'/);
-  assert.match(flags, /internal\/version\.version=v3\.22\.0'/);
+  assert.match(flags, new RegExp(`helm.sh/helm/v4/internal/version\\.version=${components.helm.version.replaceAll('.', '\\.')}'`));
+  assert.match(flags, /internal\/version\.gitTreeState=clean'/);
+  assert.doesNotMatch(flags, /k8sVersion/);
 });

@@ -68,7 +68,20 @@ export interface FileRecord {
   readonly size: number;
 }
 
-export type ArtifactRecord = BinaryRecord | ImageRecord | FileRecord;
+/** A packaged chart (charts/<name>.tgz), deployed as a HelmChart with chartContent. */
+export interface ChartRecord {
+  readonly kind: 'chart';
+  readonly name: string;
+  readonly component: string;
+  readonly version: string;
+  readonly path: string;
+  /** The images its default values run (all in this runtime). */
+  readonly images: readonly string[];
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export type ArtifactRecord = BinaryRecord | ImageRecord | FileRecord | ChartRecord;
 
 export interface RuntimeManifest {
   readonly schemaVersion: 1;

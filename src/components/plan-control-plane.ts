@@ -34,6 +34,7 @@ export interface ControlPlaneInput {
     readonly 'kube-apiserver': readonly string[];
     readonly 'kube-controller-manager': readonly string[];
     readonly 'kube-scheduler': readonly string[];
+    readonly 'helm-controller': readonly string[];
   };
 }
 
@@ -168,5 +169,23 @@ export function planScheduler(c: ControlPlaneInput): ProcessSpec {
       profiling: 'false',
     },
     c.extraArgs['kube-scheduler'],
+  );
+}
+
+/**
+ * helm-controller (HelmChart, HelmChartConfig) with its own client identity
+ * (server/cred/helm-controller.kubeconfig) and its lease in kube-system, so
+ * one server's controller is active at a time. Its jobs run our job image.
+ */
+export function planHelmController(c: ControlPlaneInput, jobImage: string): ProcessSpec {
+  return spec(
+    'helm-controller',
+    c,
+    {
+      kubeconfig: join(c.credDir, 'helm-controller.kubeconfig'),
+      'default-job-image': jobImage,
+      'node-name': c.nodeName,
+    },
+    c.extraArgs['helm-controller'],
   );
 }

@@ -20,7 +20,7 @@ const cp = {
   serviceCidr: '10.43.0.0/16',
   serviceNodePortRange: '30000-32767',
   clusterDomain: 'cluster.local',
-  extraArgs: { etcd: [], 'kube-apiserver': ['v=2', 'enable-admission-plugins=NodeRestriction,AlwaysPullImages'], 'kube-controller-manager': [], 'kube-scheduler': [] },
+  extraArgs: { etcd: [], 'kube-apiserver': ['v=2', 'enable-admission-plugins=NodeRestriction,AlwaysPullImages'], 'kube-controller-manager': [], 'kube-scheduler': [], 'helm-controller': [] },
 };
 const has = (args: readonly string[], flag: string) => assert.ok(args.includes(flag), `missing ${flag} in\n${args.join('\n')}`);
 

@@ -74,6 +74,8 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'kube-apiserver-arg', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_APISERVER_ARG', check: 'key-value', usage: 'Customized flag for kube-apiserver process' },
   { name: 'kube-controller-manager-arg', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_CONTROLLER_MANAGER_ARG', check: 'key-value', usage: 'Customized flag for kube-controller-manager process' },
   { name: 'kube-scheduler-arg', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_SCHEDULER_ARG', check: 'key-value', usage: 'Customized flag for kube-scheduler process' },
+  { name: 'helm-controller-arg', type: 'list', commands: server, section: 'components', env: 'RFO_HELM_CONTROLLER_ARG', check: 'key-value', usage: 'Customized flag for helm-controller process' },
+  { name: 'disable-helm-controller', type: 'bool', commands: server, section: 'components', env: 'RFO_DISABLE_HELM_CONTROLLER', default: false, usage: 'Do not run helm-controller: HelmCharts (the packaged components among them) are not installed, upgraded or removed' },
   { name: 'etcd-arg', type: 'list', commands: server, section: 'components', env: 'RFO_ETCD_ARG', check: 'key-value', usage: 'Customized flag for etcd process' },
   { name: 'kubelet-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBELET_ARG', check: 'key-value', usage: 'Customized flag for kubelet process' },
   { name: 'kube-proxy-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBE_PROXY_ARG', check: 'key-value', usage: 'Customized flag for kube-proxy process' },

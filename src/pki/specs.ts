@@ -104,6 +104,9 @@ export function planCertSpecs(input: PkiInput): CertSpec[] {
     client('supervisor', 'system:rfo-supervisor', ['system:masters']),
     client('controller', 'system:kube-controller-manager'),
     client('scheduler', 'system:kube-scheduler'),
+    // Bound to cluster-admin by rfo (it binds that role to each chart's job), but its own
+    // name: revocable, visible in audit logs, and not system:masters.
+    client('helm-controller', 'system:rfo-helm-controller'),
     client('kube-apiserver', 'system:kube-apiserver', ['system:masters']),
     client('kube-proxy', 'system:kube-proxy'),
     client('flannel', 'system:rfo-flannel'),

@@ -19,6 +19,8 @@ const manifest = {
   artifacts: [
     { kind: 'image', name: 'example.org/pause:1', component: 'pause' },
     { kind: 'image', name: 'example.org/coredns:2', component: 'coredns' },
+    { kind: 'image', name: 'example.org/klipper-helm:4', component: 'helm' },
+    { kind: 'chart', name: 'rfo-coredns', component: 'coredns', path: 'charts/rfo-coredns.tgz' },
   ],
 } as unknown as RuntimeManifest;
 
@@ -43,14 +45,19 @@ test('settings are typed once: ports, CIDRs, extra args, disable and cni', () =>
   assert.deepEqual([...config.disabled], ['rfo-coredns']);
   assert.equal(config.flannel, false);
   assert.deepEqual(config.extraArgs['kube-apiserver'], ['v=4']);
+  assert.equal(config.helmController, true);
+  assert.equal(plan(['--disable-helm-controller']).config.helmController, false);
   assert.equal(plan([]).config.advertiseAddress, '10.0.0.5', 'advertise-address defaults to the node IP');
 });
 
 test('the plan holds every process with its real command line, the runtime manifest\'s images, and the files it writes', () => {
   const { p } = plan(['--https-listen-port', '7443']);
-  assert.deepEqual(p.processes.map((x) => x.name), ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy', 'flanneld']);
+  assert.deepEqual(p.processes.map((x) => x.name), ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'helm-controller', 'containerd', 'kubelet', 'kube-proxy', 'flanneld']);
   assert.ok(p.processes.find((x) => x.name === 'kube-apiserver')?.args.includes('--secure-port=7443'));
-  assert.deepEqual(p.images, { sandbox: 'example.org/pause:1', coredns: 'example.org/coredns:2' });
+  assert.deepEqual(p.images, { sandbox: 'example.org/pause:1', coredns: 'example.org/coredns:2', helmJob: 'example.org/klipper-helm:4' });
+  // helm-controller: its own kubeconfig, our job image, user args last
+  assert.deepEqual(p.processes.find((x) => x.name === 'helm-controller')?.args, ['--kubeconfig=/d/server/cred/helm-controller.kubeconfig', '--default-job-image=example.org/klipper-helm:4', '--node-name=n1']);
+  assert.equal(p.charts['rfo-coredns'], '/d/data/k1/charts/rfo-coredns.tgz');
   assert.ok(p.files.includes('/d/server/manifests/rfo-coredns.yaml'));
   assert.ok(p.files.includes('/d/server/token'));
   assert.ok(p.certificates.some((c) => c.id === 'server-ca'));
@@ -69,8 +76,18 @@ test('cni: none drops flanneld and its steps; disable moves an add-on to remove;
   assert.ok(names.includes('node-registered'));
 });
 
+test('disable-helm-controller: no controller, no RBAC for it, the add-ons do not wait for it, and nothing waits for CoreDNS', () => {
+  const { p, stages } = plan(['--disable-helm-controller']);
+  assert.ok(!p.processes.some((x) => x.name === 'helm-controller'));
+  const names = stages.flat();
+  for (const gone of ['helm-controller', 'helm-controller-rbac', 'coredns']) assert.ok(!names.includes(gone), gone);
+  assert.ok(names.includes('coredns-manifest') && names.includes('addons'));
+  assert.ok(p.warnings.some((w) => /disable-helm-controller/.test(w)));
+});
+
 test('start stages: containerd and etcd first, in parallel; kubelet after the images and the apiserver; flanneld after the pod CIDR', () => {
   const { stages } = plan([]);
+  assert.ok(stages.findIndex((s) => s.includes('addons')) > stages.findIndex((s) => s.includes('helm-controller')), 'HelmCharts in server/manifests apply once the CRDs are served');
   const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
   assert.deepEqual(stages[0], ['etcd', 'containerd']);
   assert.ok(stageOf('kubelet') > stageOf('kube-apiserver') && stageOf('kubelet') > stageOf('images'));

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import type { RuntimeManifest } from '../build/render-manifest.ts';
-import { planApiserver, planControllerManager, planEtcd, planScheduler } from '../components/plan-control-plane.ts';
+import { planApiserver, planControllerManager, planEtcd, planHelmController, planScheduler } from '../components/plan-control-plane.ts';
 import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
 import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import type { NodeInput } from '../components/plan-node.ts';
@@ -13,7 +13,7 @@ import type { ServerSettings } from './prepare-node.ts';
 import { nodeInputFor } from './node-setup.ts';
 import { planCertSpecs } from '../pki/specs.ts';
 import type { CertSpec } from '../pki/specs.ts';
-import { imageRefOf } from '../runtime/runtime-images.ts';
+import { chartPathOf, imageRefOf } from '../runtime/runtime-images.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 
 /** Packaged add-ons a server writes to server/manifests (file name without .yaml). */
@@ -28,7 +28,9 @@ export interface ServerPlan {
   /** Files rfo writes or keeps current (certificates aside). */
   readonly files: readonly string[];
   readonly addons: { readonly deploy: readonly string[]; readonly remove: readonly string[] };
-  readonly images: { readonly sandbox: string; readonly coredns: string };
+  readonly images: { readonly sandbox: string; readonly coredns: string; readonly helmJob: string };
+  /** Packaged charts in the staged runtime, by name. */
+  readonly charts: { readonly 'rfo-coredns': string };
   /** Ports that must be free, with their owner. */
   readonly ports: readonly (readonly [number, string])[];
   readonly warnings: readonly string[];
@@ -69,6 +71,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     planApiserver(controlPlane),
     planControllerManager(controlPlane),
     planScheduler(controlPlane),
+    ...(c.helmController ? [planHelmController(controlPlane, imageRefOf(i.manifest, 'helm'))] : []),
     planContainerd(node),
     planKubelet(node),
     planKubeProxy(node),
@@ -76,12 +79,13 @@ export function planServer(i: ServerPlanInput): ServerPlan {
   ];
   const cred = (n: string) => join(s.paths.server.credDir, n);
   const agent = (n: string) => join(s.paths.agent.dir, n);
-  const kubeconfigs = [cred('admin.kubeconfig'), cred('controller.kubeconfig'), cred('scheduler.kubeconfig'), agent('kubelet.kubeconfig'), agent('kubeproxy.kubeconfig'), agent('flannel.kubeconfig')];
+  const kubeconfigs = [cred('admin.kubeconfig'), cred('controller.kubeconfig'), cred('scheduler.kubeconfig'), cred('helm-controller.kubeconfig'), agent('kubelet.kubeconfig'), agent('kubeproxy.kubeconfig'), agent('flannel.kubeconfig')];
   const userKubeconfigs = [s.kubeconfigOut, ...(s.kubeconfigOut.endsWith('.yaml') ? [s.kubeconfigOut.replace(/\.yaml$/, '.yml')] : [])];
   const deploy = packagedAddons.filter((a) => !c.disabled.has(a));
   const remove = packagedAddons.filter((a) => c.disabled.has(a));
   const warnings = [
     ...(c.flannel ? [] : [`cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
+    ...(c.helmController ? [] : ['disable-helm-controller: HelmCharts (rfo-coredns among them) are not installed, upgraded or removed on this server']),
     ...[...c.disabled].filter((d) => !(packagedAddons as readonly string[]).includes(d)).map((d) => `disable: ${d} is not a packaged component (known: ${packagedAddons.join(', ')})`),
   ];
   return {
@@ -99,11 +103,13 @@ export function planServer(i: ServerPlanInput): ServerPlan {
       node.flannelNetConf,
       join(s.paths.agent.etcDir, 'crictl.yaml'),
       ...(c.flannel ? [join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'), join(s.paths.cniConfDir, '10-rfo.conflist')] : []),
+      ...(c.helmController ? [join(s.paths.server.dir, 'etc', 'helm-controller-rbac.yaml')] : []),
       ...deploy.map((a) => join(s.paths.server.manifestsDir, `${a}.yaml`)),
       join(s.paths.run.dir, 'rfo.pid'),
     ],
     addons: { deploy, remove },
-    images: { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns') },
+    images: { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns'), helmJob: imageRefOf(i.manifest, 'helm') },
+    charts: { 'rfo-coredns': join(s.paths.runtimeDir(i.manifest.key), chartPathOf(i.manifest, 'rfo-coredns')) },
     ports: [
       [c.httpsPort, 'kube-apiserver'],
       [c.supervisorPort, 'rfo supervisor'],

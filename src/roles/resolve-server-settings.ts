@@ -22,6 +22,8 @@ export interface ServerConfig {
   readonly clusterDomain: string;
   /** Packaged add-ons not to deploy (and to delete if deployed). */
   readonly disabled: ReadonlySet<string>;
+  /** false with disable-helm-controller: HelmCharts are left alone. */
+  readonly helmController: boolean;
   /** false with `cni: none`: the user brings a CNI. */
   readonly flannel: boolean;
   /** The server to join (`server:`), '' for the first server. */
@@ -34,6 +36,7 @@ export interface ServerConfig {
     readonly 'kube-apiserver': readonly string[];
     readonly 'kube-controller-manager': readonly string[];
     readonly 'kube-scheduler': readonly string[];
+    readonly 'helm-controller': readonly string[];
   };
   readonly debug: boolean;
   readonly dryRun: boolean;
@@ -54,6 +57,7 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
     clusterDns: str(values['cluster-dns']),
     clusterDomain: str(values['cluster-domain']),
     disabled: new Set(list(values.disable)),
+    helmController: values['disable-helm-controller'] !== true,
     flannel: !list(values.cni).includes('none'),
     joinUrl: str(values.server),
     clusterReset: values['cluster-reset'] === true,
@@ -71,6 +75,7 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
       'kube-apiserver': list(values['kube-apiserver-arg']),
       'kube-controller-manager': list(values['kube-controller-manager-arg']),
       'kube-scheduler': list(values['kube-scheduler-arg']),
+      'helm-controller': list(values['helm-controller-arg']),
     },
     debug: values.debug === true,
     dryRun: values['dry-run'] === true,

@@ -3,10 +3,11 @@
 //   etcd → kube-apiserver ─┬→ node-password → server-watcher
 //                          ├→ kube-controller-manager, kube-scheduler
 //                          ├→ flannel-rbac (flannel only)
-//                          └→ addons (server/manifests through the add-on deployer)
+//                          ├→ helm-controller-rbac → helm-controller (its CRDs Established)
+//                          └→ addons (server/manifests through the add-on deployer; after helm-controller)
 //   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
 //                          pod-cidr → flanneld → cni-config
-//   node-ready (or node-registered with cni: none) → coredns
+//   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
 //
 // Building the list starts nothing: every component acts only when the
 // manager calls it, so `--dry-run` builds the same list to print its stages.
@@ -26,8 +27,13 @@ import type { Component } from '../lifecycle/manager.ts';
 import type { ComponentDecl } from '../lifecycle/plan-start-order.ts';
 import type { ServerSettings } from './prepare-node.ts';
 import type { NodeSetup } from './node-setup.ts';
-import { renderCorednsManifest } from '../render/coredns-manifest.ts';
+import { readFile } from 'node:fs/promises';
+import { renderPackagedHelmChart } from '../render/helmchart-manifest.ts';
 import { renderFlannelRbac } from '../render/flannel-rbac.ts';
+import { renderHelmControllerRbac } from '../render/helm-controller-rbac.ts';
+import { crdEstablished } from '../kube/apply-crd.ts';
+import type { Crd } from '../kube/apply-crd.ts';
+import { typeOf } from '../kube/resource-path.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
 import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
@@ -119,25 +125,45 @@ function build(c: ServerContext): Component[] {
     processComponent(specOf(plan, 'kube-scheduler'), proc, { after: ['kube-apiserver'] }),
   ];
 
-  const flannelRbac: Component[] = config.flannel
+  // RBAC rfo owns, kept on disk for the operator to read and applied with the client (server-side apply).
+  const rbacStep = (name: string, file: string, render: () => string) =>
+    stepComponent(
+      name,
+      async () => {
+        const path = join(s.paths.server.dir, 'etc', file);
+        const text = render();
+        await writeFileAtomic(path, text);
+        const parsed = parseManifestFile(text, path);
+        if (!parsed.ok) throw new RfoError('RFO_KUBE_API', `${name}: ${parsed.error}`, { hint: 'this is a bug in rfo' });
+        const client = await c.adminClient();
+        for (const obj of parsed.objects) await client.apply(obj);
+      },
+      { after: ['kube-apiserver'], readyTimeoutMs: 60_000 },
+    );
+  const flannelRbac: Component[] = config.flannel ? [rbacStep('flannel-rbac', 'flannel-rbac.yaml', renderFlannelRbac)] : [];
+
+  // helm-controller creates its CRDs at start; it is ready when the apiserver serves them,
+  // so HelmCharts in server/manifests apply at the first try.
+  const crdType = typeOf('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
+  const helmController: Component[] = config.helmController
     ? [
-        stepComponent(
-          'flannel-rbac',
-          async () => {
-            // Kept on disk for the operator to read; applied with the client (server-side apply).
-            const file = join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml');
-            const text = renderFlannelRbac();
-            await writeFileAtomic(file, text);
-            const parsed = parseManifestFile(text, file);
-            if (!parsed.ok) throw new RfoError('RFO_KUBE_API', `flannel RBAC: ${parsed.error}`, { hint: 'this is a bug in rfo' });
+        rbacStep('helm-controller-rbac', 'helm-controller-rbac.yaml', renderHelmControllerRbac),
+        processComponent(specOf(plan, 'helm-controller'), proc, {
+          after: ['helm-controller-rbac'],
+          ready: async () => {
             const client = await c.adminClient();
-            for (const obj of parsed.objects) {
-              await client.typeFor(obj.apiVersion ?? '', obj.kind ?? '');
-              await client.apply(obj);
-            }
+            await waitFor(
+              'the HelmChart CRDs',
+              async () => {
+                for (const name of ['helmcharts.helm.cattle.io', 'helmchartconfigs.helm.cattle.io']) if (!crdEstablished(await client.get<Crd>(crdType, name))) return false;
+                return true;
+              },
+              120_000,
+              250,
+            );
           },
-          { after: ['kube-apiserver'], readyTimeoutMs: 60_000 },
-        ),
+          readyTimeoutMs: 120_000,
+        }),
       ]
     : [];
 
@@ -165,7 +191,7 @@ function build(c: ServerContext): Component[] {
       deployer = await startAddonDeployer({ client: await c.adminClient(), dir: s.paths.server.manifestsDir, disabled, log });
       return { stop: () => deployer?.stop() };
     },
-    { after: ['kube-apiserver'] },
+    { after: ['kube-apiserver', ...helmController.map((x) => x.name).slice(-1)] },
   );
 
   const nodeReady = nodeReadyComponent({ setup: c.setup, client: c.adminClient, log }, ['kubelet']);
@@ -175,12 +201,15 @@ function build(c: ServerContext): Component[] {
         stepComponent(
           'coredns-manifest',
           async () => {
-            await writeFileAtomic(corednsPath, renderCorednsManifest({ image: plan.images.coredns, clusterDns: config.clusterDns, clusterDomain: config.clusterDomain }));
+            const chart = await readFile(plan.charts['rfo-coredns']);
+            const values = { clusterDNS: config.clusterDns, clusterDomain: config.clusterDomain };
+            await writeFileAtomic(corednsPath, renderPackagedHelmChart({ name: 'rfo-coredns', chart, targetNamespace: 'kube-system', values }));
             await deployer?.sync();
           },
           { after: [nodeReady.name, 'addons'] },
         ),
-        ...(config.flannel
+        // Without helm-controller (disable-helm-controller) the chart is written but nothing installs it.
+        ...(config.flannel && config.helmController
           ? [
               stepComponent('coredns', () => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 250), {
                 after: ['coredns-manifest'],
@@ -190,7 +219,7 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  return [...controlPlane, ...flannelRbac, ...node, addons, nodeReady, ...coredns];
+  return [...controlPlane, ...flannelRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

@@ -50,6 +50,7 @@ export async function writeKubeconfigs(s: ServerSettings, port: number): Promise
   await writeFileAtomic(admin, adminConfig, 0o600);
   await writeFileAtomic(join(s.paths.server.credDir, 'controller.kubeconfig'), await kc('controller'), 0o600);
   await writeFileAtomic(join(s.paths.server.credDir, 'scheduler.kubeconfig'), await kc('scheduler'), 0o600);
+  await writeFileAtomic(join(s.paths.server.credDir, 'helm-controller.kubeconfig'), await kc('helm-controller'), 0o600);
   await writeFileAtomic(join(s.paths.agent.dir, 'kubelet.kubeconfig'), await kc('kubelet'), 0o600);
   await writeFileAtomic(join(s.paths.agent.dir, 'kubeproxy.kubeconfig'), await kc('kube-proxy'), 0o600);
   await writeFileAtomic(join(s.paths.agent.dir, 'flannel.kubeconfig'), await kc('flannel'), 0o600);

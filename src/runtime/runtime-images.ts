@@ -16,3 +16,10 @@ export function componentVersionOf(manifest: Pick<RuntimeManifest, 'artifacts'>,
   for (const a of manifest.artifacts) if (a.kind === 'binary' && a.component === component) return a.version;
   return undefined;
 }
+
+/** A packaged chart's path inside the runtime (charts/<name>.tgz). */
+export function chartPathOf(manifest: Pick<RuntimeManifest, 'artifacts' | 'key'>, name: string): string {
+  const chart = manifest.artifacts.find((a) => a.kind === 'chart' && a.name === name);
+  if (!chart) throw new RfoError('RFO_RUNTIME_MISSING', `the runtime ${manifest.key} has no ${name} chart`, { hint: 'rebuild it with npm run build:runtime, or pass --runtime-dir to a complete runtime' });
+  return chart.path;
+}

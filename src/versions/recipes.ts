@@ -57,6 +57,10 @@ export interface ImageRecipe {
   readonly ref: string;
   readonly component: ComponentId;
   readonly files: readonly ImageFile[];
+  /** Symbolic links in the image (path → target). */
+  readonly symlinks?: readonly { readonly path: string; readonly target: string }[];
+  /** Directories with their own mode or owner (a home directory for a non-root user). */
+  readonly dirs?: readonly { readonly path: string; readonly mode: number; readonly uid?: number; readonly gid?: number }[];
   readonly config: {
     readonly entrypoint?: readonly string[];
     readonly cmd?: readonly string[];
@@ -180,20 +184,27 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     kind: 'go-binary',
     name: 'helm',
     component: 'helm',
-    package: 'helm.sh/helm/v3/cmd/helm',
+    // go/helm/main.go: helm's own root command (as upstream's cmd/helm runs it), and the
+    // HelmChart job entry when called as `entry` (the job image's entrypoint).
+    package: '.',
     cgo: false,
     tags: [],
     xflags: {
-      'helm.sh/helm/v3/internal/version.version': '{version}',
-      'helm.sh/helm/v3/internal/version.metadata': '',
-      'helm.sh/helm/v3/internal/version.gitTreeState': 'clean',
-      // The Kubernetes version helm assumes for .Capabilities and lint: ours.
-      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor': '{k8sMajor}',
-      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor': '{k8sMinor}',
-      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor': '{k8sMajor}',
-      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor': '{k8sMinor}',
+      'helm.sh/helm/v4/internal/version.version': '{version}',
+      'helm.sh/helm/v4/internal/version.metadata': '',
+      'helm.sh/helm/v4/internal/version.gitTreeState': 'clean',
     },
     versionCheck: { args: ['version', '--short'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'helm-controller',
+    component: 'helm-controller',
+    package: 'github.com/k3s-io/helm-controller',
+    cgo: false,
+    tags: [],
+    xflags: { 'github.com/k3s-io/helm-controller/pkg/version.Version': '{version}', 'github.com/k3s-io/helm-controller/pkg/version.GitCommit': '{version}' },
+    versionCheck: { args: ['--version'], expect: '{version}' },
   },
   {
     kind: 'go-binary',
@@ -262,6 +273,31 @@ export const imageRecipes: readonly ImageRecipe[] = [
     component: 'coredns',
     files: [{ from: 'coredns', to: '/coredns', mode: 0o755, capabilities: ['CAP_NET_BIND_SERVICE'] }],
     config: { entrypoint: ['/coredns'], user: '65532:65532', exposedPorts: ['53/tcp', '53/udp', '9153/tcp'] },
+  },
+  {
+    // The HelmChart job image (helm-controller's --default-job-image): our helm
+    // binary, run as `entry` (go/helm/entry.go keeps klipper-helm's contract).
+    // uid 1000 as klipper-helm; the job mounts emptyDirs on /tmp and on the
+    // home's .cache/.config/.helm, so the root file system stays read-only.
+    kind: 'image',
+    ref: `docker.io/rfo/klipper-helm:${components.helm.version}`,
+    component: 'helm',
+    files: [{ from: 'helm', to: '/usr/bin/helm', mode: 0o755 }],
+    symlinks: [{ path: '/usr/bin/entry', target: 'helm' }],
+    dirs: [
+      { path: '/home/klipper-helm', mode: 0o755, uid: 1000, gid: 1000 },
+      { path: '/tmp', mode: 0o1777 },
+    ],
+    config: {
+      entrypoint: ['/usr/bin/entry'],
+      user: '1000:1000',
+      env: [
+        'PATH=/usr/bin',
+        'HOME=/home/klipper-helm',
+        // Chart repositories served inside the cluster are trusted through its CA (repoCA adds more), as klipper-helm does.
+        'SSL_CERT_FILE=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+      ],
+    },
   },
 ];
 

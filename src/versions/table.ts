@@ -46,6 +46,7 @@ export type ComponentId =
   | 'flannel'
   | 'coredns'
   | 'helm'
+  | 'helm-controller'
   | 'crictl'
   | 'pause'
   | 'versitygw'
@@ -192,14 +193,28 @@ export const components: Readonly<Record<ComponentId, Component>> = {
   },
   helm: {
     id: 'helm',
-    version: 'v3.22.0',
-    modules: ['helm.sh/helm/v3'],
+    version: 'v4.3.2',
+    modules: ['helm.sh/helm/v4'],
     license: 'Apache-2.0',
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
       'golang.org/x/crypto': 'v0.58.0',
       'golang.org/x/net': 'v0.62.0',
     },
+    note:
+      "Helm 4 (Helm 3's support ends; RKE2 and klipper-helm moved to 4). One multi-call binary: helm's own " +
+      'root command, and as `entry` the HelmChart job entry written here (go/helm/entry*.go, the klipper-helm contract)',
+  },
+  'helm-controller': {
+    id: 'helm-controller',
+    version: 'v0.17.9',
+    modules: ['github.com/k3s-io/helm-controller'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'golang.org/x/net': 'v0.62.0',
+    },
+    note: 'the controller K3s and RKE2 embed (HelmChart, HelmChartConfig); newest served; runs on every server with leader election',
   },
   crictl: {
     id: 'crictl',

@@ -1,0 +1,25 @@
+// The charts a runtime carries (charts/<name>.tgz), each deployed by a server
+// as a HelmChart with chartContent. Their images come from the image recipes,
+// so a chart always names the image the same runtime ships.
+
+import { components } from '../versions/table.ts';
+import { imageRecipes } from '../versions/recipes.ts';
+import type { ComponentId } from '../versions/table.ts';
+import type { ChartSpec } from './chart-spec.ts';
+import { corednsChart } from './coredns-chart.ts';
+
+function imageOf(component: ComponentId): string {
+  const recipe = imageRecipes.find((r) => r.component === component);
+  if (!recipe) throw new Error(`no image recipe for ${component}`);
+  return recipe.ref;
+}
+
+export interface PackagedChart {
+  readonly spec: ChartSpec;
+  /** The component whose images the chart runs (the chart is left out of runtimes without it). */
+  readonly component: ComponentId;
+}
+
+export function packagedCharts(): PackagedChart[] {
+  return [{ spec: corednsChart({ image: imageOf('coredns'), version: components.coredns.version }), component: 'coredns' }];
+}
