@@ -88,7 +88,7 @@ async function prepareNode(node: LabNodeState, images: readonly string[]): Promi
 /** Start a node's process tree and record its pid and mount namespace. */
 async function launch(state: LabState, node: LabNodeState): Promise<number> {
   const script = join(node.dir, 'setup.sh');
-  await writeFile(script, renderSetupScript({ nodeDir: node.dir, argv: node.argv }), { mode: 0o700 });
+  await writeFile(script, renderSetupScript({ nodeDir: node.dir, hostname: node.name, argv: node.argv }), { mode: 0o700 });
   const logFile = join(node.dir, 'rfo.log');
   const offset = await stat(logFile).then(
     (s) => s.size,
@@ -215,11 +215,11 @@ export async function labExec(nodeName: string, argv: readonly string[], options
   const state = await requireState(labDirOf(options));
   const node = findNode(state, nodeName);
   const input = options.input !== undefined ? { input: options.input } : {};
-  if (await isRunning(node)) return run({ cmd: 'nsenter', args: [`--mount=/proc/${node.pid}/ns/mnt`, `--net=/run/netns/${node.netns}`, '--', ...argv], ...input });
+  if (await isRunning(node)) return run({ cmd: 'nsenter', args: [`--mount=/proc/${node.pid}/ns/mnt`, `--uts=/proc/${node.pid}/ns/uts`, `--net=/run/netns/${node.netns}`, '--', ...argv], ...input });
   const script = join(node.dir, `exec-${process.pid}-${Date.now()}.sh`);
-  await writeFile(script, renderSetupScript({ nodeDir: node.dir, argv }), { mode: 0o700 });
+  await writeFile(script, renderSetupScript({ nodeDir: node.dir, hostname: node.name, argv }), { mode: 0o700 });
   try {
-    return await run({ cmd: 'nsenter', args: [`--net=/run/netns/${node.netns}`, '--', 'unshare', '--mount', '--propagation', 'slave', '--', 'sh', script], ...input });
+    return await run({ cmd: 'nsenter', args: [`--net=/run/netns/${node.netns}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sh', script], ...input });
   } finally {
     await rm(script, { force: true });
   }

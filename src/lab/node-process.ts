@@ -54,7 +54,7 @@ export interface SpawnNodeInput {
 }
 
 /**
- * nsenter (network) → unshare (mount) → sh setup script → exec rfo: each step
+ * nsenter (network) → unshare (mount, UTS) → sh setup script → exec rfo: each step
  * execs the next, so the pid returned is the node's rfo. Detached: its own
  * session, no tie to the caller. A small fixed environment, so the caller's
  * RFO_* variables cannot change the node's configuration.
@@ -62,7 +62,7 @@ export interface SpawnNodeInput {
 export function spawnNode(i: SpawnNodeInput): number {
   const log = openSync(i.logFile, 'a');
   try {
-    const child = spawn('nsenter', [`--net=/run/netns/${i.netns}`, '--', 'unshare', '--mount', '--propagation', 'slave', '--', 'sh', i.script], {
+    const child = spawn('nsenter', [`--net=/run/netns/${i.netns}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sh', i.script], {
       detached: true,
       stdio: ['ignore', log, log],
       env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' },
@@ -91,7 +91,7 @@ export interface SpawnInNodeInput {
 export function spawnInNode(i: SpawnInNodeInput): number {
   const log = openSync(i.logFile, 'a');
   try {
-    const child = spawn('nsenter', [`--mount=/proc/${i.mntPid}/ns/mnt`, `--net=/run/netns/${i.netns}`, '--', ...i.argv], {
+    const child = spawn('nsenter', [`--mount=/proc/${i.mntPid}/ns/mnt`, `--uts=/proc/${i.mntPid}/ns/uts`, `--net=/run/netns/${i.netns}`, '--', ...i.argv], {
       detached: true,
       stdio: ['ignore', log, log],
       env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { renderSetupScript, shellQuote } from './render-setup-script.ts';
 
 test('the setup script binds every private dir, mounts a fresh /run, then execs rfo', () => {
-  const script = renderSetupScript({ nodeDir: '/var/lib/rfo-lab/s1', argv: ['/opt/rfo/bin/rfo', 'server', '--token', "it's"] });
+  const script = renderSetupScript({ nodeDir: '/var/lib/rfo-lab/s1', hostname: 's1', argv: ['/opt/rfo/bin/rfo', 'server', '--token', "it's"] });
   const lines = script.split('\n');
   assert.equal(lines[0], '#!/bin/sh');
   for (const [dir, target] of [
@@ -17,6 +17,7 @@ test('the setup script binds every private dir, mounts a fresh /run, then execs 
   ]) {
     assert.ok(lines.includes(`mount --bind /var/lib/rfo-lab/s1/${dir} ${target}`), target);
   }
+  assert.ok(lines.includes('hostname s1'), 'the node has its own hostname (UTS namespace)');
   const run = lines.findIndex((l) => l.startsWith('mount -t tmpfs'));
   const exec = lines.findIndex((l) => l.startsWith('exec '));
   assert.ok(run > 0 && exec > run, 'rfo starts after /run is private');
