@@ -1,0 +1,355 @@
+// End to end: the seed's "Helm Integration" on a real single-node cluster.
+// helm-controller (built from its module) runs HelmCharts with our job image;
+// CoreDNS itself is the packaged chart rfo-coredns. Charts come from a real
+// chart repository served over HTTPS on the node (index made by `helm repo
+// index`, its own CA given as repoCA) and inline as chartContent; users'
+// values go through set, valuesContent and HelmChartConfig; helm and kubectl
+// are the clients.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { repoRoot } from '../../src/build/paths.ts';
+import { components } from '../../src/versions/table.ts';
+import { run } from '../../src/util/exec.ts';
+import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
+import { findRuntime } from './helpers/runtime.ts';
+import { createTestNode } from './helpers/test-node.ts';
+import type { TestNode } from './helpers/test-node.ts';
+import { eventually } from './helpers/eventually.ts';
+import { stopProcess, untilReady } from './helpers/rfo-process.ts';
+
+const rfo = join(repoRoot, 'bin', 'rfo');
+let node: TestNode;
+let root = '';
+let runtimeDir = '';
+let server: ChildProcess | undefined;
+let output = '';
+let repo: ChildProcess | undefined;
+const repoPort = 8443;
+
+const d = () => ({
+  data: join(root, 'data'),
+  run: join(root, 'run'),
+  kubelet: join(root, 'kubelet'),
+  cni: join(root, 'cni'),
+  kubeconfig: join(root, 'etc', 'rfo.yaml'),
+  charts: join(root, 'charts'),
+  config: join(root, 'config.yaml'),
+});
+
+async function startServer(): Promise<void> {
+  output = '';
+  const args = ['server', '--config', d().config, '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+  server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  server.stderr?.on('data', (b: Buffer) => (output += b.toString()));
+  await untilReady(server, () => output);
+}
+
+const kubectl = (...args: string[]) => node.exec(join(d().data, 'bin', 'kubectl'), ['--kubeconfig', d().kubeconfig, ...args]);
+const kubectlOk = async (...args: string[]) => {
+  const r = await kubectl(...args);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+const apply = async (obj: object) => {
+  const r = await node.exec(join(d().data, 'bin', 'kubectl'), ['--kubeconfig', d().kubeconfig, 'apply', '-f', '-'], stringify(obj));
+  assert.equal(r.code, 0, r.stderr);
+};
+const helm = (...args: string[]) => node.exec(join(d().data, 'bin', 'helm'), ['--kubeconfig', d().kubeconfig, ...args]);
+
+interface Release {
+  name: string;
+  namespace: string;
+  revision: string;
+  status: string;
+}
+async function releases(): Promise<Release[]> {
+  const r = await helm('ls', '-A', '-a', '-o', 'json');
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Release[];
+}
+const release = async (name: string) => (await releases()).find((r) => r.name === name);
+
+interface HelmChartStatus {
+  status?: { jobName?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+}
+const chartStatus = async (name: string) => JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'helmchart', name, '-o', 'json')) as HelmChartStatus;
+
+/** The termination message of the newest job container run: what the entry says it did or why it failed. */
+async function jobMessages(chart: string): Promise<string> {
+  const pods = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'pods', '-l', `job-name=helm-install-${chart}`, '-o', 'json')) as {
+    items: { status?: { containerStatuses?: { state?: { terminated?: { message?: string } }; lastState?: { terminated?: { message?: string } } }[] } }[];
+  };
+  return pods.items
+    .flatMap((p) => p.status?.containerStatuses ?? [])
+    .flatMap((c) => [c.state?.terminated?.message, c.lastState?.terminated?.message])
+    .filter((m): m is string => typeof m === 'string')
+    .join('\n');
+}
+
+/** A test chart: a ConfigMap of its values, and (failHook) a post-install/upgrade hook that fails. */
+async function makeChart(dir: string, name: string, version: string): Promise<string> {
+  const c = join(dir, name);
+  await mkdir(join(c, 'templates'), { recursive: true });
+  await writeFile(join(c, 'Chart.yaml'), stringify({ apiVersion: 'v2', name, version, appVersion: version }));
+  await writeFile(join(c, 'values.yaml'), stringify({ greeting: 'from-chart', extra: 'from-chart', failHook: false }));
+  await writeFile(
+    join(c, 'templates', 'configmap.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-values\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  extra: {{ .Values.extra | quote }}\n',
+  );
+  await writeFile(
+    join(c, 'templates', 'hook.yaml'),
+    [
+      '{{- if .Values.failHook }}',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-hook',
+      '  annotations:',
+      '    "helm.sh/hook": post-install,post-upgrade',
+      '    "helm.sh/hook-delete-policy": before-hook-creation',
+      'spec:',
+      '  backoffLimit: 0',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      containers:',
+      '        - name: fail',
+      `          image: ${busyboxRef}`,
+      '          imagePullPolicy: Never',
+      '          command: ["sh", "-c", "echo the hook fails; exit 1"]',
+      '{{- end }}',
+      '',
+    ].join('\n'),
+  );
+  const r = await run({ cmd: join(d().data, 'bin', 'helm'), args: ['package', c, '--destination', dir] });
+  assert.equal(r.code, 0, r.stderr);
+  return join(dir, `${name}-${version}.tgz`);
+}
+
+/** openssl: a CA and a serving certificate for the node's IP. */
+async function makeRepoTls(dir: string): Promise<{ ca: string; cert: string; key: string }> {
+  const ssl = async (...args: string[]) => {
+    const r = await run({ cmd: 'openssl', args });
+    assert.equal(r.code, 0, `openssl ${args.join(' ')}: ${r.stderr}`);
+  };
+  const p = (f: string) => join(dir, f);
+  await ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=rfo test chart repo CA', '-keyout', p('ca.key'), '-out', p('ca.crt'));
+  await ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=charts', '-keyout', p('repo.key'), '-out', p('repo.csr'));
+  await writeFile(p('ext.cnf'), `subjectAltName=IP:${node.ip}\nextendedKeyUsage=serverAuth\n`);
+  await ssl('x509', '-req', '-in', p('repo.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', p('ext.cnf'), '-out', p('repo.crt'));
+  return { ca: p('ca.crt'), cert: p('repo.crt'), key: p('repo.key') };
+}
+
+/** A static HTTPS file server for the chart repository, inside the node's network namespace. */
+async function serveRepo(dir: string, tls: { cert: string; key: string }): Promise<void> {
+  const script = `
+    const https = require('node:https'), fs = require('node:fs'), path = require('node:path');
+    const root = ${JSON.stringify(dir)};
+    https.createServer({ cert: fs.readFileSync(${JSON.stringify(tls.cert)}), key: fs.readFileSync(${JSON.stringify(tls.key)}) }, (req, res) => {
+      const file = path.join(root, path.normalize(decodeURIComponent(req.url.split('?')[0])).replace(/^([.][.][/])+/, ''));
+      fs.readFile(file, (err, data) => { if (err) { res.writeHead(404); res.end(); } else { res.writeHead(200); res.end(data); } });
+    }).listen(${repoPort}, ${JSON.stringify(node.ip)}, () => console.log('listening'));`;
+  repo = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    repo?.stdout?.once('data', () => resolve());
+    repo?.once('exit', (code) => reject(new Error(`chart repository exited ${code}`)));
+  });
+}
+
+before(async () => {
+  runtimeDir = (await findRuntime()).dir;
+  root = await mkdtemp('/var/tmp/rfo-helm-');
+  node = await createTestNode('rfo-helm', 43);
+  await mkdir(join(d().data, 'agent', 'images'), { recursive: true });
+  await writeBusyboxArchive(join(d().data, 'agent', 'images', 'busybox.tar.zst'));
+  await writeFile(d().config, '');
+  await startServer();
+  // The chart repository: two charts, an index made by helm itself, served over HTTPS with its own CA.
+  await mkdir(d().charts, { recursive: true });
+  await makeChart(d().charts, 'greet', '0.1.0');
+  await makeChart(d().charts, 'hooked', '0.1.0');
+  const index = await run({ cmd: join(d().data, 'bin', 'helm'), args: ['repo', 'index', d().charts, '--url', `https://${node.ip}:${repoPort}`] });
+  assert.equal(index.code, 0, index.stderr);
+  await serveRepo(d().charts, await makeRepoTls(root));
+});
+
+after(async () => {
+  repo?.kill();
+  await stopProcess(server);
+  if (node) {
+    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet]);
+    await node.destroy();
+  }
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+test('CoreDNS is the packaged chart rfo-coredns, installed by a job of our image as uid 1000 with a read-only root', { timeout: 120_000 }, async () => {
+  const coredns = await release('rfo-coredns');
+  assert.equal(coredns?.status, 'deployed', JSON.stringify(await releases()));
+  assert.equal(coredns?.namespace, 'kube-system');
+  const job = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'job', 'helm-install-rfo-coredns', '-o', 'json')) as {
+    spec: { template: { spec: { containers: { image: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[]; securityContext?: { runAsNonRoot?: boolean } } } };
+    status: { succeeded?: number };
+  };
+  const pod = job.spec.template.spec;
+  assert.equal(pod.containers[0]?.image, `docker.io/rfo/klipper-helm:${components.helm.version}`);
+  assert.equal(pod.containers[0]?.securityContext?.readOnlyRootFilesystem, true);
+  assert.equal(pod.securityContext?.runAsNonRoot, true);
+  assert.equal(job.status.succeeded, 1);
+  // runAsNonRoot and success: the kubelet ran it as the image's user, 1000 (it refuses uid 0)
+  assert.match(await kubectlOk('-n', 'kube-system', 'get', 'deploy', 'coredns', '-o', 'jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}'), /^Helm$/);
+  // helm-controller runs with its own identity, not admin
+  assert.match(await readFile(join(d().data, 'server', 'cred', 'helm-controller.kubeconfig'), 'utf8'), /client-certificate-data/);
+  const who = await node.exec(join(d().data, 'bin', 'kubectl'), ['--kubeconfig', join(d().data, 'server', 'cred', 'helm-controller.kubeconfig'), 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}']);
+  assert.match(who.stdout, /^system:rfo-helm-controller /);
+  assert.doesNotMatch(who.stdout, /system:masters/);
+});
+
+test('a chart from an HTTPS repository with its own CA: set beats the HelmChartConfig, which beats valuesContent', { timeout: 240_000 }, async () => {
+  await apply({
+    apiVersion: 'helm.cattle.io/v1',
+    kind: 'HelmChartConfig',
+    metadata: { name: 'greet', namespace: 'kube-system' },
+    spec: { valuesContent: 'greeting: from-config\nextra: from-config\n' },
+  });
+  await apply({
+    apiVersion: 'helm.cattle.io/v1',
+    kind: 'HelmChart',
+    metadata: { name: 'greet', namespace: 'kube-system' },
+    spec: {
+      repo: `https://${node.ip}:${repoPort}`,
+      repoCA: await readFile(join(root, 'ca.crt'), 'utf8'),
+      chart: 'greet',
+      version: '0.1.0',
+      targetNamespace: 'monitoring',
+      createNamespace: true,
+      set: { greeting: 'from-set' },
+      valuesContent: 'greeting: from-values-content\nextra: from-values-content\n',
+    },
+  });
+  await eventually('release greet deployed', async () => (await release('greet'))?.status === 'deployed', 180_000, 2000).catch(async (err: unknown) => {
+    assert.fail(`${String(err)}\n${await jobMessages('greet')}\n${(await kubectl('-n', 'kube-system', 'logs', 'job/helm-install-greet')).stdout}`);
+  });
+  assert.equal((await release('greet'))?.namespace, 'monitoring');
+  const data = JSON.parse(await kubectlOk('-n', 'monitoring', 'get', 'configmap', 'greet-values', '-o', 'jsonpath={.data}')) as Record<string, string>;
+  assert.deepEqual(data, { greeting: 'from-set', extra: 'from-config' });
+});
+
+test('a chart as chartContent; helm ls -A lists both releases', { timeout: 240_000 }, async () => {
+  const tgz = await readFile(join(d().charts, 'greet-0.1.0.tgz'));
+  await apply({
+    apiVersion: 'helm.cattle.io/v1',
+    kind: 'HelmChart',
+    metadata: { name: 'inline', namespace: 'kube-system' },
+    spec: { chartContent: tgz.toString('base64'), targetNamespace: 'default', valuesContent: 'greeting: inline\n' },
+  });
+  await eventually('release inline deployed', async () => (await release('inline'))?.status === 'deployed', 180_000, 2000);
+  const ls = await helm('ls', '-A');
+  assert.equal(ls.code, 0, ls.stderr);
+  for (const name of ['greet', 'inline', 'rfo-coredns']) assert.match(ls.stdout, new RegExp(`^${name}\\s`, 'm'), ls.stdout);
+  assert.equal((JSON.parse(await kubectlOk('get', 'configmap', 'inline-values', '-o', 'jsonpath={.data}')) as Record<string, string>).greeting, 'inline');
+});
+
+test('a HelmChartConfig on rfo-coredns upgrades the release to 2 replicas while CoreDNS keeps answering', { timeout: 300_000 }, async () => {
+  const before = await release('rfo-coredns');
+  let asked = 0;
+  let failed = 0;
+  let done = false;
+  const prober = (async () => {
+    while (!done) {
+      const r = await node.exec('busybox', ['nslookup', 'kubernetes.default.svc.cluster.local', '10.43.0.10']);
+      asked++;
+      if (r.code !== 0 || !/10\.43\.0\.1\b/.test(r.stdout)) failed++;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  })();
+  await apply({ apiVersion: 'helm.cattle.io/v1', kind: 'HelmChartConfig', metadata: { name: 'rfo-coredns', namespace: 'kube-system' }, spec: { valuesContent: 'replicaCount: 2\n' } });
+  await eventually('rfo-coredns upgraded', async () => Number((await release('rfo-coredns'))?.revision) > Number(before?.revision) && (await release('rfo-coredns'))?.status === 'deployed', 180_000, 2000);
+  await eventually('2 CoreDNS pods ready', async () => (await kubectlOk('-n', 'kube-system', 'get', 'deploy', 'coredns', '-o', 'jsonpath={.status.readyReplicas}')).trim() === '2', 120_000, 1000);
+  done = true;
+  await prober;
+  process.stderr.write(`DNS during the CoreDNS upgrade: ${asked - failed}/${asked} answered\n`);
+  assert.ok(asked >= 4, `the prober asked ${asked} times`);
+  assert.equal(failed, 0, `${failed} of ${asked} DNS queries failed during the upgrade`);
+});
+
+test('failure policies: a release whose hook failed is refused (abort), reinstalled (reinstall) or upgraded (retry)', { timeout: 600_000 }, async () => {
+  const cases = [
+    { policy: 'abort', want: 'failed' },
+    { policy: 'reinstall', want: 'deployed' },
+    { policy: 'retry', want: 'deployed' },
+  ];
+  const tgz = (await readFile(join(d().charts, 'hooked-0.1.0.tgz'))).toString('base64');
+  for (const c of cases) {
+    const name = `hooked-${c.policy}`;
+    // First the hook fails: the release is failed. backOffLimit 0: the job stops at its first failure.
+    await apply({ apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name, namespace: 'kube-system' }, spec: { chartContent: tgz, targetNamespace: 'default', failurePolicy: c.policy, backOffLimit: 0, set: { failHook: 'true' } } });
+    await eventually(`${name} failed`, async () => (await release(name))?.status === 'failed', 180_000, 2000);
+    const failedRevision = Number((await release(name))?.revision);
+    // Then the cause is fixed: the next job meets a failed release and acts by the policy.
+    await apply({ apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name, namespace: 'kube-system' }, spec: { chartContent: tgz, targetNamespace: 'default', failurePolicy: c.policy, backOffLimit: 0, set: { failHook: 'false' } } });
+    if (c.policy === 'abort') {
+      await eventually(`${name}: the job refuses`, async () => /failurePolicy is abort/.test(await jobMessages(name)), 180_000, 2000);
+      assert.equal((await release(name))?.status, 'failed');
+      assert.equal(Number((await release(name))?.revision), failedRevision, 'abort changes nothing');
+      await eventually(`${name}: HelmChart status Failed`, async () => (await chartStatus(name)).status?.conditions?.some((x) => x.type === 'Failed' && x.status === 'True') === true, 120_000, 2000);
+    } else {
+      await eventually(`${name} ${c.want}`, async () => (await release(name))?.status === c.want, 180_000, 2000);
+      const rev = Number((await release(name))?.revision);
+      // reinstall: uninstall, then install anew (revision 1); retry: an upgrade on top of the failed one
+      if (c.policy === 'reinstall') assert.equal(rev, 1);
+      else assert.equal(rev, failedRevision + 1);
+    }
+  }
+});
+
+test('a broken chart reports its error on the HelmChart status and in events; bad base64 says so', { timeout: 300_000 }, async () => {
+  await apply({ apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name: 'badb64', namespace: 'kube-system' }, spec: { chartContent: 'this is not base64!', backOffLimit: 0 } });
+  await apply({ apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name: 'nochart', namespace: 'kube-system' }, spec: { repo: `https://${node.ip}:${repoPort}`, repoCA: await readFile(join(root, 'ca.crt'), 'utf8'), chart: 'does-not-exist', backOffLimit: 0 } });
+  for (const [name, why] of [
+    ['badb64', /chartContent of badb64 is not valid base64/],
+    ['nochart', /does-not-exist/],
+  ] as const) {
+    await eventually(`${name} failed`, async () => (await chartStatus(name)).status?.conditions?.some((x) => x.type === 'Failed' && x.status === 'True') === true, 180_000, 2000);
+    assert.match(await jobMessages(name), why);
+    assert.equal(await release(name), undefined, 'nothing was installed');
+  }
+  const events = await kubectlOk('-n', 'kube-system', 'get', 'events', '-o', 'jsonpath={range .items[*]}{.involvedObject.name} {.reason} {.message}{"\\n"}{end}');
+  assert.match(events, /helm-install-badb64 .*BackoffLimitExceeded/);
+  // An unknown failurePolicy is refused by the API (the CRD's enum): nothing is created.
+  const bad = await node.exec(join(d().data, 'bin', 'kubectl'), ['--kubeconfig', d().kubeconfig, 'apply', '-f', '-'], stringify({ apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name: 'badpolicy', namespace: 'kube-system' }, spec: { chart: 'x', failurePolicy: 'explode' } }));
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /failurePolicy.*Unsupported value: "explode"/);
+  assert.equal((await kubectl('-n', 'kube-system', 'get', 'helmchart', 'badpolicy')).code, 1);
+});
+
+test('deleting a HelmChart uninstalls its release and objects', { timeout: 240_000 }, async () => {
+  await kubectlOk('-n', 'kube-system', 'delete', 'helmchart', 'inline', '--wait=true', '--timeout=180s');
+  assert.equal(await release('inline'), undefined);
+  assert.match((await kubectl('get', 'configmap', 'inline-values')).stderr, /NotFound/);
+  assert.equal((await release('greet'))?.status, 'deployed', 'other releases stay');
+});
+
+test('no reconcile loop: three rfo restarts run no new job and leave every revision as it was', { timeout: 600_000 }, async () => {
+  const snapshot = async () => {
+    const jobs = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'jobs', '-o', 'json')) as { items: { metadata: { name: string; uid: string } }[] };
+    return {
+      revisions: Object.fromEntries((await releases()).map((r) => [r.name, r.revision])),
+      jobs: Object.fromEntries(jobs.items.filter((j) => j.metadata.name.startsWith('helm-')).map((j) => [j.metadata.name, j.metadata.uid])),
+    };
+  };
+  const before = await snapshot();
+  for (let i = 0; i < 3; i++) {
+    await stopProcess(server);
+    await startServer();
+  }
+  // give the controller time to act if it were going to
+  await new Promise((r) => setTimeout(r, 20_000));
+  assert.deepEqual(await snapshot(), before);
+});
