@@ -69,7 +69,7 @@ interface Release {
   status: string;
 }
 async function releases(): Promise<Release[]> {
-  const r = await helm('ls', '-A', '-a', '-o', 'json');
+  const r = await helm('ls', '-A', '--deployed', '--failed', '--pending', '--uninstalling', '-o', 'json');
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Release[];
 }
