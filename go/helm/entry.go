@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -49,13 +50,22 @@ func runEntry(args []string) int {
 	signal.Ignore(syscall.SIGINT, syscall.SIGTERM)
 	p := pathsFrom(os.Getenv("RFO_HELM_JOB_ROOT"))
 	summary, err := entry(args, p)
+	mode := ""
+	if len(args) > 0 {
+		mode = args[0]
+	}
+	// The HelmChart's own namespace and name (the release is named after it).
+	chartNs, chartName := os.Getenv("CHART_NAMESPACE"), os.Getenv("NAME")
+	restCfg, _ := cli.New().RESTClientGetter().ToRESTConfig()
 	if err != nil {
 		logf("error: %v", err)
 		writeTermLog(p, "Failed: "+err.Error())
+		recordEvent(restCfg, chartNs, chartName, "Warning", eventReason(mode, true), err.Error())
 		return 1
 	}
 	logf("%s", summary)
 	writeTermLog(p, summary)
+	recordEvent(restCfg, chartNs, chartName, "Normal", eventReason(mode, false), summary)
 	return 0
 }
 
@@ -145,17 +155,40 @@ func readDirNames(dir string) ([]string, error) {
 	return names, nil
 }
 
-// runHelmCmd runs this same binary as helm (argv[0] "helm"), output passed through.
+// runHelmCmd runs this same binary as helm (argv[0] "helm"), output passed
+// through; a failure carries helm's own last error line, so the event and
+// the termination log say why (not just "exit status 1").
 func runHelmCmd(args []string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
+	var tail tailBuffer
 	cmd := exec.Command(self, args...)
 	cmd.Args[0] = "helm"
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	return cmd.Run()
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = io.MultiWriter(os.Stderr, &tail)
+	if err := cmd.Run(); err != nil {
+		if line := lastErrorLine(tail.String()); line != "" {
+			return fmt.Errorf("%w: %s", err, line)
+		}
+		return err
+	}
+	return nil
 }
+
+// tailBuffer keeps the last 4 KiB written to it.
+type tailBuffer struct{ b []byte }
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if len(t.b) > 4096 {
+		t.b = t.b[len(t.b)-4096:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.b) }
 
 func releaseStore(e jobEnv) (*action.Configuration, error) {
 	settings := cli.New()

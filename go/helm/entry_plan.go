@@ -304,3 +304,18 @@ func repoAlias(e jobEnv) string {
 	}
 	return e.Name
 }
+
+// lastErrorLine picks helm's error out of its stderr: the last line that
+// starts with "Error:" (helm's own format), else the last non-empty line.
+func lastErrorLine(stderr string) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "Error:") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "Error:"))
+		}
+	}
+	if len(lines) > 0 {
+		return strings.TrimSpace(lines[len(lines)-1])
+	}
+	return ""
+}

@@ -150,3 +150,13 @@ func TestRedactHidesPasswords(t *testing.T) {
 		t.Errorf("password logged: %s", got)
 	}
 }
+
+func TestLastErrorLineFindsHelmsError(t *testing.T) {
+	got := lastErrorLine("level=WARN msg=x\nError: INSTALLATION FAILED: chart \"nope\" not found in greet index\n")
+	if got != "INSTALLATION FAILED: chart \"nope\" not found in greet index" {
+		t.Errorf("got %q", got)
+	}
+	if got := lastErrorLine("something odd\n\n"); got != "something odd" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -16,7 +16,8 @@ import { stringify } from 'yaml';
 import { repoRoot } from '../../src/build/paths.ts';
 import { components } from '../../src/versions/table.ts';
 import { run } from '../../src/util/exec.ts';
-import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
+import { writeBusyboxArchive } from './helpers/busybox-image.ts';
+import { makeChart, makeRepoTls, serveRepo } from './helpers/chart-repo.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
 import type { TestNode } from './helpers/test-node.ts';
@@ -80,87 +81,9 @@ interface HelmChartStatus {
 }
 const chartStatus = async (name: string) => JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'helmchart', name, '-o', 'json')) as HelmChartStatus;
 
-/** The termination message of the newest job container run: what the entry says it did or why it failed. */
-async function jobMessages(chart: string): Promise<string> {
-  const pods = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'pods', '-l', `job-name=helm-install-${chart}`, '-o', 'json')) as {
-    items: { status?: { containerStatuses?: { state?: { terminated?: { message?: string } }; lastState?: { terminated?: { message?: string } } }[] } }[];
-  };
-  return pods.items
-    .flatMap((p) => p.status?.containerStatuses ?? [])
-    .flatMap((c) => [c.state?.terminated?.message, c.lastState?.terminated?.message])
-    .filter((m): m is string => typeof m === 'string')
-    .join('\n');
-}
-
-/** A test chart: a ConfigMap of its values, and (failHook) a post-install/upgrade hook that fails. */
-async function makeChart(dir: string, name: string, version: string): Promise<string> {
-  const c = join(dir, name);
-  await mkdir(join(c, 'templates'), { recursive: true });
-  await writeFile(join(c, 'Chart.yaml'), stringify({ apiVersion: 'v2', name, version, appVersion: version }));
-  await writeFile(join(c, 'values.yaml'), stringify({ greeting: 'from-chart', extra: 'from-chart', failHook: false }));
-  await writeFile(
-    join(c, 'templates', 'configmap.yaml'),
-    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-values\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  extra: {{ .Values.extra | quote }}\n',
-  );
-  await writeFile(
-    join(c, 'templates', 'hook.yaml'),
-    [
-      '{{- if .Values.failHook }}',
-      'apiVersion: batch/v1',
-      'kind: Job',
-      'metadata:',
-      '  name: {{ .Release.Name }}-hook',
-      '  annotations:',
-      '    "helm.sh/hook": post-install,post-upgrade',
-      '    "helm.sh/hook-delete-policy": before-hook-creation',
-      'spec:',
-      '  backoffLimit: 0',
-      '  template:',
-      '    spec:',
-      '      restartPolicy: Never',
-      '      containers:',
-      '        - name: fail',
-      `          image: ${busyboxRef}`,
-      '          imagePullPolicy: Never',
-      '          command: ["sh", "-c", "echo the hook fails; exit 1"]',
-      '{{- end }}',
-      '',
-    ].join('\n'),
-  );
-  const r = await run({ cmd: join(d().data, 'bin', 'helm'), args: ['package', c, '--destination', dir] });
-  assert.equal(r.code, 0, r.stderr);
-  return join(dir, `${name}-${version}.tgz`);
-}
-
-/** openssl: a CA and a serving certificate for the node's IP. */
-async function makeRepoTls(dir: string): Promise<{ ca: string; cert: string; key: string }> {
-  const ssl = async (...args: string[]) => {
-    const r = await run({ cmd: 'openssl', args });
-    assert.equal(r.code, 0, `openssl ${args.join(' ')}: ${r.stderr}`);
-  };
-  const p = (f: string) => join(dir, f);
-  await ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=rfo test chart repo CA', '-keyout', p('ca.key'), '-out', p('ca.crt'));
-  await ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=charts', '-keyout', p('repo.key'), '-out', p('repo.csr'));
-  await writeFile(p('ext.cnf'), `subjectAltName=IP:${node.ip}\nextendedKeyUsage=serverAuth\n`);
-  await ssl('x509', '-req', '-in', p('repo.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', p('ext.cnf'), '-out', p('repo.crt'));
-  return { ca: p('ca.crt'), cert: p('repo.crt'), key: p('repo.key') };
-}
-
-/** A static HTTPS file server for the chart repository, inside the node's network namespace. */
-async function serveRepo(dir: string, tls: { cert: string; key: string }): Promise<void> {
-  const script = `
-    const https = require('node:https'), fs = require('node:fs'), path = require('node:path');
-    const root = ${JSON.stringify(dir)};
-    https.createServer({ cert: fs.readFileSync(${JSON.stringify(tls.cert)}), key: fs.readFileSync(${JSON.stringify(tls.key)}) }, (req, res) => {
-      const file = path.join(root, path.normalize(decodeURIComponent(req.url.split('?')[0])).replace(/^([.][.][/])+/, ''));
-      fs.readFile(file, (err, data) => { if (err) { res.writeHead(404); res.end(); } else { res.writeHead(200); res.end(data); } });
-    }).listen(${repoPort}, ${JSON.stringify(node.ip)}, () => console.log('listening'));`;
-  repo = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    repo?.stdout?.once('data', () => resolve());
-    repo?.once('exit', (code) => reject(new Error(`chart repository exited ${code}`)));
-  });
-}
+/** Events on a HelmChart: "<reason> <message>" lines (the job entry records what it did or why it failed). */
+const chartEvents = async (name: string) =>
+  kubectlOk('-n', 'kube-system', 'get', 'events', '--field-selector', `involvedObject.kind=HelmChart,involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}');
 
 before(async () => {
   runtimeDir = (await findRuntime()).dir;
@@ -172,11 +95,11 @@ before(async () => {
   await startServer();
   // The chart repository: two charts, an index made by helm itself, served over HTTPS with its own CA.
   await mkdir(d().charts, { recursive: true });
-  await makeChart(d().charts, 'greet', '0.1.0');
-  await makeChart(d().charts, 'hooked', '0.1.0');
+  await makeChart(join(d().data, 'bin', 'helm'), d().charts, 'greet', '0.1.0');
+  await makeChart(join(d().data, 'bin', 'helm'), d().charts, 'hooked', '0.1.0');
   const index = await run({ cmd: join(d().data, 'bin', 'helm'), args: ['repo', 'index', d().charts, '--url', `https://${node.ip}:${repoPort}`] });
   assert.equal(index.code, 0, index.stderr);
-  await serveRepo(d().charts, await makeRepoTls(root));
+  repo = await serveRepo(node, d().charts, await makeRepoTls(node, root), repoPort);
 });
 
 after(async () => {
@@ -193,6 +116,8 @@ test('CoreDNS is the packaged chart rfo-coredns, installed by a job of our image
   const coredns = await release('rfo-coredns');
   assert.equal(coredns?.status, 'deployed', JSON.stringify(await releases()));
   assert.equal(coredns?.namespace, 'kube-system');
+  // the release is deployed a moment before the job controller counts the pod as succeeded
+  await eventually('the rfo-coredns job to complete', async () => (await kubectlOk('-n', 'kube-system', 'get', 'job', 'helm-install-rfo-coredns', '-o', 'jsonpath={.status.succeeded}')).trim() === '1', 60_000, 500);
   const job = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'job', 'helm-install-rfo-coredns', '-o', 'json')) as {
     spec: { template: { spec: { containers: { image: string; securityContext?: { readOnlyRootFilesystem?: boolean } }[]; securityContext?: { runAsNonRoot?: boolean } } } };
     status: { succeeded?: number };
@@ -202,6 +127,8 @@ test('CoreDNS is the packaged chart rfo-coredns, installed by a job of our image
   assert.equal(pod.containers[0]?.securityContext?.readOnlyRootFilesystem, true);
   assert.equal(pod.securityContext?.runAsNonRoot, true);
   assert.equal(job.status.succeeded, 1);
+  // what the job did is on the HelmChart as an event
+  assert.match(await chartEvents('rfo-coredns'), /Installed Installed release rfo-coredns in kube-system/);
   // runAsNonRoot and success: the kubelet ran it as the image's user, 1000 (it refuses uid 0)
   assert.match(await kubectlOk('-n', 'kube-system', 'get', 'deploy', 'coredns', '-o', 'jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}'), /^Helm$/);
   // helm-controller runs with its own identity, not admin
@@ -234,7 +161,7 @@ test('a chart from an HTTPS repository with its own CA: set beats the HelmChartC
     },
   });
   await eventually('release greet deployed', async () => (await release('greet'))?.status === 'deployed', 180_000, 2000).catch(async (err: unknown) => {
-    assert.fail(`${String(err)}\n${await jobMessages('greet')}\n${(await kubectl('-n', 'kube-system', 'logs', 'job/helm-install-greet')).stdout}`);
+    assert.fail(`${String(err)}\n${await chartEvents('greet')}\n${(await kubectl('-n', 'kube-system', 'logs', 'job/helm-install-greet')).stdout}`);
   });
   assert.equal((await release('greet'))?.namespace, 'monitoring');
   const data = JSON.parse(await kubectlOk('-n', 'monitoring', 'get', 'configmap', 'greet-values', '-o', 'jsonpath={.data}')) as Record<string, string>;
@@ -295,7 +222,7 @@ test('failure policies: a release whose hook failed is refused (abort), reinstal
     // Then the cause is fixed: the next job meets a failed release and acts by the policy.
     await apply({ apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name, namespace: 'kube-system' }, spec: { chartContent: tgz, targetNamespace: 'default', failurePolicy: c.policy, backOffLimit: 0, set: { failHook: 'false' } } });
     if (c.policy === 'abort') {
-      await eventually(`${name}: the job refuses`, async () => /failurePolicy is abort/.test(await jobMessages(name)), 180_000, 2000);
+      await eventually(`${name}: the job refuses`, async () => /InstallFailed .*failurePolicy is abort/.test(await chartEvents(name)), 180_000, 2000);
       assert.equal((await release(name))?.status, 'failed');
       assert.equal(Number((await release(name))?.revision), failedRevision, 'abort changes nothing');
       await eventually(`${name}: HelmChart status Failed`, async () => (await chartStatus(name)).status?.conditions?.some((x) => x.type === 'Failed' && x.status === 'True') === true, 120_000, 2000);
@@ -317,7 +244,8 @@ test('a broken chart reports its error on the HelmChart status and in events; ba
     ['nochart', /does-not-exist/],
   ] as const) {
     await eventually(`${name} failed`, async () => (await chartStatus(name)).status?.conditions?.some((x) => x.type === 'Failed' && x.status === 'True') === true, 180_000, 2000);
-    assert.match(await jobMessages(name), why);
+    // the job's pod is gone once its retries are used up; the event on the HelmChart keeps why
+    assert.match(await chartEvents(name), new RegExp(`InstallFailed .*${why.source}`));
     assert.equal(await release(name), undefined, 'nothing was installed');
   }
   const events = await kubectlOk('-n', 'kube-system', 'get', 'events', '-o', 'jsonpath={range .items[*]}{.involvedObject.name} {.reason} {.message}{"\\n"}{end}');
