@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
@@ -51,6 +51,18 @@ test('three servers are etcd voters and Ready; the agent knows every apiserver',
     const r = await labExec('a1', ['cat', '/var/lib/rancher/rfo/agent/etc/rfo-agent-load-balancer.json'], { labDir: labDir() });
     return ((JSON.parse(r.stdout) as { servers: string[] }).servers ?? []).length === 3;
   }, 60_000);
+});
+
+test('one helm-controller acts for the cluster: its lease names one server, and CoreDNS was installed by one job', { timeout: 120_000 }, async () => {
+  const holder = (await kubectlOk('-n', 'kube-system', 'get', 'lease', 'helm-controller-lock', '-o', 'jsonpath={.spec.holderIdentity}')).trim();
+  assert.ok(['s1', 's2', 's3'].includes(holder), `lease holder ${holder}`);
+  // every server runs a controller (each lab node has its own hostname, the lease identity); the others wait for the lease
+  for (const n of ['s1', 's2', 's3']) {
+    const log = readFileSync(join(labDir(), n, 'var-lib-rancher', 'rfo', 'agent', 'logs', 'helm-controller.log'), 'utf8');
+    assert.ok(log.length > 0, `${n} ran helm-controller`);
+  }
+  assert.equal((await kubectlOk('-n', 'kube-system', 'get', 'job', 'helm-install-rfo-coredns', '-o', 'jsonpath={.status.succeeded}')).trim(), '1');
+  assert.equal((await kubectlOk('-n', 'kube-system', 'get', 'secrets', '-l', 'owner=helm,name=rfo-coredns', '-o', 'name')).trim().split('\n').length, 1, 'one release revision: the three servers wrote the same HelmChart');
 });
 
 test('every server registered its own node password, so no agent can take a server name', { timeout: 30_000 }, async () => {
