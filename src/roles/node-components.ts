@@ -16,6 +16,7 @@ import { waitFor } from '../host/probes.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { typeOf } from '../kube/resource-path.ts';
 import { nodeHasPodCidr, nodeIsReady, waitForObject } from '../kube/wait-for-object.ts';
+import { claimFirstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { processComponent, stepComponent } from '../lifecycle/kinds.ts';
 import type { ProcessContext } from '../lifecycle/kinds.ts';
 import type { Component } from '../lifecycle/manager.ts';
@@ -34,6 +35,8 @@ export interface NodePartInput {
   readonly flannelAfter?: readonly string[];
   /** A client that may read this node's Node object. */
   readonly client: () => Promise<KubeClient>;
+  /** The first server of a cluster: its node may take this pod CIDR itself (claim-pod-cidr.ts). */
+  readonly firstPodCidr?: string;
   readonly log: (message: string) => void;
 }
 
@@ -87,7 +90,12 @@ export function nodeComponents(i: NodePartInput): Component[] {
     stepComponent(
       'pod-cidr',
       async (signal) => {
-        await waitForObject(await i.client(), nodeType, node.nodeName, nodeHasPodCidr, { signal, log: i.log });
+        const client = await i.client();
+        if (i.firstPodCidr) {
+          await waitForObject(client, nodeType, node.nodeName, () => true, { signal, log: i.log });
+          if (await claimFirstPodCidr(client, node.nodeName, i.firstPodCidr)) i.log(`node ${node.nodeName} took pod CIDR ${i.firstPodCidr}, the first of cluster-cidr`);
+        }
+        await waitForObject(client, nodeType, node.nodeName, nodeHasPodCidr, { signal, log: i.log });
       },
       { after: ['kubelet'], readyTimeoutMs: 180_000 },
     ),

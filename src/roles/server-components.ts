@@ -34,6 +34,7 @@ import { renderHelmControllerRbac } from '../render/helm-controller-rbac.ts';
 import { crdEstablished } from '../kube/apply-crd.ts';
 import type { Crd } from '../kube/apply-crd.ts';
 import { typeOf } from '../kube/resource-path.ts';
+import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
 import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
@@ -178,6 +179,8 @@ function build(c: ServerContext): Component[] {
     flannelAfter: flannelRbac.map((x) => x.name),
     client: c.adminClient,
     log,
+    // A server that starts a new cluster (not one that joins) gives its node the first pod CIDR.
+    ...(c.cluster ? {} : optional('firstPodCidr', firstPodCidr(config.clusterCidr))),
   });
 
   // The deployer starts with the apiserver (the user's manifests need no node); CoreDNS's
@@ -224,6 +227,8 @@ function build(c: ServerContext): Component[] {
 
   return [...controlPlane, ...flannelRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */
 function unavailable<T extends object>(what: string): T {
