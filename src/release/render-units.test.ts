@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderUnit, timeoutStopSec } from './render-units.ts';
-import { planApiserver, planControllerManager, planEtcd, planScheduler } from '../components/plan-control-plane.ts';
+import { planApiserver, planControllerManager, planEtcd, planHelmController, planScheduler } from '../components/plan-control-plane.ts';
 import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import { worstCaseStopMs } from '../supervisor/supervisor.ts';
 import { run } from '../util/exec.ts';
@@ -46,7 +46,7 @@ test("TimeoutStopSec covers rfo's worst-case stop, derived from the real compone
     kubeletRootDir: '/var/lib/kubelet', flannelNetConf: '/n', flannelSubnetFile: '/s', clusterCidr: '10.42.0.0/16', nodeLabels: [], nodeTaints: [], extraArgs: { kubelet: [], 'kube-proxy': [] },
   };
   // Everything a server runs (an agent runs a subset), stopped one after another.
-  const specs = [planEtcd(cp), planApiserver(cp), planControllerManager(cp), planScheduler(cp), planContainerd(node), planKubelet(node), planKubeProxy(node), planFlannel(node)];
+  const specs = [planEtcd(cp), planApiserver(cp), planControllerManager(cp), planScheduler(cp), planHelmController(cp, 'job:1'), planContainerd(node), planKubelet(node), planKubeProxy(node), planFlannel(node)];
   const components = specs.reduce((sum, s) => sum + worstCaseStopMs(s), 0);
   // rfo's own part (timers, the supervisor API, the agent's load balancer) plus slack for a loaded host.
   const rfoOwnMs = 10_000;
