@@ -47,6 +47,8 @@ test('the apiserver uses etcd over TLS, RBAC and NodeRestriction, and user args 
   has(a.args, '--secure-port=6443');
   has(a.args, '--service-cluster-ip-range=10.43.0.0/16');
   has(a.args, '--anonymous-auth=false');
+  // kubelet serving certificates are checked against their own CA, which nothing else trusts
+  has(a.args, `--kubelet-certificate-authority=${cp.tlsDir}/kubelet-ca.crt`);
   has(a.args, '--enable-admission-plugins=NodeRestriction,AlwaysPullImages');
   assert.equal(a.args.filter((x) => x.startsWith('--enable-admission-plugins=')).length, 1);
   assert.deepEqual(a.overridden, ['enable-admission-plugins']);
