@@ -3,11 +3,12 @@
 //   bin/rfo, bin/rfo-killall.sh, bin/rfo-uninstall.sh
 //   lib/systemd/system/rfo-server.service, rfo-agent.service
 //   lib/rfo/{node, src/, node_modules/, package.json, build-info.json, rfo-release.pub}
-//   lib/rfo/runtime/{bin/, manifest.json, manifest.json.sig, sha256sum-<arch>.txt,
+//   lib/rfo/runtime/{bin/, charts/, manifest.json, manifest.json.sig, sha256sum-<arch>.txt,
 //                    vulnerability-report-<arch>.{json,txt} and their .sig}
 // The runtime's images are not in the tree: they ship as the airgap archive,
 // which the installer copies to <data-dir>/agent/images.
 
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { repoRoot } from '../build/paths.ts';
@@ -84,6 +85,8 @@ export async function stageTree(input: StageInput): Promise<void> {
   // The runtime: binaries and the signed manifest (images ship separately).
   const rt = join(lib, 'runtime');
   await copyTree(join(input.runtimeDir, 'bin'), join(rt, 'bin'), () => true);
+  // The packaged charts (rfo-coredns...), written to server/manifests as HelmCharts.
+  if (existsSync(join(input.runtimeDir, 'charts'))) await copyTree(join(input.runtimeDir, 'charts'), join(rt, 'charts'), () => true);
   for (const f of ['manifest.json', `sha256sum-${input.arch}.txt`]) await copyFile(join(input.runtimeDir, f), join(rt, f));
   await writeFile(join(rt, 'manifest.json.sig'), `${input.manifestSignature}\n`);
   // `rfo verify --vulns` prints these (their signatures checked first).

@@ -48,3 +48,16 @@ test('verify: a modified, a missing, an added file and a redirected alias are ea
   );
   assert.match(findings[0]?.detail ?? '', /sha256 c+, the signed manifest says a+/);
 });
+
+test('verify: a packaged chart is checked by its sha256 too', () => {
+  const chart = { kind: 'chart' as const, name: 'rfo-coredns', component: 'coredns', version: '1.14.7', path: 'charts/rfo-coredns.tgz', images: [], sha256: 'd'.repeat(64), size: 1 };
+  const withChart = { ...manifest, artifacts: [...manifest.artifacts, chart] } as RuntimeManifest;
+  const facts = (chartHash: string) => ({
+    hashes: new Map([['bin/etcd', 'a'.repeat(64)], ['bin/kubernetes', 'b'.repeat(64)], ['charts/rfo-coredns.tgz', chartHash]]),
+    binEntries: ['etcd', 'kubernetes', 'kubelet'],
+    links: new Map([['kubelet', 'kubernetes']]),
+  });
+  assert.deepEqual(checkManifest(withChart, facts('d'.repeat(64))), []);
+  assert.deepEqual(checkManifest(withChart, facts('e'.repeat(64))).map((f) => `${f.problem} ${f.path}`), ['modified charts/rfo-coredns.tgz']);
+  assert.deepEqual(checkManifest(withChart, facts('missing')).map((f) => `${f.problem} ${f.path}`), ['missing charts/rfo-coredns.tgz']);
+});

@@ -83,7 +83,7 @@ export async function verifyInstall(opts: { runtimeDir?: string; imagesDir: stri
   const manifest = JSON.parse(manifestBytes.toString('utf8')) as RuntimeManifest;
 
   const hashes = new Map<string, string>();
-  for (const a of manifest.artifacts) if (a.kind === 'binary') hashes.set(a.path, await hashOrMissing(join(dir, a.path)));
+  for (const a of manifest.artifacts) if (a.kind === 'binary' || a.kind === 'chart') hashes.set(a.path, await hashOrMissing(join(dir, a.path)));
   const binEntries: string[] = [];
   const links = new Map<string, string>();
   for (const name of await readdir(join(dir, 'bin')).catch(() => [] as string[])) {

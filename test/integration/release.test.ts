@@ -13,6 +13,7 @@ import { run } from '../../src/util/exec.ts';
 import { buildTestRelease, cosignPath } from './helpers/release-dist.ts';
 import type { TestRelease } from './helpers/release-dist.ts';
 import type { ImageSignature } from '../../src/release/image-signatures.ts';
+import { imageRecipes } from '../../src/versions/recipes.ts';
 
 let rel: TestRelease;
 let cosign = '';
@@ -66,7 +67,8 @@ test('cosign verify-blob accepts the signature of every artifact and of the chec
 
 test('every image digest in the airgap archive has a signature cosign accepts', { timeout: 120_000 }, async () => {
   const sigs = JSON.parse(await readFile(join(vdir(), `rfo-images.linux-${arch}.image-signatures.json`), 'utf8')) as { images: ImageSignature[] };
-  assert.deepEqual(sigs.images.map((i) => i.ref).sort(), ['registry.k8s.io/coredns/coredns:v1.14.7', 'registry.k8s.io/pause:3.10.2']);
+  assert.deepEqual(sigs.images.map((i) => i.ref).sort(), imageRecipes.map((r) => r.ref).sort());
+  assert.ok(sigs.images.some((i) => i.ref.startsWith('docker.io/rfo/klipper-helm:')), 'the HelmChart job image is signed too');
   const dir = join(rel.root, 'image-sigs');
   await mkdir(dir, { recursive: true });
   for (const [i, img] of sigs.images.entries()) {
