@@ -117,6 +117,8 @@ export async function startAddonDeployer(o: AddonDeployerOptions): Promise<Addon
     }
   };
 
+  // Files this deployer has seen since it started: only their removal deletes objects.
+  const seen = new Set<string>();
   const syncOne = async (name: string, file: { path: string; text: string } | undefined, record: ReturnType<typeof recordOf> | undefined) => {
     const checksum = file ? createHash('sha256').update(file.text).digest('hex') : '';
     const retryDue = record ? now() - record.lastAttempt >= retryDelayMs(record.failures) : true;
@@ -131,7 +133,7 @@ export async function startAddonDeployer(o: AddonDeployerOptions): Promise<Addon
       }
       parsed = { checksum, objects: p.objects };
     }
-    const plan = planAddon(name, parsed, record, retryDue);
+    const plan = planAddon(name, parsed, record, retryDue, o.disabled.has(name) ? 'disabled' : seen.has(name) ? 'removed' : 'unseen');
     if (plan.action === 'none') return;
     if (plan.action === 'delete') {
       await deleteOwned(name, plan.prune);
@@ -158,6 +160,7 @@ export async function startAddonDeployer(o: AddonDeployerOptions): Promise<Addon
   let again = false;
   const pass = async () => {
     const files = await readFiles(o.dir, o.disabled);
+    for (const name of files.keys()) seen.add(name);
     const listed = await client.list<AddonObject>(addonType, { namespace: addonNamespace });
     // Only records of this directory: an Addon someone made another way is not ours to delete.
     const records = new Map(listed.items.map(recordOf).filter((r) => r.source.startsWith(`${o.dir}/`)).map((r) => [r.name, r]));

@@ -34,6 +34,9 @@ test('an unchanged file is left alone; a failed one is retried only when its bac
 
 test('a removed file deletes what its record holds; nothing recorded, nothing to do', () => {
   assert.deepEqual(planAddon('a', undefined, record(), false), { action: 'delete', prune: record().objects });
+  assert.deepEqual(planAddon('a', undefined, record(), false, 'disabled'), { action: 'delete', prune: record().objects });
+  // another server's file (shared records, one manifests dir per server): never deleted from here
+  assert.deepEqual(planAddon('a', undefined, record(), false, 'unseen'), { action: 'none' });
   assert.deepEqual(planAddon('a', undefined, undefined, false), { action: 'none' });
 });
 

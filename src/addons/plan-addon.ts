@@ -55,11 +55,22 @@ export interface AddonFile {
 }
 
 /**
- * file undefined = the file is gone or disabled. `retryDue` says whether a
+ * Why a recorded add-on has no file here: `disabled` (the `disable:`
+ * setting), `removed` (this server had the file and it was deleted), or
+ * `unseen` (this server never had it while running: another server's file,
+ * or a file this server writes later, such as a packaged add-on written once
+ * the node is Ready). Every server has its own server/manifests but the
+ * Addon records are shared, so only the first two delete anything; a server
+ * that joins must not remove what the others deployed.
+ */
+export type Absence = 'disabled' | 'removed' | 'unseen';
+
+/**
+ * file undefined = no file (see `absence`). `retryDue` says whether a
  * failed apply's backoff has passed.
  */
-export function planAddon(name: string, file: AddonFile | undefined, record: AddonRecord | undefined, retryDue: boolean): AddonPlan {
-  if (!file) return record ? { action: 'delete', prune: [...record.objects] } : { action: 'none' };
+export function planAddon(name: string, file: AddonFile | undefined, record: AddonRecord | undefined, retryDue: boolean, absence: Absence = 'removed'): AddonPlan {
+  if (!file) return record && absence !== 'unseen' ? { action: 'delete', prune: [...record.objects] } : { action: 'none' };
   const unchanged = record !== undefined && record.checksum === file.checksum;
   if (unchanged && record.error === undefined) return { action: 'none' };
   if (unchanged && !retryDue) return { action: 'none' };
