@@ -31,7 +31,7 @@ export function renderPackagedHelmChart(i: PackagedHelmChartInput): string {
       // upgrade is retried, never answered by uninstalling the component.
       forceConflicts: true,
       failurePolicy: 'retry',
-      // Objects rfo applied as plain manifests before it shipped charts are taken over.
+      // helm adopts objects of the same name it finds instead of failing the install.
       takeOwnership: true,
       valuesContent: stringify(i.values),
     },
