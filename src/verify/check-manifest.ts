@@ -22,18 +22,16 @@ export interface Finding {
 export function checkManifest(manifest: RuntimeManifest, facts: FileFacts): Finding[] {
   const findings: Finding[] = [];
   const expected = new Set<string>();
-  for (const a of manifest.artifacts) {
-    if (a.kind === 'chart') {
-      const got = facts.hashes.get(a.path);
-      if (got === undefined || got === 'missing') findings.push({ path: a.path, problem: 'missing', detail: 'named in the manifest but not on disk' });
-      else if (got !== a.sha256) findings.push({ path: a.path, problem: 'modified', detail: `sha256 ${got}, the signed manifest says ${a.sha256}` });
-      continue;
-    }
-    if (a.kind !== 'binary') continue;
-    expected.add(a.path.replace(/^bin\//, ''));
+  const checkHash = (a: { readonly path: string; readonly sha256: string }) => {
     const got = facts.hashes.get(a.path);
     if (got === undefined || got === 'missing') findings.push({ path: a.path, problem: 'missing', detail: 'named in the manifest but not on disk' });
     else if (got !== a.sha256) findings.push({ path: a.path, problem: 'modified', detail: `sha256 ${got}, the signed manifest says ${a.sha256}` });
+  };
+  for (const a of manifest.artifacts) {
+    if (a.kind === 'chart') checkHash(a);
+    if (a.kind !== 'binary') continue;
+    expected.add(a.path.replace(/^bin\//, ''));
+    checkHash(a);
     for (const alias of a.aliases) {
       expected.add(alias);
       const target = facts.links.get(alias);
