@@ -60,12 +60,12 @@ func runEntry(args []string) int {
 	if err != nil {
 		logf("error: %v", err)
 		writeTermLog(p, "Failed: "+err.Error())
-		recordEvent(restCfg, chartNs, chartName, "Warning", eventReason(mode, true), err.Error())
+		recordEvent(restCfg, chartNs, chartName, "Warning", eventReason(mode, true, ""), err.Error())
 		return 1
 	}
 	logf("%s", summary)
 	writeTermLog(p, summary)
-	recordEvent(restCfg, chartNs, chartName, "Normal", eventReason(mode, false), summary)
+	recordEvent(restCfg, chartNs, chartName, "Normal", eventReason(mode, false, summary), summary)
 	return 0
 }
 
@@ -158,7 +158,10 @@ func readDirNames(dir string) ([]string, error) {
 // runHelmCmd runs this same binary as helm (argv[0] "helm"), output passed
 // through; a failure carries helm's own last error line, so the event and
 // the termination log say why (not just "exit status 1").
-func runHelmCmd(args []string) error {
+func runHelmCmd(args []string) error { return runHelmCmdInput(args, "") }
+
+// runHelmCmdInput is runHelmCmd with stdin (a password for --password-stdin).
+func runHelmCmdInput(args []string, stdin string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -166,6 +169,9 @@ func runHelmCmd(args []string) error {
 	var tail tailBuffer
 	cmd := exec.Command(self, args...)
 	cmd.Args[0] = "helm"
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = io.MultiWriter(os.Stderr, &tail)
 	if err := cmd.Run(); err != nil {
@@ -240,7 +246,7 @@ func prepareChart(e jobEnv, p jobPaths) (chartSource, error) {
 		return src, err
 	}
 	src.CAFile = caFile
-	auth := authFlags(p)
+	auth := readAuth(p)
 
 	content := filepath.Join(p.chart, e.Name+".tgz.base64")
 	if b, err := os.ReadFile(content); err == nil {
@@ -262,7 +268,11 @@ func prepareChart(e jobEnv, p jobPaths) (chartSource, error) {
 	}
 	if e.Repo != "" {
 		add := []string{"repo", "add", repoAlias(e), e.Repo, "--force-update"}
-		add = append(add, auth...)
+		add = append(add, auth.certFlags...)
+		if auth.basic {
+			// The password goes in on stdin, not into the command line (ps shows that).
+			add = append(add, "--username", auth.user, "--password-stdin")
+		}
 		if caFile != "" {
 			add = append(add, "--ca-file", caFile)
 		}
@@ -273,28 +283,38 @@ func prepareChart(e jobEnv, p jobPaths) (chartSource, error) {
 			add = append(add, "--pass-credentials")
 		}
 		logf("adding chart repository %s %s", repoAlias(e), e.Repo)
-		if err := runHelmCmd(add); err != nil {
+		if err := runHelmCmdInput(add, auth.password); err != nil {
 			return src, fmt.Errorf("helm repo add %s: %w", e.Repo, err)
 		}
 		return src, nil
 	}
-	src.AuthFlags = auth
+	// A chart URL or OCI reference: install and upgrade take the credentials as flags only.
+	src.AuthFlags = auth.certFlags
+	if auth.basic {
+		src.AuthFlags = append(src.AuthFlags, "--username", auth.user, "--password", auth.password)
+	}
 	return src, nil
 }
 
-// authFlags reads the authSecret mounted at /auth: basic auth and/or a client certificate.
-func authFlags(p jobPaths) []string {
-	var flags []string
+// jobAuth is the authSecret mounted at /auth: basic auth and/or a client certificate.
+type jobAuth struct {
+	basic          bool
+	user, password string
+	certFlags      []string
+}
+
+func readAuth(p jobPaths) jobAuth {
+	var a jobAuth
 	user, uerr := os.ReadFile(filepath.Join(p.auth, "username"))
 	pass, perr := os.ReadFile(filepath.Join(p.auth, "password"))
 	if uerr == nil && perr == nil {
-		flags = append(flags, "--username", strings.TrimSpace(string(user)), "--password", strings.TrimSpace(string(pass)))
+		a.basic, a.user, a.password = true, strings.TrimSpace(string(user)), strings.TrimSpace(string(pass))
 	}
 	crt, key := filepath.Join(p.auth, "tls.crt"), filepath.Join(p.auth, "tls.key")
 	if fileExists(crt) && fileExists(key) {
-		flags = append(flags, "--cert-file", crt, "--key-file", key)
+		a.certFlags = []string{"--cert-file", crt, "--key-file", key}
 	}
-	return flags
+	return a
 }
 
 func fileExists(path string) bool {

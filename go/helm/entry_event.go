@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -56,15 +57,19 @@ func recordEvent(cfg *rest.Config, chartNamespace, chartName, eventType, reason,
 	}
 }
 
-// eventReason names what the job did, for the event's reason column.
-func eventReason(mode string, failed bool) string {
+// eventReason names what the job did, for the event's reason column: the
+// first word of the summary (Installed, Upgraded, Uninstalled) on success.
+func eventReason(mode string, failed bool, summary string) string {
 	switch {
 	case failed && mode == "delete":
 		return "UninstallFailed"
 	case failed:
 		return "InstallFailed"
-	case mode == "delete":
-		return "Uninstalled"
 	}
-	return "Installed"
+	for _, r := range []string{"Installed", "Upgraded", "Uninstalled"} {
+		if strings.HasPrefix(summary, r+" ") {
+			return r
+		}
+	}
+	return "NoChange"
 }

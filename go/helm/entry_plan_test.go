@@ -160,3 +160,21 @@ func TestLastErrorLineFindsHelmsError(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestEventReasonSaysWhatHappened(t *testing.T) {
+	for _, c := range []struct {
+		mode, summary, want string
+		failed             bool
+	}{
+		{"install", "Installed release web in apps", "Installed", false},
+		{"install", "Upgraded release web in apps", "Upgraded", false},
+		{"delete", "Uninstalled release web from apps", "Uninstalled", false},
+		{"install", "release web is at revision 4, not the expected 3: ...", "NoChange", false},
+		{"install", "", "InstallFailed", true},
+		{"delete", "", "UninstallFailed", true},
+	} {
+		if got := eventReason(c.mode, c.failed, c.summary); got != c.want {
+			t.Errorf("%s %q failed=%v: got %s, want %s", c.mode, c.summary, c.failed, got, c.want)
+		}
+	}
+}

@@ -31,7 +31,10 @@ let runtimeDir = '';
 let server: ChildProcess | undefined;
 let output = '';
 let repo: ChildProcess | undefined;
+let privateRepo: ChildProcess | undefined;
 const repoPort = 8443;
+const privatePort = 8444;
+const repoPassword = 'S3cret-only-in-the-secret';
 
 const d = () => ({
   data: join(root, 'data'),
@@ -99,11 +102,20 @@ before(async () => {
   await makeChart(join(d().data, 'bin', 'helm'), d().charts, 'hooked', '0.1.0');
   const index = await run({ cmd: join(d().data, 'bin', 'helm'), args: ['repo', 'index', d().charts, '--url', `https://${node.ip}:${repoPort}`] });
   assert.equal(index.code, 0, index.stderr);
-  repo = await serveRepo(node, d().charts, await makeRepoTls(node, root), repoPort);
+  const tls = await makeRepoTls(node, root);
+  repo = await serveRepo(node, d().charts, tls, repoPort);
+  // The same charts behind basic auth (their index names the other port, so a second index).
+  const privateDir = join(root, 'private-charts');
+  await mkdir(privateDir, { recursive: true });
+  await writeFile(join(privateDir, 'greet-0.1.0.tgz'), await readFile(join(d().charts, 'greet-0.1.0.tgz')));
+  const privateIndex = await run({ cmd: join(d().data, 'bin', 'helm'), args: ['repo', 'index', privateDir, '--url', `https://${node.ip}:${privatePort}`] });
+  assert.equal(privateIndex.code, 0, privateIndex.stderr);
+  privateRepo = await serveRepo(node, privateDir, tls, privatePort, { user: 'reader', password: repoPassword });
 });
 
 after(async () => {
   repo?.kill();
+  privateRepo?.kill();
   await stopProcess(server);
   if (node) {
     await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet]);
@@ -168,6 +180,23 @@ test('a chart from an HTTPS repository with its own CA: set beats the HelmChartC
   assert.deepEqual(data, { greeting: 'from-set', extra: 'from-config' });
 });
 
+test("a repository behind basic auth: authSecret's credentials reach it; the password is in no log", { timeout: 240_000 }, async () => {
+  await kubectlOk('-n', 'kube-system', 'create', 'secret', 'generic', 'charts-auth', '--type=kubernetes.io/basic-auth', '--from-literal=username=reader', `--from-literal=password=${repoPassword}`);
+  await apply({
+    apiVersion: 'helm.cattle.io/v1',
+    kind: 'HelmChart',
+    metadata: { name: 'private', namespace: 'kube-system' },
+    spec: { repo: `https://${node.ip}:${privatePort}`, repoCA: await readFile(join(root, 'ca.crt'), 'utf8'), chart: 'greet', version: '0.1.0', targetNamespace: 'default', authSecret: { name: 'charts-auth' } },
+  });
+  await eventually('release private deployed', async () => (await release('private'))?.status === 'deployed', 180_000, 2000).catch(async (err: unknown) => {
+    assert.fail(`${String(err)}\n${await chartEvents('private')}`);
+  });
+  const log = await kubectlOk('-n', 'kube-system', 'logs', 'job/helm-install-private');
+  assert.match(log, /--username reader --password-stdin/);
+  assert.ok(!log.includes(repoPassword), 'the password is not in the job log');
+  assert.ok(!(await chartEvents('private')).includes(repoPassword), 'nor in the events');
+});
+
 test('a chart as chartContent; helm ls -A lists both releases', { timeout: 240_000 }, async () => {
   const tgz = await readFile(join(d().charts, 'greet-0.1.0.tgz'));
   await apply({
@@ -179,7 +208,7 @@ test('a chart as chartContent; helm ls -A lists both releases', { timeout: 240_0
   await eventually('release inline deployed', async () => (await release('inline'))?.status === 'deployed', 180_000, 2000);
   const ls = await helm('ls', '-A');
   assert.equal(ls.code, 0, ls.stderr);
-  for (const name of ['greet', 'inline', 'rfo-coredns']) assert.match(ls.stdout, new RegExp(`^${name}\\s`, 'm'), ls.stdout);
+  for (const name of ['greet', 'inline', 'private', 'rfo-coredns']) assert.match(ls.stdout, new RegExp(`^${name}\\s`, 'm'), ls.stdout);
   assert.equal((JSON.parse(await kubectlOk('get', 'configmap', 'inline-values', '-o', 'jsonpath={.data}')) as Record<string, string>).greeting, 'inline');
 });
 

@@ -67,11 +67,15 @@ export async function makeRepoTls(node: TestNode, dir: string): Promise<{ ca: st
 }
 
 /** A static HTTPS file server for the chart repository, inside the node's network namespace. */
-export async function serveRepo(node: TestNode, dir: string, tls: { cert: string; key: string }, port: number): Promise<ChildProcess> {
+/** basicAuth: every request must carry these credentials (401 otherwise). */
+export async function serveRepo(node: TestNode, dir: string, tls: { cert: string; key: string }, port: number, basicAuth?: { user: string; password: string }): Promise<ChildProcess> {
+  const expected = basicAuth ? `Basic ${Buffer.from(`${basicAuth.user}:${basicAuth.password}`).toString('base64')}` : '';
   const script = `
     const https = require('node:https'), fs = require('node:fs'), path = require('node:path');
     const root = ${JSON.stringify(dir)};
+    const expected = ${JSON.stringify(expected)};
     https.createServer({ cert: fs.readFileSync(${JSON.stringify(tls.cert)}), key: fs.readFileSync(${JSON.stringify(tls.key)}) }, (req, res) => {
+      if (expected && req.headers.authorization !== expected) { res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }); res.end(); return; }
       const file = path.join(root, path.normalize(decodeURIComponent(req.url.split('?')[0])).replace(/^([.][.][/])+/, ''));
       fs.readFile(file, (err, data) => { if (err) { res.writeHead(404); res.end(); } else { res.writeHead(200); res.end(data); } });
     }).listen(${port}, ${JSON.stringify(node.ip)}, () => console.log('listening'));`;
