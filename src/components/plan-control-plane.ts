@@ -151,6 +151,12 @@ export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
       'root-ca-file': join(c.tlsDir, 'server-ca.crt'),
       'service-account-private-key-file': join(c.tlsDir, 'service.current.key'),
       'use-service-account-credentials': 'true',
+      // Its start makes a service account and a token for each of its ~40
+      // controllers, one after another through its client's rate limit
+      // (20/s, burst 30 by default): about 5 s on the critical path of a cold
+      // start (job, deployment and endpoint controllers). Steady state is far below this.
+      'kube-api-qps': '100',
+      'kube-api-burst': '200',
       controllers: '*,tokencleaner',
       'leader-elect': 'true',
       profiling: 'false',
