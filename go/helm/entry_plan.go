@@ -45,6 +45,19 @@ func parseBool(name, v string) (bool, error) {
 	return false, envError{fmt.Sprintf("%s must be true or false, not %q", name, v)}
 }
 
+// oneOf checks a setting against its allowed values; empty means the first (the default).
+func oneOf(name, what, value string, allowed ...string) (string, error) {
+	if value == "" {
+		return allowed[0], nil
+	}
+	for _, a := range allowed {
+		if value == a {
+			return value, nil
+		}
+	}
+	return "", envError{fmt.Sprintf("%s %q is not a %s (one of %s)", name, value, what, strings.Join(allowed, ", "))}
+}
+
 // readJobEnv validates the environment; every error names the variable.
 func readJobEnv(getenv func(string) string) (jobEnv, error) {
 	e := jobEnv{
@@ -68,28 +81,16 @@ func readJobEnv(getenv func(string) string) (jobEnv, error) {
 	if e.TargetNamespace == "" {
 		e.TargetNamespace = "default"
 	}
-	switch e.HelmDriver {
-	case "":
-		e.HelmDriver = "secret"
-	case "secret", "secrets", "configmap", "configmaps":
-	default:
-		return e, envError{fmt.Sprintf("HELM_DRIVER %q is not a release storage driver (secret or configmap)", e.HelmDriver)}
-	}
-	switch e.FailurePolicy {
-	case "":
-		e.FailurePolicy = "reinstall"
-	case "abort", "reinstall", "retry":
-	default:
-		return e, envError{fmt.Sprintf("failurePolicy %q is not one of abort, reinstall, retry", e.FailurePolicy)}
-	}
-	switch e.ServerSide {
-	case "":
-		e.ServerSide = "auto"
-	case "true", "false", "auto":
-	default:
-		return e, envError{fmt.Sprintf("serverSide %q is not one of true, false, auto", e.ServerSide)}
-	}
 	var err error
+	if e.HelmDriver, err = oneOf("HELM_DRIVER", "release storage driver", e.HelmDriver, "secret", "secrets", "configmap", "configmaps"); err != nil {
+		return e, err
+	}
+	if e.FailurePolicy, err = oneOf("failurePolicy", "failure policy", e.FailurePolicy, "reinstall", "abort", "retry"); err != nil {
+		return e, err
+	}
+	if e.ServerSide, err = oneOf("serverSide", "server-side apply mode", e.ServerSide, "auto", "true", "false"); err != nil {
+		return e, err
+	}
 	if e.ForceConflicts, err = parseBool("FORCE_CONFLICTS", getenv("FORCE_CONFLICTS")); err != nil {
 		return e, err
 	}
