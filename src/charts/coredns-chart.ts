@@ -5,6 +5,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
+import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface CorednsChartInput {
   /** registry.k8s.io/coredns/coredns:v1.14.7: the image the runtime ships. */
@@ -12,9 +13,9 @@ export interface CorednsChartInput {
   readonly version: string;
 }
 
-function splitRef(ref: string): { repository: string; tag: string } {
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repository: ref, tag: 'latest' };
+/** The chart's image values for a reference (rfo passes the staged runtime's at deploy time). */
+export function corednsImageValues(ref: string): { repository: string; tag: string } {
+  return { repository: refRepository(ref), tag: refTag(ref) };
 }
 
 const labels = `{{- define "rfo-coredns.labels" -}}
@@ -176,7 +177,7 @@ spec:
 
 export function corednsChart(input: CorednsChartInput): ChartSpec {
   const values = {
-    image: { ...splitRef(input.image), pullPolicy: 'IfNotPresent' },
+    image: { ...corednsImageValues(input.image), pullPolicy: 'IfNotPresent' },
     replicaCount: 1,
     clusterDNS: '',
     clusterDomain: 'cluster.local',

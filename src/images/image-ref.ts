@@ -46,3 +46,9 @@ export function parseImageRef(ref: string): ImageRef {
 export function refTag(ref: string): string {
   return parseImageRef(ref).tag;
 }
+
+/** The reference without its tag (registry.k8s.io/coredns/coredns:v1.14.7 → registry.k8s.io/coredns/coredns), as charts take it. */
+export function refRepository(ref: string): string {
+  const r = parseImageRef(ref);
+  return `${r.domain}/${r.repository}`;
+}
