@@ -4,7 +4,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageChart } from '../charts/package-chart.ts';
 import { sha256Hex } from '../util/canonical-json.ts';
-import { imageRecipes } from '../versions/recipes.ts';
 import type { BuildPlan } from './plan-build.ts';
 import type { ChartRecord } from './render-manifest.ts';
 
@@ -22,7 +21,7 @@ export async function writeRuntimeCharts(plan: BuildPlan, runtimeDir: string): P
       component: chart.component,
       version: chart.spec.version,
       path,
-      images: imageRecipes.filter((r) => r.component === chart.component).map((r) => r.ref),
+      images: plan.images.filter((r) => r.component === chart.component).map((r) => r.ref),
       sha256: sha256Hex(tgz),
       size: tgz.length,
     });

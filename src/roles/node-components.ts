@@ -36,7 +36,7 @@ export interface NodePartInput {
   /** A client that may read this node's Node object. */
   readonly client: () => Promise<KubeClient>;
   /** The first server of a cluster: its node may take this pod CIDR itself (claim-pod-cidr.ts). */
-  readonly firstPodCidr?: string;
+  readonly firstPodCidr?: string | undefined;
   readonly log: (message: string) => void;
 }
 

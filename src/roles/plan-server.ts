@@ -66,12 +66,13 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     extraArgs: c.extraArgs,
   };
   const node = nodeInputFor(s, bin, c.clusterCidr);
+  const images = { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns'), helmJob: imageRefOf(i.manifest, 'helm') };
   const processes = [
     planEtcd(controlPlane),
     planApiserver(controlPlane),
     planControllerManager(controlPlane),
     planScheduler(controlPlane),
-    ...(c.helmController ? [planHelmController(controlPlane, imageRefOf(i.manifest, 'helm'))] : []),
+    ...(c.helmController ? [planHelmController(controlPlane, images.helmJob)] : []),
     planContainerd(node),
     planKubelet(node),
     planKubeProxy(node),
@@ -108,7 +109,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
       join(s.paths.run.dir, 'rfo.pid'),
     ],
     addons: { deploy, remove },
-    images: { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns'), helmJob: imageRefOf(i.manifest, 'helm') },
+    images,
     charts: { 'rfo-coredns': join(s.paths.runtimeDir(i.manifest.key), chartPathOf(i.manifest, 'rfo-coredns')) },
     ports: [
       [c.httpsPort, 'kube-apiserver'],

@@ -35,6 +35,7 @@ import { crdEstablished } from '../kube/apply-crd.ts';
 import type { Crd } from '../kube/apply-crd.ts';
 import { typeOf } from '../kube/resource-path.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
+import { corednsImageValues } from '../charts/coredns-chart.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
 import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
@@ -180,7 +181,7 @@ function build(c: ServerContext): Component[] {
     client: c.adminClient,
     log,
     // A server that starts a new cluster (not one that joins) gives its node the first pod CIDR.
-    ...(c.cluster ? {} : optional('firstPodCidr', firstPodCidr(config.clusterCidr))),
+    firstPodCidr: c.cluster ? undefined : firstPodCidr(config.clusterCidr),
   });
 
   // The deployer starts with the apiserver (the user's manifests need no node); CoreDNS's
@@ -208,7 +209,8 @@ function build(c: ServerContext): Component[] {
           'coredns-manifest',
           async () => {
             const chart = await readFile(plan.charts['rfo-coredns']);
-            const values = { clusterDNS: config.clusterDns, clusterDomain: config.clusterDomain };
+            // The image the staged runtime holds (its manifest), as every other run-time image reference.
+            const values = { clusterDNS: config.clusterDns, clusterDomain: config.clusterDomain, image: corednsImageValues(plan.images.coredns) };
             await writeFileAtomic(corednsPath, renderPackagedHelmChart({ name: 'rfo-coredns', chart, targetNamespace: 'kube-system', values }));
             await deployer?.sync();
           },
@@ -227,8 +229,6 @@ function build(c: ServerContext): Component[] {
 
   return [...controlPlane, ...flannelRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
 }
-
-const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */
 function unavailable<T extends object>(what: string): T {
