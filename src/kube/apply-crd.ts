@@ -20,16 +20,24 @@ const crdType = typeOf('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
 
 export async function applyCrd(client: Pick<KubeClient, 'apply' | 'get'>, crd: object, o: { timeoutMs?: number; pollMs?: number } = {}): Promise<void> {
   const wanted = crd as KubeObject;
-  let live: Crd | undefined = await client.apply<Crd>(wanted);
+  await waitCrdEstablished(client, wanted.metadata.name, { ...o, first: await client.apply<Crd>(wanted) });
+}
+
+/**
+ * Wait until a CRD (made by rfo, or by a controller such as helm-controller)
+ * is Established; `first` is an answer already in hand (no request for it).
+ */
+export async function waitCrdEstablished(client: Pick<KubeClient, 'get'>, name: string, o: { timeoutMs?: number; pollMs?: number; first?: Crd } = {}): Promise<void> {
+  let live: Crd | undefined = o.first ?? (await client.get<Crd>(crdType, name));
   const deadline = Date.now() + (o.timeoutMs ?? 30_000);
   while (!crdEstablished(live)) {
     if (Date.now() > deadline) {
       const why = live?.status?.conditions?.find((c) => c.status !== 'True' && c.message)?.message;
-      throw new RfoError('RFO_KUBE_API', `CustomResourceDefinition ${wanted.metadata.name} not Established after ${Math.round((o.timeoutMs ?? 30_000) / 1000)}s${why ? `: ${why}` : ''}`, {
-        hint: `see kubectl describe crd ${wanted.metadata.name} and the kube-apiserver log (agent/logs/kube-apiserver.log)`,
+      throw new RfoError('RFO_KUBE_API', `CustomResourceDefinition ${name} not Established after ${Math.round((o.timeoutMs ?? 30_000) / 1000)}s${why ? `: ${why}` : live ? '' : ' (it does not exist)'}`, {
+        hint: `see kubectl describe crd ${name} and the kube-apiserver log (agent/logs/kube-apiserver.log)`,
       });
     }
     await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
-    live = await client.get<Crd>(crdType, wanted.metadata.name);
+    live = await client.get<Crd>(crdType, name);
   }
 }

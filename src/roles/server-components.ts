@@ -31,9 +31,7 @@ import { readFile } from 'node:fs/promises';
 import { renderPackagedHelmChart } from '../render/helmchart-manifest.ts';
 import { renderFlannelRbac } from '../render/flannel-rbac.ts';
 import { renderHelmControllerRbac } from '../render/helm-controller-rbac.ts';
-import { crdEstablished } from '../kube/apply-crd.ts';
-import type { Crd } from '../kube/apply-crd.ts';
-import { typeOf } from '../kube/resource-path.ts';
+import { waitCrdEstablished } from '../kube/apply-crd.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { corednsImageValues } from '../charts/coredns-chart.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
@@ -146,7 +144,6 @@ function build(c: ServerContext): Component[] {
 
   // helm-controller creates its CRDs at start; it is ready when the apiserver serves them,
   // so HelmCharts in server/manifests apply at the first try.
-  const crdType = typeOf('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
   const helmController: Component[] = config.helmController
     ? [
         rbacStep('helm-controller-rbac', 'helm-controller-rbac.yaml', renderHelmControllerRbac),
@@ -157,15 +154,7 @@ function build(c: ServerContext): Component[] {
           after: ['helm-controller-rbac', config.flannel ? 'pod-cidr' : 'kubelet'],
           ready: async () => {
             const client = await c.adminClient();
-            await waitFor(
-              'the HelmChart CRDs',
-              async () => {
-                for (const name of ['helmcharts.helm.cattle.io', 'helmchartconfigs.helm.cattle.io']) if (!crdEstablished(await client.get<Crd>(crdType, name))) return false;
-                return true;
-              },
-              120_000,
-              250,
-            );
+            for (const name of ['helmcharts.helm.cattle.io', 'helmchartconfigs.helm.cattle.io']) await waitCrdEstablished(client, name, { timeoutMs: 120_000 });
           },
           readyTimeoutMs: 120_000,
         }),
