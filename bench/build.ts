@@ -5,12 +5,12 @@
 // six Kubernetes components as separate binaries to compare against the
 // multi-call binary (link time and disk). Results: bench/results/build-<date>.json.
 
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, lstat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, lstat } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildRuntime } from '../src/build/build-runtime.ts';
-import { defaultCacheDir, repoRoot, wrapperDir } from '../src/build/paths.ts';
+import { defaultCacheDir, wrapperDir } from '../src/build/paths.ts';
 import type { RuntimeManifest } from '../src/build/render-manifest.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { pinnedGoEnv, readToolchain } from '../src/build/toolchain.ts';
@@ -19,6 +19,7 @@ import { renderLdflags } from '../src/build/render-go-build.ts';
 import { runChecked } from '../src/util/exec.ts';
 import { binaryRecipes } from '../src/versions/recipes.ts';
 import { components, rfoVersion } from '../src/versions/table.ts';
+import { saveBenchResult } from './save-result.ts';
 
 async function du(path: string): Promise<number> {
   const st = await lstat(path);
@@ -138,10 +139,7 @@ try {
     multicall,
     notes: 'cold = empty artifact cache + empty GOCACHE, warm Go module cache (downloads excluded); warm = nothing rebuilt',
   };
-  const outDir = join(repoRoot, 'bench', 'results');
-  await mkdir(outDir, { recursive: true });
-  const file = join(outDir, `build-${result.date.slice(0, 10)}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = await saveBenchResult('build', result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(`bench:build cold ${formatElapsed(coldSeconds * 1000)}, warm ${formatElapsed(warmSeconds * 1000)}, runtime ${disk.runtimeMiB} MiB → ${file}\n`);
 } finally {

@@ -6,7 +6,7 @@
 // and helm-controller's idle RSS. Results: bench/results/helm-<date>.json.
 
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { repoRoot } from '../src/build/paths.ts';
@@ -15,6 +15,8 @@ import { createTestNode } from '../test/integration/helpers/test-node.ts';
 import { findRuntime } from '../test/integration/helpers/runtime.ts';
 import { makeChart, makeRepoTls, serveRepo } from '../test/integration/helpers/chart-repo.ts';
 import { eventually } from '../test/integration/helpers/eventually.ts';
+import { untilReady } from '../test/integration/helpers/rfo-process.ts';
+import { saveBenchResult } from './save-result.ts';
 
 const rounds = Number(process.env.RFO_BENCH_ROUNDS ?? 3);
 const rfo = join(repoRoot, 'bin', 'rfo');
@@ -34,15 +36,7 @@ proc.stderr.on('data', (b: Buffer) => (out += b.toString()));
 const repoPort = 8443;
 let repo: ReturnType<typeof spawn> | undefined;
 try {
-  await new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      if (out.includes('rfo is ready')) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 100);
-    proc.once('exit', (code) => reject(new Error(`rfo exited ${code}\n${out}`)));
-  });
+  await untilReady(proc, () => out);
   const coldReadySeconds = (Date.now() - t0) / 1000;
   const corednsLine = /coredns-manifest ready.*|coredns ready.*/g;
   process.stderr.write(`cold start to rfo is ready (CoreDNS as a chart): ${coldReadySeconds}s\n`);
@@ -95,9 +89,7 @@ try {
     helmControllerIdleRssMiB: Math.round(controllerRssMiB * 10) / 10,
     notes: 'apply → deployed: kubectl apply of a HelmChart until helm status says deployed (helm-controller creates the job, the job pod runs helm install); repository = HTTPS with its own CA on the node',
   };
-  await mkdir(join(repoRoot, 'bench', 'results'), { recursive: true });
-  const file = join(repoRoot, 'bench', 'results', `helm-${result.date.slice(0, 10)}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = await saveBenchResult('helm', result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(`bench:helm → ${file}\n`);
 } finally {

@@ -8,12 +8,12 @@
 // etcd to elect a new leader when the dead server was the leader), and when
 // the load balancer's health check marked the dead server. Results: bench/results/join-<date>.json.
 
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { labDown, labExec, labUp } from '../src/lab/lab.ts';
 import { killAndWait, mntNsOf, readProcesses } from '../src/lab/node-process.ts';
 import { readState } from '../src/lab/lab-state.ts';
-import { repoRoot } from '../src/build/paths.ts';
+import { saveBenchResult } from './save-result.ts';
 
 const root = await mkdtemp('/var/tmp/rfo-bench-join-');
 const labDir = join(root, 'lab');
@@ -67,10 +67,7 @@ try {
   const failover = { victim, killedProcesses: pids.length, killSeconds: stopSeconds, firstRequestThroughLbAfterKillSeconds: firstOk ? (firstOk - killed) / 1000 : null, lbMarkedDeadSeconds: marked ? (marked - killed) / 1000 : null };
   log(`failover: ${JSON.stringify(failover)}`);
   const out = { date: new Date().toISOString(), host: { cores: (await import('node:os')).cpus().length }, labUpSeconds: upSeconds, ...results, failover };
-  const dir = join(repoRoot, 'bench', 'results');
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `join-${out.date.slice(0, 10)}.json`);
-  await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+  const file = await saveBenchResult('join', out);
   log(`bench:join: lab up ${upSeconds.toFixed(1)}s, agent ready ${results.agentJoinToReady}s, failover ${failover.firstRequestThroughLbAfterKillSeconds}s → ${file}`);
 } finally {
   await labDown({ labDir }).catch((err: unknown) => log(`lab down: ${String(err)}`));

@@ -4,13 +4,14 @@
 // dir with install-rfo.sh into a temp root (three runs). The runtime itself is
 // not rebuilt (see bench:build). Results: bench/results/release-<date>.json.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';
+import { defaultCacheDir } from '../src/build/paths.ts';
 import { createProgress } from '../src/build/progress.ts';
 import { readToolchain } from '../src/build/toolchain.ts';
 import { buildRelease } from '../src/release/build-release.ts';
 import { run } from '../src/util/exec.ts';
+import { saveBenchResult } from './save-result.ts';
 
 const root = await mkdtemp('/var/tmp/rfo-bench-release-');
 const progress = createProgress((line) => process.stderr.write(`${line}\n`));
@@ -47,8 +48,7 @@ try {
     installFromLocalDirSeconds: installs,
     key: cold.keyKind,
   };
-  const file = join(repoRoot, 'bench', 'results', `release-${out.date.slice(0, 10)}.json`);
-  await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+  const file = await saveBenchResult('release', out);
   process.stdout.write(`${JSON.stringify(out, null, 2)}\nbench:release: cold ${out.releaseBuildColdSeconds.toFixed(1)}s, warm ${out.releaseBuildWarmSeconds.toFixed(1)}s, install ${installs.map((s) => s.toFixed(1)).join('/')}s → ${file}\n`);
 } finally {
   await rm(root, { recursive: true, force: true });

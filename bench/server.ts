@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../src/build/paths.ts';
 import { createTestNode } from '../test/integration/helpers/test-node.ts';
 import { findRuntime } from '../test/integration/helpers/runtime.ts';
+import { saveBenchResult } from './save-result.ts';
 
 const rfo = join(repoRoot, 'bin', 'rfo');
 const idleSeconds = Number(process.env.RFO_BENCH_IDLE_SECONDS ?? 60);
@@ -155,9 +156,7 @@ try {
     targets: { coldReadySeconds: 12, warmReadySeconds: 6, rfoIdleCpuPercent: 0.5, rfoIdleRssMiB: 80, totalIdleMemoryMiB: 800 },
     notes: '"ready" = node Ready and CoreDNS answering kubernetes.default; RSS sums rfo, its components and the pods (pause, coredns) under containerd shims; rfo CPU includes the children it reaped (kubectl, ctr)',
   };
-  await mkdir(join(repoRoot, 'bench', 'results'), { recursive: true });
-  const file = join(repoRoot, 'bench', 'results', `server-${result.date.slice(0, 10)}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = await saveBenchResult('server', result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(`bench:server → ${file}\n`);
 } finally {

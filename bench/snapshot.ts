@@ -7,9 +7,8 @@
 // Results: bench/results/snapshot-<date>.json.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoRoot } from '../src/build/paths.ts';
 import { planCertSpecs } from '../src/pki/specs.ts';
 import { applyPki } from '../src/pki/apply-pki.ts';
 import { planEtcd } from '../src/components/plan-control-plane.ts';
@@ -23,6 +22,7 @@ import { createS3Client } from '../src/s3/client.ts';
 import { resolveS3Config } from '../src/s3/resolve-s3-config.ts';
 import { findRuntime } from '../test/integration/helpers/runtime.ts';
 import { startS3 } from '../test/integration/helpers/s3-server.ts';
+import { saveBenchResult } from './save-result.ts';
 
 const targetMiB = Number(process.env.RFO_BENCH_DB_MIB ?? 200);
 const t0 = Date.now();
@@ -112,9 +112,7 @@ try {
     s3: { uploadSeconds: upload.seconds, uploadMiBps: Number((mib / upload.seconds).toFixed(1)), parts: upload.value.parts, downloadSeconds: download.seconds, downloadMiBps: Number((mib / download.seconds).toFixed(1)), server: 'versitygw v1.8.0 posix, TLS, loopback' },
     notes: 'rfo save = etcdctl snapshot save + fsync + sha256 + atomic rename + record; rfo restore = recorded-sha256 check + etcdutl snapshot status + etcdutl snapshot restore (hash trailer checked) into a scratch dir. The same run measures the direct etcdctl/etcdutl commands.',
   };
-  await mkdir(join(repoRoot, 'bench', 'results'), { recursive: true });
-  const file = join(repoRoot, 'bench', 'results', `snapshot-${result.date.slice(0, 10)}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = await saveBenchResult('snapshot', result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(
     `bench:snapshot ${result.dbMiB} MiB: save ${rfoSave.seconds.toFixed(2)}s vs etcdctl ${etcdctlSave.seconds.toFixed(2)}s (×${result.save.ratio}), restore ${rfoRestore.seconds.toFixed(2)}s vs etcdutl ${etcdutlRestore.seconds.toFixed(2)}s (×${result.restore.ratio}), S3 up ${result.s3.uploadMiBps} MiB/s, down ${result.s3.downloadMiBps} MiB/s → ${file}\n`,
