@@ -176,3 +176,12 @@ test('rfo etcd-snapshot reads etcd-s3-* from the server config and takes --s3-* 
   const server = resolveConfig({ command: 'server', files: [], env: {}, args: ['--s3-bucket', 'x'] });
   assert.ok(server.ok, 'aliases work on rfo server too');
 });
+
+test('the helm-controller settings: a bad value is refused by key, and agents do not take them', () => {
+  const found = issues(resolveConfig({ ...base, files: [{ path: '/c/config.yaml', text: 'disable-helm-controller: maybe\n' }], args: ['--helm-controller-arg', 'no-equals-sign'] }));
+  assert.deepEqual(found.map((i) => i.key).sort(), ['disable-helm-controller', 'helm-controller-arg']);
+  assert.match(formatIssues(issues(resolveConfig({ ...base, command: 'agent', args: ['--disable-helm-controller'] }))), /disable-helm-controller/);
+  const good = ok(resolveConfig({ ...base, env: { RFO_DISABLE_HELM_CONTROLLER: 'true' }, args: ['--helm-controller-arg', 'job-tolerations=[]'] })).values;
+  assert.equal(good['disable-helm-controller'], true);
+  assert.deepEqual(good['helm-controller-arg'], ['job-tolerations=[]']);
+});
