@@ -23,6 +23,7 @@ import { readConfigSources } from '../config/read-config-sources.ts';
 import { notifySystemd } from '../host/notify-systemd.ts';
 import { startSupervisorApi } from '../api/listener.ts';
 import { createEncryptionService } from '../secrets/encryption-service.ts';
+import { memberHealthy } from '../etcd/etcdctl.ts';
 import { encryptionRoutes } from '../secrets/encryption-routes.ts';
 import { clusterWideSettings } from '../join/bootstrap-data.ts';
 import { createJoinService } from '../join/join-service.ts';
@@ -189,6 +190,10 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       (await joinService.etcdMembers())
         .filter((m) => m.name !== s.nodeName && !m.isLearner && m.peerUrls[0])
         .map((m) => ({ name: m.name, url: `https://${new URL(m.peerUrls[0] ?? '').hostname}:${config.supervisorPort}` })),
+    peerDown: async (name) => {
+      const member = (await joinService.etcdMembers()).find((m) => m.name === name);
+      return !member || !(await memberHealthy(etcdClient, member));
+    },
     caPem,
     log,
   });

@@ -49,6 +49,13 @@ export interface EncryptionServiceOptions {
   readonly adminClient: () => Promise<KubeClient>;
   /** The other servers' supervisor URLs (and names, for status). */
   readonly peers: () => Promise<readonly { readonly name: string; readonly url: string }[]>;
+  /**
+   * Whether a server that does not answer is down (its etcd member is not
+   * healthy): it cannot write with an old key, and it takes the newest
+   * configuration at its next start, so a stage need not wait for it. One
+   * whose etcd member is healthy may still be writing: that one is waited for.
+   */
+  readonly peerDown: (name: string) => Promise<boolean>;
   readonly caPem: string;
   readonly log: (message: string) => void;
   /** How long a stage may take to reach every kube-apiserver (they poll once a minute). */
@@ -211,9 +218,16 @@ export function createEncryptionService(o: EncryptionServiceOptions) {
     const want = encryptionConfigHash(record.config);
     const deadline = Date.now() + (o.loadTimeoutMs ?? 180_000);
     let behind: string[] = [];
+    const down = new Set<string>();
     while (Date.now() < deadline) {
       const states = [await localState(), ...(await peerStates())];
-      behind = states.filter((s) => s.loaded !== want).map((s) => (s.error ? `${s.name} (${s.error})` : s.name));
+      for (const st of states) {
+        if (st.error && !down.has(st.name) && (await o.peerDown(st.name))) {
+          down.add(st.name);
+          o.log(`secrets encryption: server ${st.name} is down (its etcd member is not healthy); it takes generation ${record.generation} at its next start`);
+        }
+      }
+      behind = states.filter((st) => st.loaded !== want && !down.has(st.name)).map((st) => (st.error ? `${st.name} (${st.error})` : st.name));
       if (behind.length === 0) return;
       await new Promise((r) => setTimeout(r, 2_000));
     }
