@@ -63,6 +63,19 @@ test('the controller manager allocates node pod CIDRs (flannel needs them); heal
   has(planScheduler(cp).args, '--bind-address=127.0.0.1');
 });
 
+test('the controller manager signs kubelet client certificates with client-ca and kubelet serving certificates with kubelet-ca, for a year', () => {
+  const k = planControllerManager(cp);
+  has(k.args, '--cluster-signing-kube-apiserver-client-kubelet-cert-file=/d/server/tls/client-ca.crt');
+  has(k.args, '--cluster-signing-kube-apiserver-client-kubelet-key-file=/d/server/tls/client-ca.key');
+  has(k.args, '--cluster-signing-kubelet-serving-cert-file=/d/server/tls/kubelet-ca.crt');
+  has(k.args, '--cluster-signing-kubelet-serving-key-file=/d/server/tls/kubelet-ca.key');
+  has(k.args, '--cluster-signing-duration=8760h');
+  // kube-controller-manager refuses the generic pair beside per-signer files
+  assert.ok(!k.args.some((a) => a.startsWith('--cluster-signing-cert-file=') || a.startsWith('--cluster-signing-key-file=')));
+  // nothing else signs with kubelet-ca
+  assert.equal(k.args.filter((a) => a.includes('kubelet-ca')).length, 2);
+});
+
 const node = {
   binDir: '/d/bin',
   logsDir: '/d/agent/logs',

@@ -31,6 +31,7 @@ import { readFile } from 'node:fs/promises';
 import { renderPackagedHelmChart } from '../render/helmchart-manifest.ts';
 import { renderFlannelRbac } from '../render/flannel-rbac.ts';
 import { renderHelmControllerRbac } from '../render/helm-controller-rbac.ts';
+import { renderKubeletCsrRbac } from '../render/kubelet-csr-rbac.ts';
 import { waitCrdEstablished } from '../kube/apply-crd.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { corednsImageValues } from '../charts/coredns-chart.ts';
@@ -141,6 +142,8 @@ function build(c: ServerContext): Component[] {
       { after: ['kube-apiserver'], readyTimeoutMs: 60_000 },
     );
   const flannelRbac: Component[] = config.flannel ? [rbacStep('flannel-rbac', 'flannel-rbac.yaml', renderFlannelRbac)] : [];
+  // Before kubelet: its first client certificate request (at its first start) is approved only with this binding.
+  const kubeletCsrRbac = rbacStep('kubelet-csr-rbac', 'kubelet-csr-rbac.yaml', renderKubeletCsrRbac);
 
   // helm-controller creates its CRDs at start; it is ready when the apiserver serves them,
   // so HelmCharts in server/manifests apply at the first try.
@@ -165,7 +168,7 @@ function build(c: ServerContext): Component[] {
     setup: c.setup,
     proc,
     apiserver: ['kube-apiserver'],
-    kubeletAfter: ['node-password'],
+    kubeletAfter: ['node-password', kubeletCsrRbac.name],
     flannelAfter: flannelRbac.map((x) => x.name),
     client: c.adminClient,
     log,
@@ -216,7 +219,7 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  return [...controlPlane, ...flannelRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
+  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */
