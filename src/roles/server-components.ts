@@ -40,6 +40,7 @@ import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
 import { dnsQuery, httpsGet, waitFor } from '../host/probes.ts';
 import { watchServers } from '../join/watch-servers.ts';
+import { startCsrApprover } from '../join/csr-approver.ts';
 import type { EtcdClient } from '../etcd/etcdctl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ServerPlan } from './plan-server.ts';
@@ -113,6 +114,8 @@ function build(c: ServerContext): Component[] {
             hint: `stop the other node, or if it is gone: kubectl -n kube-system delete secret ${s.nodeName}.node-password.rfo; then start rfo again`,
           });
         }
+        // This server's addresses, for the approval of its kubelet's serving certificate requests.
+        await c.joinService.recordNodeIps(s.nodeName, [s.nodeIp, ...config.nodeExternalIps]);
       },
       { after: ['kube-apiserver'], readyTimeoutMs: 90_000 },
     ),
@@ -121,6 +124,8 @@ function build(c: ServerContext): Component[] {
       async () => watchServers(c.joinService, await c.adminClient(), c.self, log),
       { after: ['node-password'] },
     ),
+    // Approves kubelets' serving certificate requests for their own names (csr-approver.ts).
+    loopComponent('csr-approver', async () => startCsrApprover(await c.adminClient(), log), { after: ['node-password'] }),
     // Not before the apiserver serves: kube-controller-manager exits when it cannot read its delegated authentication config (measured: two restarts).
     processComponent(specOf(plan, 'kube-controller-manager'), proc, { after: ['kube-apiserver'] }),
     processComponent(specOf(plan, 'kube-scheduler'), proc, { after: ['kube-apiserver'] }),
