@@ -144,3 +144,20 @@ test('reserved node names and addresses that are not the node\'s own are refused
   const v6 = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('agent-6', 'a-node-password-0123', '10.0.0.7, FD00::7') }, rec);
   assert.equal(v6.body, 'serving-kubelet:agent-6:10.0.0.7,fd00:0:0:0:0:0:0:7');
 });
+
+test('/metrics answers 401 without credentials and the Prometheus text with the server or node token; 404 when not served', async () => {
+  const withMetrics: ApiState = { ...state, metrics: () => Promise.resolve('rfo_certificate_expiration_timestamp_seconds{name="a.crt",node="s1"} 1\n') };
+  for (const authorization of [undefined, basic('node', 'wrong'), basic('prometheus', 'server-secret')]) {
+    const r = await handle({ method: 'GET', path: '/metrics', ...(authorization ? { authorization } : {}) }, withMetrics);
+    assert.equal(r.status, 401, String(authorization));
+    assert.doesNotMatch(r.body, /rfo_certificate/);
+  }
+  for (const authorization of [basic('server', 'server-secret'), basic('node', 'agent-secret')]) {
+    const r = await handle({ method: 'GET', path: '/metrics', authorization }, withMetrics);
+    assert.equal(r.status, 200);
+    assert.equal(r.contentType, 'text/plain; version=0.0.4; charset=utf-8');
+    assert.match(r.body, /^rfo_certificate_expiration_timestamp_seconds\{name="a\.crt",node="s1"\} 1\n$/);
+    assert.equal(r.log, false, 'scrapes do not fill the log');
+  }
+  assert.equal((await handle({ method: 'GET', path: '/metrics', authorization: basic('server', 'server-secret') }, state)).status, 404);
+});

@@ -41,6 +41,8 @@ import type { createJoinService } from '../join/join-service.ts';
 import { dnsQuery, httpsGet, waitFor } from '../host/probes.ts';
 import { watchServers } from '../join/watch-servers.ts';
 import { startCsrApprover } from '../join/csr-approver.ts';
+import { startCertRenewal } from './cert-renewal.ts';
+import type { CertCheck } from './cert-renewal.ts';
 import type { EtcdClient } from '../etcd/etcdctl.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ServerPlan } from './plan-server.ts';
@@ -61,6 +63,8 @@ export interface ServerContext {
   /** Set when this server joins an existing cluster. */
   readonly cluster?: ClusterBootstrap;
   readonly self: { readonly name: string; readonly password: string };
+  /** The background certificate check (cert-renewal.ts): made when it starts, with the interval between checks. */
+  readonly certRenewal: { readonly check: () => CertCheck; readonly intervalMs: number };
 }
 
 const specOf = (plan: ServerPlan, name: string): ProcessSpec => {
@@ -124,6 +128,8 @@ function build(c: ServerContext): Component[] {
       async () => watchServers(c.joinService, await c.adminClient(), c.self, log),
       { after: ['node-password'] },
     ),
+    // Renews leaves with < 90 days left while rfo runs, restarting only their users; warns at < 30 days.
+    loopComponent('cert-renewal', () => startCertRenewal(c.certRenewal.check(), { nodeName: s.nodeName, intervalMs: c.certRenewal.intervalMs, log }), { after: ['kube-apiserver'] }),
     // Approves kubelets' serving certificate requests for their own names (csr-approver.ts).
     loopComponent('csr-approver', async () => startCsrApprover(await c.adminClient(), log), { after: ['node-password'] }),
     // Not before the apiserver serves: kube-controller-manager exits when it cannot read its delegated authentication config (measured: two restarts).
@@ -248,6 +254,7 @@ export const serverComponents = {
       joinService: unavailable('the join service'),
       etcdClient: unavailable('the etcd client'),
       self: { name: ctx.s.nodeName, password: '' },
+      certRenewal: { check: () => unavailable('the certificate check'), intervalMs: 0 },
     }).map((c) => ({ name: c.name, ...(c.after ? { after: c.after } : {}) }));
   },
 };
