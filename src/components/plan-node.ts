@@ -51,6 +51,10 @@ export function planKubelet(n: NodeInput): ProcessSpec {
       'hostname-override': n.nodeName,
       'node-ip': n.nodeIp,
       'root-dir': n.kubeletRootDir,
+      // Where kubelet keeps the certificates it rotates (CSR API). Its default is
+      // /var/lib/kubelet/pki whatever --root-dir says: every kubelet on a host
+      // would share (and load) one another's client certificate.
+      'cert-dir': join(n.kubeletRootDir, 'pki'),
       ...(n.nodeLabels.length > 0 ? { 'node-labels': n.nodeLabels.join(',') } : {}),
       ...(n.nodeTaints.length > 0 ? { 'register-with-taints': n.nodeTaints.join(',') } : {}),
     },

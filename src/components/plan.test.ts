@@ -104,6 +104,9 @@ test('kubelet registers with the node name, IP, labels and taints', () => {
   has(k.args, '--max-pods=50');
   // drop-ins next to the defaults file are merged by kubelet itself
   has(k.args, '--config-dir=/d/agent/etc/kubelet.conf.d');
+  // rotated certificates stay in this kubelet's own root dir, not the host-wide /var/lib/kubelet/pki
+  has(k.args, '--cert-dir=/var/lib/kubelet/pki');
+  has(planKubelet({ ...node, kubeletRootDir: '/d/kubelet' }).args, '--cert-dir=/d/kubelet/pki');
   assert.ok(!k.args.some((a) => a.startsWith('--config=')), 'no --config: the defaults are one drop-in among others');
 });
 

@@ -141,8 +141,9 @@ after(async () => {
     await node.destroy();
     await removeCgroupRoot(d.cgroupRoot).catch(() => undefined);
   }
-  if (root) await rm(root, { recursive: true, force: true });
-  if (process.env.RFO_TEST_KEEP_LOGS) process.stderr.write(`--- server\n${serverOut}\n--- agent\n${agentOut}\n`);
+  // RFO_TEST_KEEP=1 keeps the data dirs (component logs) and prints rfo's output, for debugging.
+  if (process.env.RFO_TEST_KEEP) process.stderr.write(`kept ${root}\n--- server\n${serverOut}\n--- agent\n${agentOut}\n`);
+  else if (root) await rm(root, { recursive: true, force: true });
 });
 
 /** The certificate a TLS server presents (fingerprint, notAfter), read from inside a node. */
