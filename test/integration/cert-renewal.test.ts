@@ -90,12 +90,14 @@ const notAfter = async (path: string) => new Date(new X509Certificate(await read
  * Replace a leaf with one of the same subject and key that has only 65 days
  * left: issued under the same CA with the test's clock 300 days back.
  */
-async function makeNearExpiry(spec: LeafSpec, caSpec: CaSpec, certPath: string, keyPath: string): Promise<void> {
+async function makeNearExpiry(spec: LeafSpec, caSpec: CaSpec, certPath: string, keyPath: string): Promise<X509Certificate> {
   const issuer = issuerFromCaKey(caSpec, await readFile(tls(`${caSpec.file}.key`), 'utf8'));
   const key = createPrivateKey(await readFile(keyPath, 'utf8'));
   const old = issueCertificate(spec, { now: new Date(Date.now() - 300 * day), issuer, key });
   await writeFileAtomic(certPath, old.certPem, 0o644);
-  assert.ok((await notAfter(certPath)) < Date.now() + 70 * day);
+  const cert = new X509Certificate(old.certPem);
+  assert.ok(Date.parse(cert.validTo) < Date.now() + 70 * day);
+  return cert;
 }
 
 const specsFor = (nodeName: string, ip: string) => planCertSpecs({ nodeName, nodeIps: [ip], tlsSans: [], serviceCidr: '10.43.0.0/16', clusterDomain: 'cluster.local' });
@@ -183,7 +185,7 @@ test("each kubelet's serving certificate comes from a CSR rfo approved (kubelet-
   assert.equal((await adminOk('exec', 'hello', '--', 'echo', 'exec works')).trim(), 'exec works');
 });
 
-test('hostile serving CSRs are not approved: another node\'s identity or address is denied; one not from a node stays pending', { timeout: 120_000 }, async () => {
+test("hostile serving CSRs are not approved: another node's identity is refused, its name or address denied; one not from a node stays pending", { timeout: 120_000 }, async () => {
   const csrObject = (name: string, pem: string) =>
     JSON.stringify({
       apiVersion: 'certificates.k8s.io/v1',
@@ -193,8 +195,13 @@ test('hostile serving CSRs are not approved: another node\'s identity or address
     });
   // As the agent's node identity (its kubelet kubeconfig), through its load balancer.
   const asAgent = kubectlIn(aNode, agentFile('kubelet.kubeconfig'));
+  // Another node's identity: kube-apiserver's NodeRestriction refuses it before any approver sees it
+  // (rfo's approver would deny it too: plan-csr-approval.test.ts).
   const steal = await asAgent(['create', '-f', '-'], csrObject('rfo-renew-steal-identity', csrPem({ commonName: `system:node:${serverName}`, dnsNames: [serverName], ipAddresses: [sNode.ip] })));
-  assert.equal(steal.code, 0, steal.stderr);
+  assert.notEqual(steal.code, 0);
+  assert.match(steal.stderr, /can only create a node CSR with CN=system:node:rfo-renew-a1/);
+  const stealName = await asAgent(['create', '-f', '-'], csrObject('rfo-renew-steal-name', csrPem({ commonName: `system:node:${agentName}`, dnsNames: [agentName, serverName], ipAddresses: [aNode.ip] })));
+  assert.equal(stealName.code, 0, stealName.stderr);
   const foreignIp = await asAgent(['create', '-f', '-'], csrObject('rfo-renew-foreign-ip', csrPem({ commonName: `system:node:${agentName}`, dnsNames: [agentName], ipAddresses: [aNode.ip, sNode.ip] })));
   assert.equal(foreignIp.code, 0, foreignIp.stderr);
   // As the admin, naming the agent: not a node's own request.
@@ -202,12 +209,12 @@ test('hostile serving CSRs are not approved: another node\'s identity or address
   assert.equal(byAdmin.code, 0, byAdmin.stderr);
 
   const conditions = async (name: string) => (await adminOk('get', 'csr', name, '-o', 'jsonpath={.status.conditions[*].type}')).trim();
-  await eventually('identity theft denied', async () => (await conditions('rfo-renew-steal-identity')) === 'Denied', 60_000);
+  await eventually("another node's name denied", async () => (await conditions('rfo-renew-steal-name')) === 'Denied', 60_000);
   await eventually('foreign address denied', async () => (await conditions('rfo-renew-foreign-ip')) === 'Denied', 60_000);
   await eventually('the admin request logged as pending', () => Promise.resolve(serverOut.includes('request rfo-renew-by-admin left pending')), 60_000);
   assert.equal(await conditions('rfo-renew-by-admin'), '', 'neither approved nor denied');
   assert.match(await adminOk('get', 'csr', 'rfo-renew-foreign-ip', '-o', 'jsonpath={.status.conditions[0].message}'), new RegExp(`${sNode.ip.replaceAll('.', '\\.')}, which rfo registered for node ${serverName}`));
-  for (const n of ['rfo-renew-steal-identity', 'rfo-renew-foreign-ip', 'rfo-renew-by-admin']) assert.equal((await admin('get', 'csr', n, '-o', 'jsonpath={.status.certificate}')).stdout, '', `${n}: nothing issued`);
+  for (const n of ['rfo-renew-steal-name', 'rfo-renew-foreign-ip', 'rfo-renew-by-admin']) assert.equal((await admin('get', 'csr', n, '-o', 'jsonpath={.status.certificate}')).stdout, '', `${n}: nothing issued`);
 });
 
 test('a server leaf near expiry is renewed while rfo runs: only kube-scheduler restarts, its kubeconfig is rewritten', { timeout: 120_000 }, async () => {
@@ -234,11 +241,11 @@ test('a server leaf near expiry is renewed while rfo runs: only kube-scheduler r
 
 test("the supervisor's certificate is renewed and reloaded into the 9345 listener without a restart", { timeout: 120_000 }, async () => {
   const before = await pids(S().run);
-  await makeNearExpiry(leafSpec(serverName, sNode.ip, 'serving-supervisor'), caSpec('server-ca'), tls('serving-supervisor.crt'), tls('serving-supervisor.key'));
-  const old = new X509Certificate(await readFile(tls('serving-supervisor.crt')));
+  const startCert = await presented(sNode, sNode.ip, 9345);
+  const old = await makeNearExpiry(leafSpec(serverName, sNode.ip, 'serving-supervisor'), caSpec('server-ca'), tls('serving-supervisor.crt'), tls('serving-supervisor.key'));
   await eventually('9345 presenting a renewed certificate', async () => {
     const p = await presented(sNode, sNode.ip, 9345);
-    return p.fingerprint !== old.fingerprint256 && p.validTo > Date.now() + 360 * day;
+    return p.fingerprint !== old.fingerprint256 && p.fingerprint !== startCert.fingerprint && p.validTo > Date.now() + 360 * day;
   }, 60_000, 250);
   assert.equal((await presented(sNode, sNode.ip, 9345)).fingerprint, new X509Certificate(await readFile(tls('serving-supervisor.crt'))).fingerprint256, 'the file on disk is what it serves');
   assert.deepEqual(await pids(S().run), before, 'no component restarted');
