@@ -161,3 +161,17 @@ test('/metrics answers 401 without credentials and the Prometheus text with the 
   }
   assert.equal((await handle({ method: 'GET', path: '/metrics', authorization: basic('server', 'server-secret') }, state)).status, 404);
 });
+
+test('server routes: only the server token reaches them, with the method they were declared for', async () => {
+  const seen: string[] = [];
+  const routes = { 'PUT /v1-rfo/encrypt/config': (req: { body?: string }) => (seen.push(req.body ?? ''), Promise.resolve({ status: 200, contentType: 'text/plain', body: 'ok', log: true })) };
+  const s = { ...state, serverRoutes: routes };
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{}' }, s)).status, 401);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{}', authorization: basic('node', 'agent-secret') }, s)).status, 403);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{}', authorization: basic('node', 'server-secret') }, s)).status, 403, 'user node is node rights even with the server password');
+  assert.deepEqual(seen, []);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{"a":1}', authorization: basic('server', 'server-secret') }, s)).status, 200);
+  assert.deepEqual(seen, ['{"a":1}']);
+  assert.equal((await handle({ method: 'GET', path: '/v1-rfo/encrypt/config', authorization: basic('server', 'server-secret') }, s)).status, 404);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/config', authorization: basic('server', 'server-secret') }, s)).status, 405);
+});
