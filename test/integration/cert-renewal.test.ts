@@ -7,7 +7,9 @@
 // - a leaf made near expiry (issued by the test with its clock 300 days back)
 //   is renewed by the renewal loop, and only the component using it restarts
 //   (pids of all others unchanged); the supervisor's certificate is reloaded
-//   without a restart; an agent's kube-proxy certificate is fetched anew;
+//   without a restart, the admin one into rfo's own client; an agent's
+//   kube-proxy certificate is fetched anew;
+// - a certificate with < 30 days left: WARNING line and Node Event;
 // - GET /metrics on 9345: 401 without credentials, the expiry series with them.
 
 import { test, before, after } from 'node:test';
@@ -267,6 +269,46 @@ test("an agent's near-expiry kube-proxy certificate is fetched anew from the ser
   const after = await pids(A().run);
   for (const [name, pid] of Object.entries(before)) if (name !== 'kube-proxy') assert.equal(after[name], pid, `${name} was not restarted`);
   assert.deepEqual(await pids(S().run), serverBefore);
+});
+
+test("the admin certificate is renewed: rfo.yaml and admin.kubeconfig get it, rfo's own client reloads it, nothing restarts", { timeout: 120_000 }, async () => {
+  const before = await pids(S().run);
+  const old = await makeNearExpiry(leafSpec(serverName, sNode.ip, 'admin'), caSpec('client-ca'), tls('client-admin.crt'), tls('client-admin.key'));
+  await eventually('client-admin renewed', async () => (await notAfter(tls('client-admin.crt'))) > Date.now() + 360 * day, 60_000, 250);
+  const fresh = await readFile(tls('client-admin.crt'), 'utf8');
+  assert.notEqual(new X509Certificate(fresh).fingerprint256, old.fingerprint256);
+  const b64 = Buffer.from(fresh).toString('base64');
+  await eventually('the kubeconfigs rewritten', async () => (await readFile(S().kubeconfig, 'utf8')).includes(b64) && (await readFile(join(S().data, 'server', 'cred', 'admin.kubeconfig'), 'utf8')).includes(b64), 30_000, 250);
+  assert.match(serverOut, /certificates renewed: client-admin; reloading rfo-client\n/);
+  assert.deepEqual(await pids(S().run), before, 'no component restarted');
+  // rfo's own API traffic still works with the reloaded client: the approver still decides requests
+  const r = await kubectlIn(aNode, agentFile('kubelet.kubeconfig'))(['create', '-f', '-'], JSON.stringify({
+    apiVersion: 'certificates.k8s.io/v1',
+    kind: 'CertificateSigningRequest',
+    metadata: { name: 'rfo-renew-after-admin-renewal' },
+    spec: { signerName: 'kubernetes.io/kubelet-serving', usages: ['digital signature', 'server auth'], request: Buffer.from(csrPem({ commonName: `system:node:${agentName}`, dnsNames: [agentName], ipAddresses: [aNode.ip] })).toString('base64') },
+  }));
+  assert.equal(r.code, 0, r.stderr);
+  await eventually('the approver approving after the reload', async () => (await adminOk('get', 'csr', 'rfo-renew-after-admin-renewal', '-o', 'jsonpath={.status.conditions[*].type}')).trim() === 'Approved', 60_000);
+});
+
+test('a certificate with fewer than 30 days left: a WARNING line and a CertificateExpirationWarning Event on the Node (the agent posts its own)', { timeout: 120_000 }, async () => {
+  // The agent's copy of client-ca, re-issued (same key and subject) with 9 days left: CAs are never
+  // renewed by rfo, so this is what an expiring CA looks like; kubelet keeps verifying with the same key.
+  const path = agentFile('client-ca.crt');
+  const original = await readFile(path, 'utf8');
+  const spec = caSpec('client-ca');
+  const key = createPrivateKey(await readFile(tls('client-ca.key'), 'utf8'));
+  await writeFileAtomic(path, issueCertificate(spec, { now: new Date(Date.now() - (spec.validityDays - 9.5) * day), key }).certPem, 0o644);
+  try {
+    await eventually('the warning in the agent log', () => Promise.resolve(new RegExp(`WARNING: certificate client-ca\\.crt of node ${agentName} expires in 9 days`).test(agentOut)), 60_000, 250);
+    await eventually('the Event', async () => {
+      const events = await adminOk('get', 'events', '-n', 'default', '--field-selector', `reason=CertificateExpirationWarning,involvedObject.name=${agentName}`, '-o', 'jsonpath={range .items[*]}{.type} {.involvedObject.kind} {.message}{"\\n"}{end}');
+      return events.includes(`Warning Node certificate client-ca.crt of node ${agentName} expires in 9 days`);
+    }, 60_000, 500);
+  } finally {
+    await writeFileAtomic(path, original, 0o644);
+  }
 });
 
 function fetchMetrics(authorization?: string): Promise<{ status: number; type: string; body: string }> {
