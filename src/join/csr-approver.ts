@@ -7,7 +7,7 @@
 // the request's resourceVersion, so when two servers act on the same request
 // one gets 409 Conflict and drops it; the watch then shows it decided.
 // Nothing here may end rfo: failures are logged (once while they repeat) and
-// the next change or relist tries again.
+// the next change, or a retry 10 s later, tries again.
 
 import type { KubeClient } from '../kube/kube-client.ts';
 import { isConflict, isNotFound } from '../kube/kube-client.ts';
@@ -33,6 +33,8 @@ interface Csr extends KubeObject {
 }
 
 const csrType = typeOf('certificates.k8s.io/v1', 'CertificateSigningRequest');
+/** After a failed review (apiserver away, a write refused), the next look. */
+const retryMs = 10_000;
 
 export interface Loop {
   stop(): void;
@@ -90,19 +92,37 @@ export function startCsrApprover(client: KubeClient, log: (m: string) => void): 
     for (const uid of done.keys()) if (!present.has(uid)) done.delete(uid);
   };
 
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  // One review at a time: a burst of events must not approve a request twice.
+  const enqueue = (items: Csr[]) => {
+    queue = queue
+      .then(() => review(items))
+      .then(
+        () => failures.ok('kubelet serving certificate approval'),
+        (err: unknown) => {
+          failures.fail('kubelet serving certificate approval', (err as Error).message);
+          // No event may come for a while (kubelet waits for its request): look again soon.
+          if (!stopped && !retry) {
+            retry = setTimeout(() => {
+              retry = undefined;
+              enqueue(watch.items());
+            }, retryMs);
+          }
+        },
+      );
+  };
   const watch = watchCollection<Csr>(client, csrType, {
     fieldSelector: `spec.signerName=${kubeletServingSigner}`,
     what: 'kubelet serving certificate approver',
     log,
-    onChange: (items) => {
-      // One review at a time: a burst of events must not approve a request twice.
-      queue = queue
-        .then(() => review(items))
-        .then(
-          () => failures.ok('kubelet serving certificate approval'),
-          (err: unknown) => failures.fail('kubelet serving certificate approval', (err as Error).message),
-        );
-    },
+    onChange: (items) => enqueue(items),
   });
-  return { stop: () => watch.stop() };
+  return {
+    stop: () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      watch.stop();
+    },
+  };
 }
