@@ -126,6 +126,12 @@ before(async () => {
     await mkdir(dropins, { recursive: true });
     await writeFile(join(dropins, '50-rfo-renew-test.conf'), `${JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupRoot: d.cgroupRoot, cgroupsPerQOS: true })}\n`);
   }
+  // A kubelet client certificate left from another cluster (a wiped data dir, a kept kubelet dir):
+  // kubelet would prefer it to rfo's and be refused; rfo must remove it before kubelet starts.
+  const foreignCa = issueCertificate({ kind: 'ca', id: 'client-ca', file: 'client-ca', commonName: 'rfo-client-ca', validityDays: 3650 }, { now: new Date() });
+  const stale = issueCertificate(leafSpec(agentName, aNode.ip, 'kubelet'), { now: new Date(), issuer: foreignCa.asIssuer });
+  await mkdir(join(A().kubelet, 'pki'), { recursive: true });
+  await writeFile(join(A().kubelet, 'pki', 'kubelet-client-current.pem'), stale.certPem + stale.keyPem);
   await mkdir(join(A().data, 'agent', 'images'), { recursive: true });
   await writeBusyboxArchive(join(A().data, 'agent', 'images', 'busybox.tar.zst'));
 
@@ -134,6 +140,7 @@ before(async () => {
   const token = (await readFile(join(S().data, 'server', 'node-token'), 'utf8')).trim();
   agent = spawnIn(aNode, ['agent', ...commonArgs(A(), aNode), '--node-name', agentName, '--server', `https://${sNode.ip}:9345`, '--token', token], (t) => (agentOut += t));
   await untilReady(agent, () => agentOut, 400_000, 'rfo agent is ready');
+  assert.match(agentOut, /kubelet's client certificate was not issued by this cluster's client-ca: removed .*kubelet-client-current\.pem/);
 });
 
 after(async () => {
