@@ -145,6 +145,23 @@ test('reserved node names and addresses that are not the node\'s own are refused
   assert.equal(v6.body, 'serving-kubelet:agent-6:10.0.0.7,fd00:0:0:0:0:0:0:7');
 });
 
+test('/metrics answers 401 without credentials and the Prometheus text with the server or node token; 404 when not served', async () => {
+  const withMetrics: ApiState = { ...state, metrics: () => Promise.resolve('rfo_certificate_expiration_timestamp_seconds{name="a.crt",node="s1"} 1\n') };
+  for (const authorization of [undefined, basic('node', 'wrong'), basic('prometheus', 'server-secret')]) {
+    const r = await handle({ method: 'GET', path: '/metrics', ...(authorization ? { authorization } : {}) }, withMetrics);
+    assert.equal(r.status, 401, String(authorization));
+    assert.doesNotMatch(r.body, /rfo_certificate/);
+  }
+  for (const authorization of [basic('server', 'server-secret'), basic('node', 'agent-secret')]) {
+    const r = await handle({ method: 'GET', path: '/metrics', authorization }, withMetrics);
+    assert.equal(r.status, 200);
+    assert.equal(r.contentType, 'text/plain; version=0.0.4; charset=utf-8');
+    assert.match(r.body, /^rfo_certificate_expiration_timestamp_seconds\{name="a\.crt",node="s1"\} 1\n$/);
+    assert.equal(r.log, false, 'scrapes do not fill the log');
+  }
+  assert.equal((await handle({ method: 'GET', path: '/metrics', authorization: basic('server', 'server-secret') }, state)).status, 404);
+});
+
 test('server routes: only the server token reaches them, with the method they were declared for', async () => {
   const seen: string[] = [];
   const routes = { 'PUT /v1-rfo/encrypt/config': (req: { body?: string }) => (seen.push(req.body ?? ''), Promise.resolve({ status: 200, contentType: 'text/plain', body: 'ok', log: true })) };

@@ -2,12 +2,13 @@
 // part of the cluster. Requests come in as data, responses go out as data;
 // only listener.ts touches sockets. Unauthenticated: /cacerts (so a joining
 // node can check the CA hash in its token before sending any credential) and
-// /ping (health, never logged). Everything under /v1-rfo/ needs HTTP basic
-// auth as user "server" (full rights) or "node" (node rights only).
+// /ping (health, never logged). Everything under /v1-rfo/, and /metrics,
+// needs HTTP basic auth as user "server" (full rights) or "node" (node rights only).
 
 import { timingSafeEqual } from 'node:crypto';
 import { parseNodeIdentity } from './parse-node-headers.ts';
 import type { NodeIdentityRules } from './parse-node-headers.ts';
+import { metricsContentType } from '../pki/render-cert-metrics.ts';
 
 export type Role = 'server' | 'node';
 
@@ -65,6 +66,8 @@ export interface ApiState {
    * canonicalIp), read live: only the server token gets certificates for them.
    */
   readonly servers: () => Promise<{ readonly names: ReadonlySet<string>; readonly ips: ReadonlySet<string> }>;
+  /** GET /metrics: Prometheus text (format 0.0.4) of this server's metrics; absent, /metrics is 404. */
+  readonly metrics?: () => Promise<string>;
   /** Server-role endpoints, e.g. `GET /v1-rfo/encrypt/status`. */
   readonly serverRoutes?: Readonly<Record<string, ServerRoute>>;
 }
@@ -136,9 +139,12 @@ export async function handle(req: ApiRequest, state: ApiState): Promise<ApiRespo
   if (req.method !== 'GET') return text(405, 'method not allowed\n');
   if (req.path === '/ping') return text(200, 'pong', false);
   if (req.path === '/cacerts') return text(200, state.caPem);
-  if (!req.path.startsWith('/v1-rfo/')) return text(404, 'not found\n');
+  const isMetrics = req.path === '/metrics' && state.metrics !== undefined;
+  if (!req.path.startsWith('/v1-rfo/') && !isMetrics) return text(404, 'not found\n');
   const role = authenticate(req.authorization, state.passwords);
   if (!role) return text(401, 'unauthorized: use the token from server/node-token\n');
+  // Certificate expiry says which files to attack next and when: not for anonymous callers.
+  if (isMetrics && state.metrics) return { status: 200, contentType: metricsContentType, body: await state.metrics(), log: false };
   const kind = nodeCertKinds.find((k) => req.path === `/v1-rfo/${k}.crt`);
   if (kind) return nodeCert(kind, req, role, state);
   switch (req.path) {

@@ -157,8 +157,21 @@ export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
       'allocate-node-cidrs': 'true',
       'cluster-cidr': c.clusterCidr,
       'service-cluster-ip-range': c.serviceCidr,
-      'cluster-signing-cert-file': join(c.tlsDir, 'client-ca.crt'),
-      'cluster-signing-key-file': join(c.tlsDir, 'client-ca.key'),
+      // One CA per signer (kube-controller-manager refuses the generic
+      // --cluster-signing-cert-file beside these; the kubelet-client pair is the
+      // kubernetes.io/kube-apiserver-client-kubelet signer's): kubelet client certificates
+      // from client-ca, kubelet serving certificates from kubelet-ca (the CA
+      // kube-apiserver trusts for kubelets only, pki/specs.ts), a year each as rfo's own leaves.
+      'cluster-signing-kubelet-client-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      'cluster-signing-kubelet-client-key-file': join(c.tlsDir, 'client-ca.key'),
+      'cluster-signing-kubelet-serving-cert-file': join(c.tlsDir, 'kubelet-ca.crt'),
+      'cluster-signing-kubelet-serving-key-file': join(c.tlsDir, 'kubelet-ca.key'),
+      // What the generic flag gave before: client certificates users request (kubectl certificate approve).
+      'cluster-signing-kube-apiserver-client-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      'cluster-signing-kube-apiserver-client-key-file': join(c.tlsDir, 'client-ca.key'),
+      'cluster-signing-legacy-unknown-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      'cluster-signing-legacy-unknown-key-file': join(c.tlsDir, 'client-ca.key'),
+      'cluster-signing-duration': '8760h',
       'root-ca-file': join(c.tlsDir, 'server-ca.crt'),
       'service-account-private-key-file': join(c.tlsDir, 'service.current.key'),
       'use-service-account-credentials': 'true',

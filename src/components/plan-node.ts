@@ -40,6 +40,9 @@ export function planContainerd(n: NodeInput): ProcessSpec {
   };
 }
 
+/** Where kubelet keeps the certificates it rotates (--cert-dir). */
+export const kubeletCertDir = (n: Pick<NodeInput, 'kubeletRootDir'>): string => join(n.kubeletRootDir, 'pki');
+
 export function planKubelet(n: NodeInput): ProcessSpec {
   const { args, overridden } = mergeArgs(
     {
@@ -51,6 +54,10 @@ export function planKubelet(n: NodeInput): ProcessSpec {
       'hostname-override': n.nodeName,
       'node-ip': n.nodeIp,
       'root-dir': n.kubeletRootDir,
+      // Where kubelet keeps the certificates it rotates (CSR API). Its default is
+      // /var/lib/kubelet/pki whatever --root-dir says: every kubelet on a host
+      // would share (and load) one another's client certificate.
+      'cert-dir': kubeletCertDir(n),
       ...(n.nodeLabels.length > 0 ? { 'node-labels': n.nodeLabels.join(',') } : {}),
       ...(n.nodeTaints.length > 0 ? { 'register-with-taints': n.nodeTaints.join(',') } : {}),
     },

@@ -74,6 +74,19 @@ test('the controller manager allocates node pod CIDRs (flannel needs them); heal
   has(planScheduler(cp).args, '--bind-address=127.0.0.1');
 });
 
+test('the controller manager signs kubelet client certificates with client-ca and kubelet serving certificates with kubelet-ca, for a year', () => {
+  const k = planControllerManager(cp);
+  has(k.args, '--cluster-signing-kubelet-client-cert-file=/d/server/tls/client-ca.crt');
+  has(k.args, '--cluster-signing-kubelet-client-key-file=/d/server/tls/client-ca.key');
+  has(k.args, '--cluster-signing-kubelet-serving-cert-file=/d/server/tls/kubelet-ca.crt');
+  has(k.args, '--cluster-signing-kubelet-serving-key-file=/d/server/tls/kubelet-ca.key');
+  has(k.args, '--cluster-signing-duration=8760h');
+  // kube-controller-manager refuses the generic pair beside per-signer files
+  assert.ok(!k.args.some((a) => a.startsWith('--cluster-signing-cert-file=') || a.startsWith('--cluster-signing-key-file=')));
+  // nothing else signs with kubelet-ca
+  assert.equal(k.args.filter((a) => a.includes('kubelet-ca')).length, 2);
+});
+
 const node = {
   binDir: '/d/bin',
   logsDir: '/d/agent/logs',
@@ -102,6 +115,9 @@ test('kubelet registers with the node name, IP, labels and taints', () => {
   has(k.args, '--max-pods=50');
   // drop-ins next to the defaults file are merged by kubelet itself
   has(k.args, '--config-dir=/d/agent/etc/kubelet.conf.d');
+  // rotated certificates stay in this kubelet's own root dir, not the host-wide /var/lib/kubelet/pki
+  has(k.args, '--cert-dir=/var/lib/kubelet/pki');
+  has(planKubelet({ ...node, kubeletRootDir: '/d/kubelet' }).args, '--cert-dir=/d/kubelet/pki');
   assert.ok(!k.args.some((a) => a.startsWith('--config=')), 'no --config: the defaults are one drop-in among others');
 });
 

@@ -12,6 +12,7 @@ import { sealBootstrap } from './bootstrap-crypto.ts';
 import { bootstrapFiles, optionalBootstrapFiles, renderBootstrap } from './bootstrap-data.ts';
 import { hashNodePassword, nodePasswordSecretName, verifyNodePassword } from './node-password.ts';
 import { nodePasswordSecretType } from './plan-node-password-cleanup.ts';
+import { recordNodeIps } from './node-ips.ts';
 import { planCertSpecs } from '../pki/specs.ts';
 import type { CaSpec, LeafSpec } from '../pki/specs.ts';
 import { issueCertificate, issuerFromCaKey } from '../pki/x509.ts';
@@ -72,6 +73,9 @@ export function createJoinService(o: JoinServiceOptions) {
     const caSpec = specs.find((s) => s.id === leaf.signer) as CaSpec;
     const issuer = issuerFromCaKey(caSpec, await readFile(join(o.tlsDir, `${caSpec.file}.key`), 'utf8'));
     const issued = issueCertificate(leaf, { now: new Date(), issuer });
+    // The addresses this serving certificate names are the node's registered ones:
+    // the CSR approver (csr-approver.ts) approves the kubelet's own requests for no others.
+    if (kind === 'serving-kubelet') await recordNodeIps(await kubeClient(), nodeName, nodeIps);
     return issued.certPem + issued.keyPem;
   }
 
@@ -143,6 +147,8 @@ export function createJoinService(o: JoinServiceOptions) {
     ensureNodePassword,
     servers,
     bootstrap,
+    /** Record a node's own addresses (a server's, at its start) for the CSR approver. */
+    recordNodeIps: async (nodeName: string, ips: readonly string[]) => recordNodeIps(await kubeClient(), nodeName, ips),
     etcdMembers: refreshMembers,
     refreshMembers,
     etcdClient: o.etcd,

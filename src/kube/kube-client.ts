@@ -55,17 +55,21 @@ interface Tls {
 
 export class KubeClient {
   readonly server: URL;
-  private readonly tls: Tls;
-  private readonly token: string | undefined;
-  private readonly agent: Agent;
+  private token: string | undefined;
+  private agent: Agent;
   private readonly discovered = new Map<string, ResourceType[]>();
+  /** The kubeconfig this client was made from, read again by reload(). */
+  private source: string | undefined;
 
   constructor(server: string, tls: Tls, token?: string) {
     this.server = new URL(server);
-    this.tls = tls;
     this.token = token;
-    // Few sockets, kept alive: rfo's traffic is a trickle plus a few watches.
-    this.agent = new Agent({ keepAlive: true, maxSockets: 8, maxFreeSockets: 2, ...tls });
+    this.agent = KubeClient.agentFor(tls);
+  }
+
+  // Few sockets, kept alive: rfo's traffic is a trickle plus a few watches.
+  private static agentFor(tls: Tls): Agent {
+    return new Agent({ keepAlive: true, maxSockets: 8, maxFreeSockets: 2, ...tls });
   }
 
   static async fromCredentials(c: KubeCredentials): Promise<KubeClient> {
@@ -83,7 +87,25 @@ export class KubeClient {
 
   static async fromKubeconfig(path: string): Promise<KubeClient> {
     const text = await readFile(path, 'utf8');
-    return KubeClient.fromCredentials(parseKubeconfig(text, path, (p) => resolve(dirname(path), p)));
+    const client = await KubeClient.fromCredentials(parseKubeconfig(text, path, (p) => resolve(dirname(path), p)));
+    client.source = path;
+    return client;
+  }
+
+  /**
+   * Read the kubeconfig again (its certificate was renewed): new requests and
+   * watches use the new credentials at once; the old connections are closed a
+   * minute later (a watch on one then reconnects, as after any broken stream).
+   * Everyone holding this client gets the new certificate without a restart.
+   */
+  async reload(): Promise<void> {
+    if (!this.source) return;
+    const fresh = await KubeClient.fromKubeconfig(this.source);
+    if (fresh.server.href !== this.server.href) throw new RfoError('RFO_KUBE_API', `${this.source} now names another server (${fresh.server.href})`, { hint: 'restart rfo to use it' });
+    const old = this.agent;
+    this.agent = fresh.agent;
+    this.token = fresh.token;
+    setTimeout(() => old.destroy(), 60_000).unref();
   }
 
   close(): void {

@@ -48,6 +48,10 @@ export function processComponent(spec: ProcessSpec, supervisor: ProcessContext, 
     async stop() {
       await running?.stop();
     },
+    // The same spec again (no init, no spec()): a joining etcd must not join twice.
+    async restart() {
+      await running?.restart();
+    },
   };
 }
 

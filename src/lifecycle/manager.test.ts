@@ -110,3 +110,26 @@ test('stop during the start aborts what waits, stops what started in reverse, an
   await m.stop();
   assert.equal(j.filter((l) => l === 'stop etcd').length, 1, 'a second stop does not stop twice');
 });
+
+test('restart(name) restarts that component only; unknown, unstarted and non-process components are refused', async () => {
+  const j: string[] = [];
+  const restartable = (name: string, after?: string[]): Component => ({ ...fake(j, name, after ? { after } : {}), restart: () => Promise.resolve(void j.push(`restart ${name}`)) });
+  const m = manageComponents([restartable('etcd'), restartable('apiserver', ['etcd']), restartable('scheduler', ['apiserver']), fake(j, 'step', { after: ['etcd'] })], quiet);
+  await m.ready;
+  j.length = 0;
+  await m.restart('apiserver');
+  assert.deepEqual(j, ['restart apiserver'], 'neither its dependencies nor its dependents are touched');
+  await assert.rejects(m.restart('nope'), (err: unknown) => isRfoError(err) && /no such component/.test(err.message));
+  await assert.rejects(m.restart('step'), (err: unknown) => isRfoError(err) && /not a process/.test(err.message));
+  await m.stop();
+  await assert.rejects(m.restart('etcd'), /rfo is stopping/);
+});
+
+test('restart of a component that has not started yet is refused', async () => {
+  const j: string[] = [];
+  const m = manageComponents([fake(j, 'slow', { readyMs: 300 }), { ...fake(j, 'later', { after: ['slow'] }), restart: () => Promise.resolve() }], quiet);
+  await assert.rejects(m.restart('later'), /has not started/);
+  await m.ready;
+  await m.restart('later');
+  await m.stop();
+});

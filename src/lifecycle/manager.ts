@@ -20,6 +20,8 @@ export interface Component extends ComponentDecl {
   /** Resolves once the component serves; rejects with the reason it never will. */
   ready?(signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
+  /** Replace the running instance (a supervised process); absent for components that cannot be restarted alone. */
+  restart?(): Promise<void>;
 }
 
 export interface ManagerEvents {
@@ -36,6 +38,13 @@ export interface Started {
 /** A start under way: ready settles when every component is ready (or one failed and all were rolled back). */
 export interface Managed extends Started {
   readonly ready: Promise<void>;
+  /**
+   * Restart one started component and nothing else (its dependents keep
+   * running: they reconnect as they do after a crash). For a changed input,
+   * e.g. a renewed certificate. Rejects for an unknown name, a component not
+   * started (yet), one that cannot restart alone, or while rfo stops.
+   */
+  restart(name: string): Promise<void>;
 }
 
 async function lastLines(file: string | undefined, n = 15): Promise<string> {
@@ -67,7 +76,7 @@ export function manageComponents(components: readonly Component[], events: Manag
   const order: string[] = [];
   if (!planned.ok) {
     const err = new RfoError('RFO_COMPONENT_FAILED', planned.error, { hint: 'this is a bug in rfo: the component list is inconsistent' });
-    return { order, ready: Promise.reject(err), stop: () => Promise.resolve() };
+    return { order, ready: Promise.reject(err), stop: () => Promise.resolve(), restart: () => Promise.reject(err) };
   }
   const at = () => (events.elapsed ? ` (${events.elapsed()})` : '');
   const byName = new Map(components.map((c) => [c.name, c]));
@@ -137,7 +146,17 @@ export function manageComponents(components: readonly Component[], events: Manag
     })();
     return stopping;
   };
-  return { order, ready, stop };
+  const restart = async (name: string) => {
+    const c = byName.get(name);
+    const refuse = (why: string) => new RfoError('RFO_COMPONENT_FAILED', `cannot restart ${name}: ${why}`, { hint: 'this is a bug in rfo: only started processes can be restarted' });
+    if (!c) throw refuse('no such component');
+    if (stopping) throw new RfoError('RFO_COMPONENT_FAILED', `cannot restart ${name}: ${stoppingMessage}`, { hint: 'rfo was asked to stop' });
+    if (!order.includes(name)) throw refuse('it has not started');
+    if (!c.restart) throw refuse('it is not a process');
+    events.log(`restarting ${name}${at()}`);
+    await c.restart();
+  };
+  return { order, ready, stop, restart };
 }
 
 /** Start and wait until every component is ready. */

@@ -32,3 +32,12 @@ test('on cgroup v2 failCgroupV1 is left to its default', () => {
   const doc = parse(renderKubeletConfig({ ...input, cgroupV1: false })) as Record<string, unknown>;
   assert.equal('failCgroupV1' in doc, false);
 });
+
+test("kubelet rotates both its certificates through the CSR API, starting from rfo's files", () => {
+  const doc = parse(renderKubeletConfig(input)) as Record<string, unknown>;
+  assert.equal(doc.rotateCertificates, true);
+  assert.equal(doc.serverTLSBootstrap, true);
+  // the first serving certificate is still rfo's
+  assert.equal(doc.tlsCertFile, '/d/agent/serving-kubelet.crt');
+  assert.equal(doc.tlsPrivateKeyFile, '/d/agent/serving-kubelet.key');
+});

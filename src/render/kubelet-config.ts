@@ -42,8 +42,14 @@ export function renderKubeletConfig(c: KubeletConfigInput): string {
     // Images come from the airgap archive, not a registry: never collect them.
     imageGCHighThresholdPercent: 100,
     evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '5%', 'imagefs.available': '5%' },
-    rotateCertificates: false,
-    serverTLSBootstrap: false,
+    // Both certificates rotate through the CSR API (README "Certificates"): the
+    // client one is signed by kube-controller-manager with client-ca once the
+    // node's own request is auto-approved (RBAC selfnodeclient), the serving
+    // one with kubelet-ca once rfo's approver checked its names. rfo's files
+    // (tlsCertFile, the kubeconfig's certificate) are what kubelet starts with;
+    // its own rotated pair goes to <root-dir>/pki.
+    rotateCertificates: true,
+    serverTLSBootstrap: true,
     staticPodPath: '',
   });
 }

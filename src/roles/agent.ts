@@ -38,6 +38,8 @@ import type { Component } from '../lifecycle/manager.ts';
 import { imageRefOf } from '../runtime/runtime-images.ts';
 import { nodeComponents, nodeReadyComponent } from './node-components.ts';
 import { renderNodePlan } from './render-plan.ts';
+import { agentCertCheck, splitCertAndKey } from './agent-cert-check.ts';
+import { checkIntervalMs, startCertRenewal } from './cert-renewal.ts';
 
 /** What /v1-rfo/config returns to agents. */
 export interface AgentConfig {
@@ -161,11 +163,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const headers = { 'rfo-node-name': s.nodeName, 'rfo-node-password': password, 'rfo-node-ip': [s.nodeIp, ...list(values['node-external-ip'])].join(',') };
   // All certificates are fetched before anything is written: a refused node name leaves no trace.
   const certs: Record<string, { cert: string; key: string }> = {};
-  for (const kind of nodeCertKinds) {
-    const pem = await joinGet(first, `/v1-rfo/${kind}.crt`, headers);
-    const split = pem.indexOf('-----BEGIN PRIVATE KEY-----');
-    certs[kind] = { cert: pem.slice(0, split), key: pem.slice(split) };
-  }
+  for (const kind of nodeCertKinds) certs[kind] = splitCertAndKey(await joinGet(first, `/v1-rfo/${kind}.crt`, headers));
   // killall and the next rfo find this one by this file.
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   // The host checks come after the server's: a refused join is reported as such.
@@ -195,8 +193,9 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   // Keep the server list current: the load balancer must know every apiserver before one fails.
   const saveServers = (servers: readonly string[]) => writeFileAtomic(serversFile, `${JSON.stringify({ servers }, null, 2)}\n`).catch(() => undefined);
   await saveServers(config.servers);
+  // Every server this agent knows, kept current by the refresh below; certificate renewals ask any of them.
+  let sessions: JoinSession[] = [...new Set([...config.servers, first.server])].map((url) => ({ ...first, server: url }));
   const refreshServers = (): Loop => {
-    let sessions: JoinSession[] = [...new Set([...config.servers, first.server])].map((url) => ({ ...first, server: url }));
     let refreshFailing = false;
     const timer = setInterval(() => {
       void fromAnyServer(sessions, async (session) => JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig).then(
@@ -216,7 +215,21 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     return { stop: () => clearInterval(timer) };
   };
 
-  const managed = manageComponents(agentComponents(setup, { runDir: s.paths.run.dir, logRotation: s.logRotation, log }, lb, refreshServers), { log, elapsed });
+  // The check restarts components through the manager made below (it first runs once they started).
+  let restartComponent: (name: string) => Promise<void> = () => Promise.reject(new Error('components not started yet'));
+  const check = agentCertCheck({
+    agentDir,
+    kubeletDir: s.paths.kubeletDir,
+    nodeName: s.nodeName,
+    fetch: (kind) => fromAnyServer(sessions, (session) => joinGet(session, `/v1-rfo/${kind}.crt`, headers)),
+    apiserver: local,
+    caPem: first.caPem,
+    restart: (name) => restartComponent(name),
+    running: new Set(['containerd', 'kubelet', 'kube-proxy', ...(flannel ? ['flanneld'] : [])]),
+  });
+  const certRenewal = () => startCertRenewal(check, { nodeName: s.nodeName, intervalMs: checkIntervalMs(env), log });
+  const managed = manageComponents(agentComponents(setup, { runDir: s.paths.run.dir, logRotation: s.logRotation, log }, lb, refreshServers, certRenewal), { log, elapsed });
+  restartComponent = (name) => managed.restart(name);
   const stop = () => managed.stop();
   const ready = (async () => {
     await managed.ready;
@@ -231,13 +244,15 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
  * already, since the kubeconfigs name it; stopped last), the refresh of its
  * server list, the node part, and the wait for the Node to be Ready.
  */
-function agentComponents(setup: NodeSetup, proc: ProcessContext, lb?: LoadBalancer, refreshServers?: () => Loop): Component[] {
+function agentComponents(setup: NodeSetup, proc: ProcessContext, lb?: LoadBalancer, refreshServers?: () => Loop, certRenewal?: () => Loop): Component[] {
   const log = proc.log;
   let client: Promise<KubeClient> | undefined;
   const kubeletClient = () => (client ??= KubeClient.fromKubeconfig(join(setup.paths.agent.dir, 'kubelet.kubeconfig')));
   return [
     loopComponent('load-balancer', () => ({ stop: () => lb?.close() })),
     loopComponent('server-refresh', refreshServers ?? (() => ({ stop: () => undefined })), { after: ['load-balancer'] }),
+    // Renews the node's certificates through the join API while rfo runs (agent-cert-check.ts).
+    loopComponent('cert-renewal', certRenewal ?? (() => ({ stop: () => undefined })), { after: ['load-balancer'] }),
     ...nodeComponents({ setup, proc, apiserver: ['load-balancer'], client: kubeletClient, log }),
     nodeReadyComponent({ setup, client: kubeletClient, log }, ['kubelet']),
   ];

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
-import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
+import { kubeletCertDir, planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import { parseSubnetEnv, renderCniConflist } from '../render/cni-config.ts';
 import { waitFor } from '../host/probes.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
@@ -22,6 +22,7 @@ import type { ProcessContext } from '../lifecycle/kinds.ts';
 import type { Component } from '../lifecycle/manager.ts';
 import type { NodeSetup } from './node-setup.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { cleanKubeletCerts } from '../pki/kubelet-cert-cleanup.ts';
 import { run } from '../util/exec.ts';
 
 export interface NodePartInput {
@@ -80,7 +81,11 @@ export function nodeComponents(i: NodePartInput): Component[] {
     ),
     processComponent(planKubelet(node), proc, {
       after: ['images', ...i.apiserver, ...(i.kubeletAfter ?? [])],
-      init: () => mkdir(paths.kubeletDir, { recursive: true }).then(() => undefined),
+      init: async () => {
+        await mkdir(paths.kubeletDir, { recursive: true });
+        // kubelet prefers its own rotated pair to rfo's files: one left from another cluster or name must go.
+        await cleanKubeletCerts(kubeletCertDir(node), node.nodeName, setup.kubeletTls.clientCaFile, i.log);
+      },
     }),
     processComponent(planKubeProxy(node), proc, { after: [...i.apiserver] }),
   ];

@@ -110,6 +110,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
       node.flannelNetConf,
       join(s.paths.agent.etcDir, 'crictl.yaml'),
       ...(c.flannel ? [join(s.paths.server.dir, 'etc', 'flannel-rbac.yaml'), join(s.paths.cniConfDir, '10-rfo.conflist')] : []),
+      join(s.paths.server.dir, 'etc', 'kubelet-csr-rbac.yaml'),
       ...(c.helmController ? [join(s.paths.server.dir, 'etc', 'helm-controller-rbac.yaml')] : []),
       ...deploy.map((a) => join(s.paths.server.manifestsDir, `${a}.yaml`)),
       join(s.paths.run.dir, 'rfo.pid'),

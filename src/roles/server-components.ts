@@ -31,6 +31,7 @@ import { readFile } from 'node:fs/promises';
 import { renderPackagedHelmChart } from '../render/helmchart-manifest.ts';
 import { renderFlannelRbac } from '../render/flannel-rbac.ts';
 import { renderHelmControllerRbac } from '../render/helm-controller-rbac.ts';
+import { renderKubeletCsrRbac } from '../render/kubelet-csr-rbac.ts';
 import { waitCrdEstablished } from '../kube/apply-crd.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { corednsImageValues } from '../charts/coredns-chart.ts';
@@ -39,6 +40,9 @@ import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
 import { dnsQuery, httpsGet, waitFor } from '../host/probes.ts';
 import { watchServers } from '../join/watch-servers.ts';
+import { startCsrApprover } from '../join/csr-approver.ts';
+import { startCertRenewal } from './cert-renewal.ts';
+import type { CertCheck } from './cert-renewal.ts';
 import type { EtcdClient } from '../etcd/etcdctl.ts';
 import type { EncryptionService } from '../secrets/encryption-service.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
@@ -61,6 +65,8 @@ export interface ServerContext {
   /** Set when this server joins an existing cluster. */
   readonly cluster?: ClusterBootstrap;
   readonly self: { readonly name: string; readonly password: string };
+  /** The background certificate check (cert-renewal.ts): made when it starts, with the interval between checks. */
+  readonly certRenewal: { readonly check: () => CertCheck; readonly intervalMs: number };
 }
 
 const specOf = (plan: ServerPlan, name: string): ProcessSpec => {
@@ -117,6 +123,8 @@ function build(c: ServerContext): Component[] {
             hint: `stop the other node, or if it is gone: kubectl -n kube-system delete secret ${s.nodeName}.node-password.rfo; then start rfo again`,
           });
         }
+        // This server's addresses, for the approval of its kubelet's serving certificate requests.
+        await c.joinService.recordNodeIps(s.nodeName, [s.nodeIp, ...config.nodeExternalIps]);
       },
       { after: ['kube-apiserver'], readyTimeoutMs: 90_000 },
     ),
@@ -125,6 +133,10 @@ function build(c: ServerContext): Component[] {
       async () => watchServers(c.joinService, await c.adminClient(), c.self, log),
       { after: ['node-password'] },
     ),
+    // Renews leaves with < 90 days left while rfo runs, restarting only their users; warns at < 30 days.
+    loopComponent('cert-renewal', () => startCertRenewal(c.certRenewal.check(), { nodeName: s.nodeName, intervalMs: c.certRenewal.intervalMs, log }), { after: ['kube-apiserver'] }),
+    // Approves kubelets' serving certificate requests for their own names (csr-approver.ts).
+    loopComponent('csr-approver', async () => startCsrApprover(await c.adminClient(), log), { after: ['node-password'] }),
     // Not before the apiserver serves: kube-controller-manager exits when it cannot read its delegated authentication config (measured: two restarts).
     processComponent(specOf(plan, 'kube-controller-manager'), proc, { after: ['kube-apiserver'] }),
     processComponent(specOf(plan, 'kube-scheduler'), proc, { after: ['kube-apiserver'] }),
@@ -146,6 +158,8 @@ function build(c: ServerContext): Component[] {
       { after: ['kube-apiserver'], readyTimeoutMs: 60_000 },
     );
   const flannelRbac: Component[] = config.flannel ? [rbacStep('flannel-rbac', 'flannel-rbac.yaml', renderFlannelRbac)] : [];
+  // Before kubelet: its first client certificate request (at its first start) is approved only with this binding.
+  const kubeletCsrRbac = rbacStep('kubelet-csr-rbac', 'kubelet-csr-rbac.yaml', renderKubeletCsrRbac);
 
   // helm-controller creates its CRDs at start; it is ready when the apiserver serves them,
   // so HelmCharts in server/manifests apply at the first try.
@@ -170,7 +184,7 @@ function build(c: ServerContext): Component[] {
     setup: c.setup,
     proc,
     apiserver: ['kube-apiserver'],
-    kubeletAfter: ['node-password'],
+    kubeletAfter: ['node-password', kubeletCsrRbac.name],
     flannelAfter: flannelRbac.map((x) => x.name),
     client: c.adminClient,
     log,
@@ -221,7 +235,7 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  return [...controlPlane, ...flannelRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
+  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */
@@ -246,6 +260,7 @@ export const serverComponents = {
       etcdClient: unavailable('the etcd client'),
       encryption: unavailable('the secrets encryption service'),
       self: { name: ctx.s.nodeName, password: '' },
+      certRenewal: { check: () => unavailable('the certificate check'), intervalMs: 0 },
     }).map((c) => ({ name: c.name, ...(c.after ? { after: c.after } : {}) }));
   },
 };

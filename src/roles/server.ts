@@ -45,6 +45,10 @@ import { planServer } from './plan-server.ts';
 import { renderNodePlan } from './render-plan.ts';
 import { serverComponents } from './server-components.ts';
 import { ensureToken, writeKubeconfigs } from './server-credentials.ts';
+import { checkIntervalMs } from './cert-renewal.ts';
+import { serverCertCheck, serverCertFiles } from './server-cert-check.ts';
+import { readCertExpiries } from '../pki/read-cert-expiry.ts';
+import { renderCertMetrics } from '../pki/render-cert-metrics.ts';
 
 export interface RunningServer {
   readonly ready: Promise<void>;
@@ -237,6 +241,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       etcdMembers: joinService.etcdMembers,
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
+      metrics: async () => renderCertMetrics(await readCertExpiries(serverCertFiles(tlsDir, plan.certificates, s.paths.kubeletDir)), s.nodeName),
       serverRoutes: encryptionRoutes(encryption),
     },
     log,
@@ -245,10 +250,26 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
 
   await writeNodeConfigs(setup);
 
+  // The certificate check restarts components through the manager made below (it first runs once they started).
+  let restartComponent: (name: string) => Promise<void> = () => Promise.reject(new Error('components not started yet'));
+  const certRenewal = {
+    intervalMs: checkIntervalMs(env),
+    check: () =>
+      serverCertCheck({
+        s,
+        specs: plan.certificates,
+        httpsPort: config.httpsPort,
+        adminClient,
+        reloadSupervisor: (cert: string, key: string) => api.setSecureContext({ cert, key }),
+        restart: (name: string) => restartComponent(name),
+        running: new Set(plan.processes.map((p) => p.name)),
+      }),
+  };
   const managed = manageComponents(
-    serverComponents.build({ s, config, plan, setup, proc, log, elapsed, adminClient, joinService, etcdClient, encryption, cluster, self: { name: s.nodeName, password: nodePassword.password } }),
+    serverComponents.build({ s, config, plan, setup, proc, log, elapsed, adminClient, joinService, etcdClient, encryption, cluster, self: { name: s.nodeName, password: nodePassword.password }, certRenewal }),
     { log, elapsed },
   );
+  restartComponent = (name) => managed.restart(name);
 
   let snapshotScheduler: Scheduler | undefined;
   const stop = async () => {

@@ -107,3 +107,40 @@ test("a component's output goes through rfo into a rotated 0600 log; it does not
     }
   });
 });
+
+test('restart replaces the child at once: a new pid in the pid file, the old one gone, not counted as a crash', async () => {
+  await withDir(async (dir) => {
+    // A slow backoff: were the restart handled as a crash, the new child would take 5 s.
+    const s = supervise(spec(dir, 'console.log("up", process.pid); setInterval(() => {}, 1000)'), { runDir: dir, backoff: { initialMs: 5000, maxMs: 5000, stableMs: 10_000 } });
+    await wait(300);
+    const first = s.pid();
+    assert.ok(first);
+    const t0 = Date.now();
+    await s.restart();
+    await wait(300);
+    const second = s.pid();
+    assert.ok(second && second !== first, `pid ${String(second)} after ${first}`);
+    assert.ok(Date.now() - t0 < 3000, 'no backoff delay');
+    assert.ok(await isGone(first));
+    assert.equal((await readFile(join(dir, 'child.pid'), 'utf8')).trim(), String(second));
+    assert.equal(s.restarts(), 0);
+    await s.stop();
+    assert.ok(await isGone(second));
+    const log = await readFile(join(dir, 'logs', 'child.log'), 'utf8');
+    assert.equal(log.split('\n').filter((l) => l.startsWith('up ')).length, 2, 'both children wrote to the same log');
+    await assert.rejects(s.restart(), /stopped/);
+  });
+});
+
+test('restart of a child that ignores SIGTERM kills it after the timeout and still starts a new one', async () => {
+  await withDir(async (dir) => {
+    const s = supervise(spec(dir, 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)', 200), { runDir: dir, backoff: fast });
+    await wait(300);
+    const first = s.pid();
+    await s.restart();
+    await wait(300);
+    assert.ok(s.pid() && s.pid() !== first);
+    assert.ok(first && (await isGone(first)));
+    await s.stop();
+  });
+});

@@ -34,6 +34,12 @@ export interface Supervised {
   /** The current child's pid, if running. */
   pid(): number | undefined;
   restarts(): number;
+  /**
+   * Stop the running child (SIGTERM, then SIGKILL after the spec's timeout) and
+   * start it again at once, without the crash backoff: for a changed input such
+   * as a renewed certificate. Not counted in restarts(). Rejects after stop().
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +67,8 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
   const pidFile = join(options.runDir, `${spec.name}.pid`);
   let child: ChildProcess | undefined;
   let stopping = false;
+  /** The child being replaced by restart(): its exit starts the next one, not the backoff. */
+  let replacing: ChildProcess | undefined;
   let attempt = 0;
   let restarts = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -95,8 +103,19 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
       }
     });
     proc.on('exit', (code, signal) => {
-      rmSync(pidFile, { force: true });
-      if (child === proc) child = undefined;
+      const current = child === proc;
+      if (current) {
+        rmSync(pidFile, { force: true });
+        child = undefined;
+      }
+      if (replacing === proc) {
+        replacing = undefined;
+        options.events?.onExit?.(spec.name, code, signal, undefined);
+        if (!stopping) launch();
+        return;
+      }
+      // A child restart() gave up on (stuck in the kernel) exits late: its successor runs already.
+      if (!current) return;
       if (stopping) {
         options.events?.onExit?.(spec.name, code, signal, undefined);
         return;
@@ -111,34 +130,57 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
   };
   launch();
 
+  /** SIGTERM to the group, SIGKILL after the spec's timeout; resolves once it exited and its output drained. */
+  const terminate = async (proc: ChildProcess) => {
+    if (!proc.pid || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    // 'close' also needs both pipes drained: then the last lines are in the log.
+    const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
+    const signalGroup = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-(proc.pid ?? 0), sig);
+      } catch {
+        // the group is already gone
+      }
+    };
+    const within = (p: Promise<void>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+    signalGroup('SIGTERM');
+    if (!(await within(exited, spec.stopTimeoutMs))) {
+      report(`WARNING: ${spec.name} did not stop within ${spec.stopTimeoutMs} ms of SIGTERM; killing it`);
+      signalGroup('SIGKILL');
+      if (!(await within(exited, killWaitMs))) report(`WARNING: ${spec.name} (pid ${proc.pid}) has not exited ${killWaitMs} ms after SIGKILL (stuck in the kernel?); giving up on it`);
+    }
+    await within(closed, drainWaitMs);
+  };
+
   return {
     name: spec.name,
     pid: () => child?.pid,
     restarts: () => restarts,
+    async restart() {
+      if (stopping) throw new Error(`${spec.name} is stopped; it cannot be restarted`);
+      const proc = child;
+      if (!proc) {
+        // Between a crash and its backoff delay: start now instead of waiting.
+        if (timer) clearTimeout(timer);
+        attempt = 0;
+        launch();
+        return;
+      }
+      replacing = proc;
+      attempt = 0;
+      await terminate(proc);
+      // A child stuck in the kernel never exits: start its successor anyway.
+      if (replacing === proc) {
+        replacing = undefined;
+        if (!stopping) launch();
+      }
+    },
     async stop() {
       stopping = true;
       if (timer) clearTimeout(timer);
       const proc = child;
-      if (proc?.pid && proc.exitCode === null && proc.signalCode === null) {
-        const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-        // 'close' also needs both pipes drained: then the last lines are in the log.
-        const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
-        const signalGroup = (sig: NodeJS.Signals) => {
-          try {
-            process.kill(-(proc.pid ?? 0), sig);
-          } catch {
-            // the group is already gone
-          }
-        };
-        const within = (p: Promise<void>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
-        signalGroup('SIGTERM');
-        if (!(await within(exited, spec.stopTimeoutMs))) {
-          report(`WARNING: ${spec.name} did not stop within ${spec.stopTimeoutMs} ms of SIGTERM; killing it`);
-          signalGroup('SIGKILL');
-          if (!(await within(exited, killWaitMs))) report(`WARNING: ${spec.name} (pid ${proc.pid}) has not exited ${killWaitMs} ms after SIGKILL (stuck in the kernel?); giving up on it`);
-        }
-        await within(closed, drainWaitMs);
-      }
+      if (proc) await terminate(proc);
       log?.close();
       log = undefined;
     },
