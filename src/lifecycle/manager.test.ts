@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { manageComponents, startComponents } from './manager.ts';
 import type { Component } from './manager.ts';
 import { planStartOrder } from './plan-start-order.ts';
-import { isRfoError } from '../errors.ts';
+import { isRfoError, RfoError } from '../errors.ts';
+import { stepComponent } from './kinds.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -132,4 +133,13 @@ test('restart of a component that has not started yet is refused', async () => {
   await m.ready;
   await m.restart('later');
   await m.stop();
+
+test("a component's own typed error keeps its hint (the fix it names), wrapped in RFO_COMPONENT_FAILED", async () => {
+  const step = stepComponent('secrets-encryption', () => Promise.reject(new RfoError('RFO_CONFIG_INVALID', 'cannot open the bootstrap data', { hint: 'use the cluster token' })));
+  await assert.rejects(startComponents([step], quiet), (e) => {
+    assert.ok(isRfoError(e));
+    assert.deepEqual([e.code, e.hint], ['RFO_COMPONENT_FAILED', 'use the cluster token']);
+    assert.match(e.message, /secrets-encryption failed to start: cannot open the bootstrap data/);
+    return true;
+  });
 });

@@ -6,7 +6,7 @@
 // lines of that log. Stop is always reverse start order.
 
 import { readFile } from 'node:fs/promises';
-import { RfoError } from '../errors.ts';
+import { isRfoError, RfoError } from '../errors.ts';
 import { planStartOrder } from './plan-start-order.ts';
 import type { ComponentDecl } from './plan-start-order.ts';
 
@@ -133,7 +133,8 @@ export function manageComponents(components: readonly Component[], events: Manag
     const tail = await lastLines(c?.logFile);
     const reason = failed.err instanceof Error ? failed.err.message : String(failed.err);
     throw new RfoError('RFO_COMPONENT_FAILED', `${failed.name} failed to start: ${reason}${tail ? `\nlast lines of ${c?.logFile ?? ''}:\n${tail}` : ''}`, {
-      hint: c?.logFile ? `see ${c.logFile}` : 'see the messages above',
+      // A component's own typed error knows the fix better than "see the log".
+      hint: isRfoError(failed.err) && failed.err.hint ? failed.err.hint : c?.logFile ? `see ${c.logFile}` : 'see the messages above',
       cause: failed.err,
       details: { component: failed.name, ...(c?.logFile ? { logFile: c.logFile } : {}) },
     });

@@ -221,10 +221,11 @@ test('restore from S3 by name (downloaded over TLS): every object returns', { ti
 test('restore on another node (a fresh data dir): with the cluster token its Secrets decrypt; with another token the start stops naming the token', { timeout: 600_000 }, async () => {
   const token = (await readFile(join(d().data, 'server', 'token'), 'utf8')).trim();
   await stopServer();
-  // A second node, as far as rfo can tell: its own data, run, kubelet and CNI dirs and kubeconfig.
+  // A second node, as far as rfo can tell: its own name (the old node's name keeps its node
+  // password in the restored data), data, run, kubelet and CNI dirs and kubeconfig.
   const other = (name: string) => {
     const base = join(root, name);
-    const args = ['server', '--config', d().config, '--data-dir', join(base, 'data'), '--run-dir', join(base, 'run'), '--kubelet-dir', join(base, 'kubelet'), '--cni-conf-dir', join(base, 'cni'), '--write-kubeconfig', join(base, 'rfo.yaml'), '--node-ip', node.ip, '--runtime-dir', runtimeDir, '--disable', 'rfo-coredns'];
+    const args = ['server', '--config', d().config, '--node-name', name, '--data-dir', join(base, 'data'), '--run-dir', join(base, 'run'), '--kubelet-dir', join(base, 'kubelet'), '--cni-conf-dir', join(base, 'cni'), '--write-kubeconfig', join(base, 'rfo.yaml'), '--node-ip', node.ip, '--runtime-dir', runtimeDir, '--disable', 'rfo-coredns'];
     return {
       base,
       args,
