@@ -16,6 +16,7 @@ Commands:
   server         run a server: etcd, the control plane and a node (--server joins an existing cluster)
   agent          run a worker node that joins a cluster through a server (https://<server>:9345)
   etcd-snapshot  save, list, delete and prune etcd snapshots (local and S3)
+  certificate    check and rotate this node's certificates, rotate the cluster CAs (rfo certificate --help)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   lab            a multi-node cluster on this host in namespaces (rfo lab help)
   verify         check the installed runtime and airgap images against the signed manifest
@@ -51,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../lab/lab-command.ts')).labCommand(args.slice(1));
     case 'etcd-snapshot':
       return (await import('./etcd-snapshot.ts')).etcdSnapshotCommand(args.slice(1), log);
+    case 'certificate':
+      return (await import('./certificate.ts')).certificateCommand(args.slice(1), log);
     case 'verify':
       return verifyCommand(args.slice(1));
     default:
