@@ -79,7 +79,7 @@ export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: 
     const certPath = join(tlsDir, `${spec.file}.crt`);
     const keyPath = join(tlsDir, `${spec.file}.key`);
     if (action.action === 'keep' || (action.action === 'renew' && spec.kind === 'ca')) {
-      if (spec.kind === 'ca') issuers.set(spec.id, issuerFromCaKey(spec, await readFile(keyPath, 'utf8')));
+      if (spec.kind === 'ca') issuers.set(spec.id, issuerFromCaKey(spec, await readFile(keyPath, 'utf8'), await readFile(certPath, 'utf8')));
       continue;
     }
     const issuer = spec.kind === 'leaf' ? issuers.get(spec.signer) : undefined;

@@ -12,6 +12,7 @@ import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { flagTable } from '../config/flags.ts';
 import { applyPki, ensureServiceAccountKey } from '../pki/apply-pki.ts';
 import { apiServiceIp } from '../pki/specs.ts';
+import { certIssueOffsetDays, certIssueTime, issueOffsetVariable } from '../pki/issue-clock.ts';
 import { planEtcd } from '../components/plan-control-plane.ts';
 import { supervise } from '../supervisor/supervisor.ts';
 import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
@@ -60,6 +61,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`, { hint: 'fix the keys named above; nothing was started or written' });
   }
   for (const w of resolved.options.warnings) log(`WARNING: ${w}`);
+  // Checked before anything is written; see pki/issue-clock.ts.
+  const offset = certIssueOffsetDays(env);
+  if (offset !== 0) log(`WARNING: ${issueOffsetVariable}=${offset} is set (tests only): certificates are issued as if it were ${offset} days from now`);
   if (resolved.options.values.debug === true) {
     for (const [key, origin] of Object.entries(resolved.options.origins)) {
       if (origin === 'default') continue;
@@ -129,7 +133,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const tlsDir = s.paths.server.tlsDir;
   if (cluster) await writeBootstrapFiles(tlsDir, cluster.data);
   if (nodePassword.isNew) await writeNodePassword(s.paths.agent.dir, nodePassword.password);
-  const pki = await applyPki(tlsDir, plan.certificates, new Date());
+  const pki = await applyPki(tlsDir, plan.certificates, certIssueTime(env));
   const changed = pki.actions.filter((a) => a.action !== 'keep');
   log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
   for (const a of pki.actions) if (a.action === 'renew' && a.id.endsWith('-ca')) log(`WARNING: CA ${a.id} ${a.reason ?? 'expires soon'}`);
