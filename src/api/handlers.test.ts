@@ -144,3 +144,17 @@ test('reserved node names and addresses that are not the node\'s own are refused
   const v6 = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('agent-6', 'a-node-password-0123', '10.0.0.7, FD00::7') }, rec);
   assert.equal(v6.body, 'serving-kubelet:agent-6:10.0.0.7,fd00:0:0:0:0:0:0:7');
 });
+
+test('server routes: only the server token reaches them, with the method they were declared for', async () => {
+  const seen: string[] = [];
+  const routes = { 'PUT /v1-rfo/encrypt/config': (req: { body?: string }) => (seen.push(req.body ?? ''), Promise.resolve({ status: 200, contentType: 'text/plain', body: 'ok', log: true })) };
+  const s = { ...state, serverRoutes: routes };
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{}' }, s)).status, 401);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{}', authorization: basic('node', 'agent-secret') }, s)).status, 403);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{}', authorization: basic('node', 'server-secret') }, s)).status, 403, 'user node is node rights even with the server password');
+  assert.deepEqual(seen, []);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/encrypt/config', body: '{"a":1}', authorization: basic('server', 'server-secret') }, s)).status, 200);
+  assert.deepEqual(seen, ['{"a":1}']);
+  assert.equal((await handle({ method: 'GET', path: '/v1-rfo/encrypt/config', authorization: basic('server', 'server-secret') }, s)).status, 404);
+  assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/config', authorization: basic('server', 'server-secret') }, s)).status, 405);
+});

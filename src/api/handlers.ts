@@ -17,7 +17,16 @@ export interface ApiRequest {
   readonly authorization?: string;
   /** Lower-case header names, as Node gives them. */
   readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** The request body (only server-role PUTs may have one; see listener.ts). */
+  readonly body?: string;
 }
+
+/**
+ * A server-role endpoint beyond the join protocol (secrets encryption,
+ * certificates), keyed `METHOD /v1-rfo/path`. Only the server token reaches
+ * them: they change what the whole cluster trusts or how it stores secrets.
+ */
+export type ServerRoute = (req: ApiRequest) => Promise<ApiResponse>;
 
 export interface ApiResponse {
   readonly status: number;
@@ -56,10 +65,15 @@ export interface ApiState {
    * canonicalIp), read live: only the server token gets certificates for them.
    */
   readonly servers: () => Promise<{ readonly names: ReadonlySet<string>; readonly ips: ReadonlySet<string> }>;
+  /** Server-role endpoints, e.g. `GET /v1-rfo/encrypt/status`. */
+  readonly serverRoutes?: Readonly<Record<string, ServerRoute>>;
 }
 
-const text = (status: number, body: string, log = true): ApiResponse => ({ status, contentType: 'text/plain', body, log });
-const json = (status: number, body: unknown): ApiResponse => ({ status, contentType: 'application/json', body: `${JSON.stringify(body)}\n`, log: true });
+export const text = (status: number, body: string, log = true): ApiResponse => ({ status, contentType: 'text/plain', body, log });
+export const json = (status: number, body: unknown): ApiResponse => ({ status, contentType: 'application/json', body: `${JSON.stringify(body)}\n`, log: true });
+
+/** Whether a request may carry a body: only PUTs, and the listener reads one only for the server role. */
+export const takesBody = (method: string): boolean => method === 'PUT';
 
 function equal(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -109,7 +123,16 @@ async function nodeCert(kind: NodeCertKind, req: ApiRequest, role: Role, state: 
   return text(200, await state.issueNodeCert(kind, id.name, id.ips));
 }
 
+const serverOnly = 'this token lets agents join, not servers: use the server token (server/token) to join a server\n';
+
 export async function handle(req: ApiRequest, state: ApiState): Promise<ApiResponse> {
+  if (req.method !== 'GET' && !takesBody(req.method)) return text(405, 'method not allowed\n');
+  const route = state.serverRoutes?.[`${req.method} ${req.path}`];
+  if (route) {
+    const role = authenticate(req.authorization, state.passwords);
+    if (!role) return text(401, 'unauthorized: use the server token (server/token)\n');
+    return role === 'server' ? route(req) : text(403, 'this endpoint needs the server token (server/token), not the agent token\n');
+  }
   if (req.method !== 'GET') return text(405, 'method not allowed\n');
   if (req.path === '/ping') return text(200, 'pong', false);
   if (req.path === '/cacerts') return text(200, state.caPem);
@@ -125,7 +148,7 @@ export async function handle(req: ApiRequest, state: ApiState): Promise<ApiRespo
       return json(200, state.agentConfig());
     case '/v1-rfo/bootstrap':
     case '/v1-rfo/etcd-members':
-      if (role !== 'server') return text(403, 'this token lets agents join, not servers: use the server token (server/token) to join a server\n');
+      if (role !== 'server') return text(403, serverOnly);
       return req.path === '/v1-rfo/bootstrap' ? text(200, await state.bootstrap()) : json(200, await state.etcdMembers());
     default:
       return text(404, 'not found\n');

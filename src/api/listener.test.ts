@@ -86,6 +86,8 @@ const state = {
   etcdMembers: () => Promise.resolve([]),
   identityRules: { serviceIp: '10.43.0.1', clusterDomain: 'cluster.local' },
   servers: () => Promise.resolve({ names: new Set<string>(), ips: new Set<string>() }),
+  // 200 only when the whole 10,000-byte body arrived.
+  serverRoutes: { 'PUT /v1-rfo/echo': (req: { body?: string }) => Promise.resolve({ status: req.body?.length === 10_000 ? 200 : 400, contentType: 'text/plain', body: '', log: true }) },
 };
 
 async function withApi(limits: Parameters<typeof startSupervisorApi>[0]['limits'], body: (port: number, api: SupervisorApi, logs: string[]) => Promise<void>): Promise<void> {
@@ -262,5 +264,19 @@ test('a client trickling its headers (slowloris) is cut off at the headers timeo
     const ms = await closed;
     clearInterval(trickle);
     assert.ok(ms >= 900 && ms < 3_500, `closed after ${ms} ms`);
+  });
+});
+
+test('a body reaches a server-role PUT (up to its larger limit); with the agent token or none it is refused before it is read', async () => {
+  await withApi(undefined, async (port) => {
+    const put = (auth: string | undefined, size: number) => rawRequest(port, `PUT /v1-rfo/echo HTTP/1.1\r\nhost: x\r\n${auth ? `authorization: ${auth}\r\n` : ''}content-length: ${size}\r\n\r\n${'x'.repeat(size)}`);
+    const server = `Basic ${Buffer.from('server:s3cret').toString('base64')}`;
+    const node = `Basic ${Buffer.from('node:n0de').toString('base64')}`;
+    assert.equal((await put(server, 10_000))[0], 200);
+    const [tooBig] = await put(server, apiLimits.maxServerBodyBytes + 1);
+    assert.equal(tooBig, 413);
+    assert.equal((await put(node, 10_000))[0], 413, 'the agent token does not get the larger limit');
+    assert.equal((await put(node, 10))[0], 403, 'nor the endpoint');
+    assert.equal((await put(undefined, 10))[0], 401);
   });
 });

@@ -8,7 +8,7 @@
 
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
-import { handle } from './handlers.ts';
+import { authenticate, handle, takesBody } from './handlers.ts';
 import type { ApiResponse, ApiState } from './handlers.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { guardConnections } from './connection-guard.ts';
@@ -30,8 +30,10 @@ export interface ApiLimits extends ConnectionLimits {
   readonly keepAliveTimeoutMs: number;
   /** Larger headers are answered 431. */
   readonly maxHeaderBytes: number;
-  /** The API takes no request bodies; larger ones are answered 413. */
+  /** Bodies are read only from server-role PUTs (up to maxServerBodyBytes); anything else larger than this is answered 413. */
   readonly maxBodyBytes: number;
+  /** A server-role PUT (secrets-encryption stage, CA files): the credential is checked before a byte is read. */
+  readonly maxServerBodyBytes: number;
   /**
    * Requests one connection may have unanswered (HTTP/1.1 pipelining; real
    * clients send one at a time). Without it, one connection could pipeline
@@ -54,6 +56,7 @@ export const apiLimits: ApiLimits = {
   keepAliveTimeoutMs: 5_000,
   maxHeaderBytes: 8 * 1024,
   maxBodyBytes: 1024,
+  maxServerBodyBytes: 256 * 1024,
   maxPipelined: 4,
   perSource: 32,
   total: 1024,
@@ -113,21 +116,22 @@ export function startSupervisorApi(o: ListenerOptions): Promise<SupervisorApi> {
   });
 }
 
-/** Read and discard a body (the API takes none); false once it exceeds the limit. */
-function drainBody(req: IncomingMessage, maxBytes: number): Promise<boolean> {
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve(false);
+/** Read a body up to a limit; undefined once it exceeds the limit (the rest is not read). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve(undefined);
   return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
     let seen = 0;
     req.on('data', (chunk: Buffer) => {
       seen += chunk.length;
       if (seen > maxBytes) {
         req.removeAllListeners('data');
         req.pause();
-        resolve(false);
-      }
+        resolve(undefined);
+      } else chunks.push(chunk);
     });
-    req.on('end', () => resolve(seen <= maxBytes));
-    req.on('error', () => resolve(false));
+    req.on('end', () => resolve(seen <= maxBytes ? Buffer.concat(chunks).toString('utf8') : undefined));
+    req.on('error', () => resolve(undefined));
   });
 }
 
@@ -149,15 +153,22 @@ function send(res: ServerResponse, response: ApiResponse, close = false): void {
 async function respond(req: IncomingMessage, res: ServerResponse, o: ListenerOptions, limits: ApiLimits, tables: FailureTables): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const source = sourceKey(req.socket.remoteAddress);
-  if (!(await drainBody(req, limits.maxBodyBytes))) {
-    send(res, { status: 413, contentType: 'text/plain', body: 'request body too large: the supervisor API takes none\n', log: true }, true);
+  // Only a server-role PUT has its body kept (and a larger one allowed): a stranger cannot make
+  // the listener hold more than maxBodyBytes per request.
+  const serverPut = takesBody(req.method ?? '') && authenticate(req.headers.authorization, o.state.passwords) === 'server';
+  const body = await readBody(req, serverPut ? limits.maxServerBodyBytes : limits.maxBodyBytes);
+  if (body === undefined) {
+    send(res, { status: 413, contentType: 'text/plain', body: 'request body too large\n', log: true }, true);
     return;
   }
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
   let response: ApiResponse;
   try {
-    response = await handle({ method: req.method ?? 'GET', path, headers, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) }, o.state);
+    response = await handle(
+      { method: req.method ?? 'GET', path, headers, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(serverPut ? { body } : {}) },
+      o.state,
+    );
   } catch (err) {
     o.log(`supervisor API: ${req.method ?? ''} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
     response = { status: 500, contentType: 'text/plain', body: 'internal error; see the server log\n', log: false };

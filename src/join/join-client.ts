@@ -15,12 +15,12 @@ interface Reply {
   readonly body: string;
 }
 
-function get(url: URL, options: { ca?: string; headers?: Record<string, string>; timeoutMs?: number }): Promise<Reply> {
+function send(url: URL, options: { ca?: string; headers?: Record<string, string>; timeoutMs?: number; method?: string; body?: string }): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
-        method: 'GET',
+        method: options.method ?? 'GET',
         timeout: options.timeoutMs ?? 10_000,
         headers: options.headers ?? {},
         // With a CA: Node's default chain and host name checks (no override).
@@ -34,7 +34,7 @@ function get(url: URL, options: { ca?: string; headers?: Record<string, string>;
     );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 
@@ -72,7 +72,7 @@ export async function fetchCacerts(server: string): Promise<string> {
   const url = new URL('/cacerts', server);
   let reply: Reply;
   try {
-    reply = await get(url, {});
+    reply = await send(url, {});
   } catch (err) {
     throw unreachable(server, err);
   }
@@ -108,10 +108,23 @@ export interface JoinSession {
 }
 
 /** An authenticated GET under /v1-rfo/. */
-export async function joinGet(s: JoinSession, path: string, headers: Record<string, string> = {}): Promise<string> {
+export function joinGet(s: JoinSession, path: string, headers: Record<string, string> = {}): Promise<string> {
+  return joinRequest(s, 'GET', path, { headers });
+}
+
+/** An authenticated request under /v1-rfo/ (a PUT with a JSON body for the server-role endpoints). */
+export async function joinRequest(s: JoinSession, method: 'GET' | 'PUT', path: string, o: { headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {}): Promise<string> {
   let reply: Reply;
+  const body = o.body === undefined ? undefined : JSON.stringify(o.body);
+  const headers = { ...o.headers, ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) };
   try {
-    reply = await get(new URL(path, s.server), { ca: s.caPem, headers: { ...headers, authorization: `Basic ${Buffer.from(`${s.username}:${s.password}`).toString('base64')}` } });
+    reply = await send(new URL(path, s.server), {
+      ca: s.caPem,
+      method,
+      ...(body !== undefined ? { body } : {}),
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+      headers: { ...headers, authorization: `Basic ${Buffer.from(`${s.username}:${s.password}`).toString('base64')}` },
+    });
   } catch (err) {
     throw identityError(s.server, err) ?? unreachable(s.server, err);
   }
