@@ -11,6 +11,7 @@ import { planPki } from './plan.ts';
 import type { ExistingCert, PkiAction } from './plan.ts';
 import type { CertSpec } from './specs.ts';
 import { deriveP256Key } from './derive-key.ts';
+import { crossSignedOf } from './plan-ca-rotation.ts';
 import { issueCertificate, issuerFromCaKey } from './x509.ts';
 import type { Issuer } from './x509.ts';
 
@@ -91,7 +92,9 @@ export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: 
     const key = action.action === 'renew' ? createPrivateKey(await readFile(keyPath, 'utf8')) : from ? deriveP256Key(from.key, spec.id) : undefined;
     const issued = issueCertificate(spec, { now, ...(issuer ? { issuer } : {}), ...(key ? { key } : {}) });
     await writeFileAtomic(keyPath, issued.keyPem, 0o600);
-    await writeFileAtomic(certPath, issued.certPem, 0o644);
+    // After rotate-ca the CA file is a bundle: the cross-signed copy goes with each leaf, so nodes still trusting the previous CA accept it.
+    const chain = spec.kind === 'leaf' ? crossSignedOf(await readFile(join(tlsDir, `${byId.get(spec.signer)?.file ?? spec.signer}.crt`), 'utf8')) : [];
+    await writeFileAtomic(certPath, [issued.certPem, ...chain].join(''), 0o644);
     if (spec.kind === 'ca') issuers.set(spec.id, issued.asIssuer);
   }
   return { actions };
