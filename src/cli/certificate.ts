@@ -4,8 +4,9 @@
 // config, reads and writes files, and prints.
 
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeBackupDir } from '../pki/backup-tls.ts';
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { readConfigSources } from '../config/read-config-sources.ts';
@@ -106,15 +107,8 @@ async function rotate(dataDir: string, runDir: string, requested: readonly strin
   const inventory = planInventory(role).flatMap((c) => [c.certFile, ...(c.keyFile ? [c.keyFile] : [])]);
   const present = new Set(inventory.filter((f) => existsSync(join(dataDir, f))));
   const plan = planCertRotation(role, services, present, Date.now() / 1000);
-  const backup = join(dataDir, plan.backupDir);
-  // The backup holds private keys: only root reads it. A second rotation within the same second is refused, not merged.
-  await mkdir(dirname(backup), { recursive: true });
-  await mkdir(backup, { mode: 0o700 }).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RfoError('RFO_USAGE', `backup directory ${backup} exists already; nothing was changed`, { hint: 'run the command again in a second' });
-    throw err;
-  });
-  await chmod(backup, 0o700);
-  if (plan.copyDir) await cp(join(dataDir, plan.copyDir.from), join(dataDir, plan.copyDir.to), { recursive: true, preserveTimestamps: true, errorOnExist: false, force: true });
+  const backup = await makeBackupDir(join(dataDir, plan.backupDir));
+  if (plan.copyDir) await cp(join(dataDir, plan.copyDir.from), backup, { recursive: true, preserveTimestamps: true });
   for (const f of plan.copyFiles) await cp(join(dataDir, f.from), join(dataDir, f.to), { preserveTimestamps: true });
   // Removed only once every copy exists: a failed copy leaves the certificates as they were.
   for (const f of plan.remove) await rm(join(dataDir, f), { force: true });

@@ -25,6 +25,7 @@ import { notifySystemd } from '../host/notify-systemd.ts';
 import { startSupervisorApi } from '../api/listener.ts';
 import { clusterWideSettings } from '../join/bootstrap-data.ts';
 import { createJoinService } from '../join/join-service.ts';
+import { caRotationPath, caRotationRoute } from '../join/ca-rotation-route.ts';
 import { fetchBootstrap, writeBootstrapFiles } from '../join/join-cluster.ts';
 import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
@@ -208,6 +209,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       etcdMembers: joinService.etcdMembers,
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
+      serverRoutes: { [`PUT ${caRotationPath}`]: caRotationRoute(tlsDir, log) },
     },
     log,
   });
