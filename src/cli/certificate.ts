@@ -40,7 +40,8 @@ const verbHelp: Readonly<Record<CertificateVerb, string>> = {
 export async function certificateCommand(args: string[], log: (m: string) => void): Promise<number> {
   const parsed = parseCertificateArgs(args);
   if (args.includes('--help') || args.includes('-h') || args[0] === 'help') {
-    process.stdout.write(parsed.verb ? verbHelp[parsed.verb] : renderHelp('certificate', summary).replace('rfo certificate [options]', 'rfo certificate <check|rotate|rotate-ca> [options]'));
+    const serverFlag = `  ${'    --server value'.padEnd(38)} rotate-ca: the supervisor of the server to send the files to (default: https://127.0.0.1:<supervisor-port>)\n`;
+    process.stdout.write(parsed.verb ? verbHelp[parsed.verb] : renderHelp('certificate', summary).replace('rfo certificate [options]', 'rfo certificate <check|rotate|rotate-ca> [options]') + serverFlag);
     return 0;
   }
   if (!parsed.verb) {
