@@ -39,19 +39,23 @@ export async function rotateCa(o: RotateCaOptions, log: (m: string) => void): Pr
   try {
     reply = JSON.parse(await joinRequest({ server: o.server, caPem, username: 'server', password: token.password }, 'PUT', caRotationPath, { body: { force: o.force, files } })) as CaRotationReply;
   } catch (err) {
-    // The server answers 400 with the reasons; nothing was changed there.
-    if (err instanceof RfoError && err.code === 'RFO_JOIN_FAILED' && err.message.includes('answered 400')) {
-      throw new RfoError('RFO_CA_INVALID', err.message.slice(err.message.indexOf(':') + 2), { hint: 'fix the CA files (a bundle: the new CA, then a copy cross-signed by the current CA; the matching key), or pass --force to replace the CAs without these checks (every node must then join again)' });
+    // 400: this server refused the files; 409: another server did (or is down). Nothing was changed anywhere.
+    const status = err instanceof RfoError && err.code === 'RFO_JOIN_FAILED' ? /answered (\d{3})/.exec(err.message)?.[1] : undefined;
+    if (status === '400' || status === '409') {
+      throw new RfoError('RFO_CA_INVALID', (err as Error).message.slice((err as Error).message.indexOf(':') + 2), {
+        hint: 'fix the CA files (a bundle: the new CA, then a copy cross-signed by the current CA; the matching key) or start the server named above; --force replaces the CAs without the checks (every node must then join again)',
+      });
     }
     throw err;
   }
-  if (reply.changed.length === 0) {
-    process.stdout.write('the server already has these CA files; nothing changed\n');
+  const servers = [{ server: o.server, changed: reply.changed, backup: reply.backup }, ...(reply.peers ?? [])].filter((r) => r.changed.length > 0);
+  if (servers.length === 0) {
+    process.stdout.write('the servers already have these CA files; nothing changed\n');
     return 0;
   }
+  for (const r of servers) process.stdout.write(`${r.server} wrote ${r.changed.join(', ')} (backup: ${r.backup ?? '-'})\n`);
   process.stdout.write(
-    `${o.server} wrote ${reply.changed.join(', ')} (backup: ${reply.backup ?? '-'}).\n` +
-      'Run this against every other server too (--server https://<server>:9345), then restart rfo on each server, then on each agent.\n' +
+    'Restart rfo on each server, then on each agent, to use them.\n' +
       (reply.serverCaChanged ? 'server-ca changed: the CA hash in the token changes; give agents and servers the new token from server/token after the restart.\n' : ''),
   );
   return 0;

@@ -209,7 +209,19 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       etcdMembers: joinService.etcdMembers,
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
-      serverRoutes: { [`PUT ${caRotationPath}`]: caRotationRoute(tlsDir, log) },
+      serverRoutes: {
+        [`PUT ${caRotationPath}`]: caRotationRoute({
+          tlsDir,
+          log,
+          caPem,
+          serverPassword: passwords.server,
+          // The other voting etcd members, at the supervisor port every server of a cluster shares.
+          peers: async () => {
+            await joinService.refreshMembers();
+            return joinService.serverIps().filter((ip) => ip !== s.nodeIp).map((ip) => `https://${ip.includes(':') ? `[${ip}]` : ip}:${config.supervisorPort}`);
+          },
+        }),
+      },
     },
     log,
   });

@@ -110,7 +110,7 @@ test('good material is written; after a restart the leaves are under the new CAs
   await stageCa(stage, 'server-ca', 'rfo-server-ca-2');
   const r = await rotateCa(stage);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /wrote client-ca\.crt, client-ca\.key, server-ca\.crt, server-ca\.key \(backup: .*server\/tls-\d+\)/);
+  assert.match(r.stdout, new RegExp(`^https://${node.ip.replaceAll('.', '\\.')}:9345 wrote server-ca\\.crt, server-ca\\.key, client-ca\\.crt, client-ca\\.key \\(backup: .*server/tls-\\d+\\)\nRestart rfo on each server, then on each agent`));
   assert.match(r.stdout, /server-ca changed: the CA hash in the token changes/);
   const backups = (await readdir(join(d().data, 'server'))).filter((f) => f.startsWith('tls-'));
   assert.equal(backups.length, 1);
