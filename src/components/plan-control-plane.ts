@@ -146,7 +146,8 @@ export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
       'allocate-node-cidrs': 'true',
       'cluster-cidr': c.clusterCidr,
       'service-cluster-ip-range': c.serviceCidr,
-      'cluster-signing-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      // Exactly one certificate (its CSR signer refuses a bundle, which client-ca.crt is after rotate-ca); K3s's name.
+      'cluster-signing-cert-file': join(c.tlsDir, 'client-ca.nochain.crt'),
       'cluster-signing-key-file': join(c.tlsDir, 'client-ca.key'),
       'root-ca-file': join(c.tlsDir, 'server-ca.crt'),
       'service-account-private-key-file': join(c.tlsDir, 'service.current.key'),

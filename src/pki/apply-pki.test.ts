@@ -122,3 +122,18 @@ test('after rotate-ca wrote a cross-signed server-ca, the next start reissues it
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('nochain copies hold only the signing certificate of a CA bundle (kube-controller-manager refuses a bundle)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-pki-'));
+  try {
+    const { writeUnchainedCas } = await import('./apply-pki.ts');
+    await applyPki(dir, planCertSpecs(input), new Date());
+    const single = await readFile(join(dir, 'client-ca.crt'), 'utf8');
+    await writeFile(join(dir, 'client-ca.crt'), single + (await readFile(join(dir, 'server-ca.crt'), 'utf8')));
+    await writeUnchainedCas(dir);
+    assert.equal(await readFile(join(dir, 'client-ca.nochain.crt'), 'utf8'), single);
+    assert.equal(await readFile(join(dir, 'server-ca.nochain.crt'), 'utf8'), await readFile(join(dir, 'server-ca.crt'), 'utf8'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

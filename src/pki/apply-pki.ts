@@ -100,6 +100,21 @@ export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: 
   return { actions };
 }
 
+/**
+ * `<ca>.nochain.crt`: the CA's own certificate alone, for readers that take
+ * exactly one (kube-controller-manager's CSR signer). After rotate-ca the
+ * `.crt` is a bundle (new CA, cross-signed copy, the previous CA); its first
+ * certificate is the one that signs.
+ */
+export async function writeUnchainedCas(tlsDir: string, cas: readonly string[] = ['client-ca', 'server-ca']): Promise<void> {
+  for (const ca of cas) {
+    const bundle = await readFile(join(tlsDir, `${ca}.crt`), 'utf8');
+    const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(bundle)?.[0];
+    if (!first) throw new Error(`${ca}.crt holds no certificate`);
+    await writeFileAtomic(join(tlsDir, `${ca}.nochain.crt`), first.endsWith('\n') ? first : `${first}\n`, 0o644);
+  }
+}
+
 /** The service-account signing key (service.key and service.current.key, as RKE2 names them). */
 export async function ensureServiceAccountKey(tlsDir: string): Promise<void> {
   const path = join(tlsDir, 'service.key');

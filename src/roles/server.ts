@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { flagTable } from '../config/flags.ts';
-import { applyPki, ensureServiceAccountKey } from '../pki/apply-pki.ts';
+import { applyPki, ensureServiceAccountKey, writeUnchainedCas } from '../pki/apply-pki.ts';
 import { apiServiceIp } from '../pki/specs.ts';
 import { certIssueOffsetDays, certIssueTime, issueOffsetVariable } from '../pki/issue-clock.ts';
 import { planEtcd } from '../components/plan-control-plane.ts';
@@ -139,6 +139,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
   for (const a of pki.actions) if (a.action === 'renew' && a.id.endsWith('-ca')) log(`WARNING: CA ${a.id} ${a.reason ?? 'expires soon'}`);
   await ensureServiceAccountKey(tlsDir);
+  await writeUnchainedCas(tlsDir);
   const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
   const passwords = await ensureToken(s, caPem, cluster?.data.agentPassword);
   const { admin } = await writeKubeconfigs(s, config.httpsPort);

@@ -117,6 +117,9 @@ test('good material is written; after a restart the leaves are under the new CAs
 
   await stopProcess(server);
   await startServer();
+  // kube-controller-manager signs with the new client CA alone (client-ca.nochain.crt): it must not crash-loop on the bundle.
+  await new Promise((r) => setTimeout(r, 30_000));
+  assert.doesNotMatch(output, /exited \(\d+\); restarting/, 'no component restarts after the rotation');
   const subjectOf = async (f: string) => new X509Certificate(await readFile(tls(f), 'utf8')).issuer;
   assert.equal(await subjectOf('client-admin.crt'), 'CN=rfo-client-ca-2');
   assert.equal(await subjectOf('client-kubelet.crt'), 'CN=rfo-client-ca-2');
