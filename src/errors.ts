@@ -45,7 +45,11 @@ export type RfoErrorCode =
   // supply chain: the pinned Go toolchain, vulnerability scans
   | 'RFO_TOOLCHAIN'
   | 'RFO_VULNERABLE'
-  | 'RFO_SCAN_FAILED';
+  | 'RFO_SCAN_FAILED'
+  // secrets encryption at rest
+  | 'RFO_ENCRYPTION_CONFIG_INVALID'
+  | 'RFO_ENCRYPTION_STAGE'
+  | 'RFO_ENCRYPTION_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

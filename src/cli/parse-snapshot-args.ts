@@ -2,7 +2,7 @@
 // the subcommand, its flags (for resolveConfig) and the positional names
 // (snapshots to delete).
 
-import { flagsFor } from '../config/flags.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
 
 export type SnapshotVerb = 'save' | 'list' | 'delete' | 'prune';
 
@@ -11,21 +11,6 @@ const verbs: Record<string, SnapshotVerb> = { save: 'save', list: 'list', ls: 'l
 export function parseSnapshotArgs(args: readonly string[]): { verb: SnapshotVerb | undefined; flags: string[]; names: string[] } {
   const [first = '', ...rest] = args;
   const verb = verbs[first];
-  const input = verb ? rest : args;
-  const flags: string[] = [];
-  const names: string[] = [];
-  const table = flagsFor('etcd-snapshot');
-  for (let i = 0; i < input.length; i++) {
-    const a = input[i] ?? '';
-    if (!a.startsWith('-')) {
-      names.push(a);
-      continue;
-    }
-    flags.push(a);
-    if (a.includes('=')) continue;
-    const name = a.replace(/^--?/, '');
-    const flag = table.find((f) => (a.startsWith('--') ? f.name === name || f.aliases?.includes(name) : f.short === name));
-    if (flag && flag.type !== 'bool' && i + 1 < input.length) flags.push(input[++i] ?? '');
-  }
-  return { verb, flags, names };
+  const { flags, positional } = parseCommandArgs('etcd-snapshot', verb ? rest : args);
+  return { verb, flags, names: positional };
 }

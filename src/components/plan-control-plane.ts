@@ -120,6 +120,9 @@ export function planApiserver(c: ControlPlaneInput): ProcessSpec {
       'requestheader-username-headers': 'X-Remote-User',
       'proxy-client-cert-file': tls('client-auth-proxy.crt'),
       'proxy-client-key-file': tls('client-auth-proxy.key'),
+      // Secrets at rest (secrets/encryption-service.ts keeps this file); reloaded without a restart.
+      'encryption-provider-config': join(c.credDir, 'encryption-config.json'),
+      'encryption-provider-config-automatic-reload': 'true',
       profiling: 'false',
     },
     c.extraArgs['kube-apiserver'],

@@ -49,6 +49,9 @@ test('the apiserver uses etcd over TLS, RBAC and NodeRestriction, and user args 
   has(a.args, '--anonymous-auth=false');
   // kubelet serving certificates are checked against their own CA, which nothing else trusts
   has(a.args, `--kubelet-certificate-authority=${cp.tlsDir}/kubelet-ca.crt`);
+  // Secrets at rest: the file rfo keeps, reloaded by kube-apiserver without a restart
+  has(a.args, `--encryption-provider-config=${cp.credDir}/encryption-config.json`);
+  has(a.args, '--encryption-provider-config-automatic-reload=true');
   has(a.args, '--enable-admission-plugins=NodeRestriction,AlwaysPullImages');
   assert.equal(a.args.filter((x) => x.startsWith('--enable-admission-plugins=')).length, 1);
   assert.deepEqual(a.overridden, ['enable-admission-plugins']);

@@ -41,14 +41,39 @@ export interface EtcdClient {
   readonly endpoints: readonly string[];
 }
 
-async function etcdctl(c: EtcdClient, args: readonly string[], timeoutSec = 10): Promise<string> {
+async function etcdctl(c: EtcdClient, args: readonly string[], timeoutSec = 10, input?: string): Promise<string> {
   const tls = (f: string) => join(c.tlsDir, 'etcd', f);
   const r = await run({
     cmd: join(c.binDir, 'etcdctl'),
     args: ['--endpoints', c.endpoints.join(','), '--cacert', tls('server-ca.crt'), '--cert', tls('client.crt'), '--key', tls('client.key'), '--command-timeout', `${timeoutSec}s`, ...args],
+    ...(input !== undefined ? { input } : {}),
   });
   if (r.code !== 0) throw new RfoError('RFO_ETCD_FAILED', `etcdctl ${args.slice(0, 2).join(' ')} failed: ${r.stderr.trim()}`, { hint: 'check that the existing servers are up and reachable on port 2379' });
   return r.stdout;
+}
+
+/** A key rfo keeps in etcd beside Kubernetes' data (e.g. the sealed secrets-encryption record). */
+export interface EtcdValue {
+  readonly value: string;
+  readonly modRevision: number;
+}
+
+export async function getKey(c: EtcdClient, key: string): Promise<EtcdValue | undefined> {
+  const out = JSON.parse(await etcdctl(c, ['get', key, '-w', 'json'])) as { kvs?: { value?: string; mod_revision?: number }[] };
+  const kv = out.kvs?.[0];
+  return kv ? { value: Buffer.from(kv.value ?? '', 'base64').toString('utf8'), modRevision: kv.mod_revision ?? 0 } : undefined;
+}
+
+/**
+ * Put a value only if the key is still at `modRevision` (0: only if it does
+ * not exist): two servers changing it at once cannot both win. The value must
+ * be one token of printable characters (sealed text is base64).
+ */
+export async function putKeyIf(c: EtcdClient, key: string, value: string, modRevision: number): Promise<boolean> {
+  if (!/^[\x21-\x7e]+$/.test(value) || !/^[\x21-\x7e]+$/.test(key)) throw new Error('putKeyIf: key and value must be printable without spaces');
+  const compare = modRevision === 0 ? `create("${key}") = "0"` : `mod("${key}") = "${modRevision}"`;
+  const out = await etcdctl(c, ['txn', '-w', 'json'], 10, `${compare}\n\nput ${key} ${value}\n\n\n`);
+  return (JSON.parse(out) as { succeeded?: boolean }).succeeded === true;
 }
 
 export const listMembers = async (c: EtcdClient) => parseMemberList(await etcdctl(c, ['member', 'list', '-w', 'json']));

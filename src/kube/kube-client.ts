@@ -33,12 +33,17 @@ export const isConflict = (err: unknown): boolean => err instanceof KubeApiError
 export interface ListResult<T> {
   readonly items: T[];
   readonly resourceVersion: string;
+  /** Set when `limit` cut the list: pass it as `continue` for the next page. */
+  readonly continue?: string;
 }
 
 export interface ListOptions {
   readonly namespace?: string;
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
+  /** Paging (large collections, e.g. every Secret during a reencryption). */
+  readonly limit?: number;
+  readonly continue?: string;
 }
 
 interface Tls {
@@ -112,6 +117,12 @@ export class KubeClient {
 
   /** One request; JSON answer, KubeApiError for 4xx/5xx. */
   async request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json', timeoutMs = 30_000): Promise<T> {
+    const text = await this.requestText(method, path, body, contentType, timeoutMs);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** One request; the answer as text (e.g. /metrics), KubeApiError for 4xx/5xx. */
+  async requestText(method: string, path: string, body?: unknown, contentType = 'application/json', timeoutMs = 30_000): Promise<string> {
     const res = await this.open(method, path, body === undefined ? undefined : JSON.stringify(body), contentType, timeoutMs);
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
@@ -129,7 +140,7 @@ export class KubeClient {
       }
       throw new KubeApiError(method, path, status, reason, message);
     }
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    return text;
   }
 
   /** The resource type of a kind: known ones directly, others by discovery (cached). */
@@ -166,8 +177,9 @@ export class KubeClient {
   }
 
   async list<T extends KubeObject = KubeObject>(t: ResourceType, o: ListOptions = {}): Promise<ListResult<T>> {
-    const r = await this.request<{ items?: T[]; metadata?: { resourceVersion?: string } }>('GET', resourcePath(t, { ...(o.namespace ? { namespace: o.namespace } : {}), query: { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector } }));
-    return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    const query = { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue };
+    const r = await this.request<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>('GET', resourcePath(t, { ...(o.namespace ? { namespace: o.namespace } : {}), query }));
+    return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '', ...(r.metadata?.continue ? { continue: r.metadata.continue } : {}) };
   }
 
   create<T extends KubeObject>(t: ResourceType, obj: T): Promise<T> {
@@ -180,6 +192,11 @@ export class KubeClient {
     const path = resourcePath(t, { name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}), query: { fieldManager, force } });
     // JSON is YAML: the apply-patch content type takes it as it is.
     return this.request<T>('PATCH', path, obj, 'application/apply-patch+yaml');
+  }
+
+  /** PUT the object as it is (with its resourceVersion: a concurrent change answers 409). */
+  replace<T extends KubeObject>(t: ResourceType, obj: T): Promise<T> {
+    return this.request<T>('PUT', resourcePath(t, { name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) }), obj);
   }
 
   mergePatch<T extends KubeObject = KubeObject>(t: ResourceType, name: string, patch: unknown, o: Omit<PathOptions, 'name'> = {}): Promise<T> {

@@ -99,6 +99,9 @@ export function planServer(i: ServerPlanInput): ServerPlan {
       s.paths.server.nodeToken,
       ...kubeconfigs,
       ...userKubeconfigs,
+      // Secrets encryption (secrets/encryption-service.ts): the apiserver's file and the stage this server has.
+      cred('encryption-config.json'),
+      cred('encryption-state.json'),
       node.containerdConfig,
       node.kubeletConfig,
       node.flannelNetConf,

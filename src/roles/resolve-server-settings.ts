@@ -28,6 +28,9 @@ export interface ServerConfig {
   readonly flannel: boolean;
   /** The server to join (`server:`), '' for the first server. */
   readonly joinUrl: string;
+  /** secrets-encryption: a new cluster starts with Secrets encrypted. */
+  readonly secretsEncryption: boolean;
+  readonly secretsEncryptionProvider: 'aescbc' | 'secretbox';
   readonly clusterReset: boolean;
   readonly clusterResetRestorePath?: string;
   readonly snapshots: { readonly enabled: boolean; readonly cron: string; readonly name: string; readonly compress: boolean; readonly retention: number; readonly s3Retention: number };
@@ -58,6 +61,8 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
     clusterDomain: str(values['cluster-domain']),
     disabled: new Set(list(values.disable)),
     helmController: values['disable-helm-controller'] !== true,
+    secretsEncryption: values['secrets-encryption'] !== false,
+    secretsEncryptionProvider: str(values['secrets-encryption-provider']) === 'secretbox' ? 'secretbox' : 'aescbc',
     flannel: !list(values.cni).includes('none'),
     joinUrl: str(values.server),
     clusterReset: values['cluster-reset'] === true,

@@ -1,6 +1,6 @@
 // What a server runs, in the order the manager may start it:
 //
-//   etcd → kube-apiserver ─┬→ node-password → server-watcher
+//   etcd → secrets-encryption → kube-apiserver ─┬→ node-password → server-watcher
 //                          ├→ kube-controller-manager, kube-scheduler
 //                          ├→ flannel-rbac (flannel only)
 //                          ├→ helm-controller-rbac → helm-controller (its CRDs Established)
@@ -40,6 +40,7 @@ import type { createJoinService } from '../join/join-service.ts';
 import { dnsQuery, httpsGet, waitFor } from '../host/probes.ts';
 import { watchServers } from '../join/watch-servers.ts';
 import type { EtcdClient } from '../etcd/etcdctl.ts';
+import type { EncryptionService } from '../secrets/encryption-service.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ServerPlan } from './plan-server.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
@@ -56,6 +57,7 @@ export interface ServerContext {
   readonly adminClient: () => Promise<KubeClient>;
   readonly joinService: ReturnType<typeof createJoinService>;
   readonly etcdClient: EtcdClient;
+  readonly encryption: EncryptionService;
   /** Set when this server joins an existing cluster. */
   readonly cluster?: ClusterBootstrap;
   readonly self: { readonly name: string; readonly password: string };
@@ -94,8 +96,11 @@ function build(c: ServerContext): Component[] {
       },
       readyTimeoutMs: 300_000,
     }),
+    // Before kube-apiserver reads it: this server's copy of the cluster's encryption
+    // configuration, or a new cluster's first key (secrets/encryption-service.ts).
+    stepComponent('secrets-encryption', async () => void (await c.encryption.reconcileAtStart()), { after: ['etcd'], readyTimeoutMs: 60_000 }),
     processComponent(specOf(plan, 'kube-apiserver'), proc, {
-      after: ['etcd'],
+      after: ['etcd', 'secrets-encryption'],
       ready: () => waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${config.httpsPort}/readyz`, tls(false))).status === 200, 180_000, 200),
       readyTimeoutMs: 180_000,
     }),
@@ -239,6 +244,7 @@ export const serverComponents = {
       adminClient: () => Promise.reject(new Error('dry run')),
       joinService: unavailable('the join service'),
       etcdClient: unavailable('the etcd client'),
+      encryption: unavailable('the secrets encryption service'),
       self: { name: ctx.s.nodeName, password: '' },
     }).map((c) => ({ name: c.name, ...(c.after ? { after: c.after } : {}) }));
   },

@@ -23,6 +23,9 @@ import { httpsGet, waitFor } from '../host/probes.ts';
 import { readConfigSources } from '../config/read-config-sources.ts';
 import { notifySystemd } from '../host/notify-systemd.ts';
 import { startSupervisorApi } from '../api/listener.ts';
+import { createEncryptionService } from '../secrets/encryption-service.ts';
+import { memberHealthy } from '../etcd/etcdctl.ts';
+import { encryptionRoutes } from '../secrets/encryption-routes.ts';
 import { clusterWideSettings } from '../join/bootstrap-data.ts';
 import { createJoinService } from '../join/join-service.ts';
 import { caRotationPath, caRotationRoute } from '../join/ca-rotation-route.ts';
@@ -179,6 +182,27 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     clusterDomain: config.clusterDomain,
     etcd: etcdClient,
   });
+  // One admin client for rfo's own API traffic, made once the kubeconfig exists.
+  const adminClient = () => joinService.kubeClient();
+  const encryption = createEncryptionService({
+    credDir: s.paths.server.credDir,
+    etcd: etcdClient,
+    serverPassword: passwords.server,
+    nodeName: s.nodeName,
+    provider: config.secretsEncryptionProvider,
+    enabledForNew: config.secretsEncryption,
+    adminClient,
+    peers: async () =>
+      (await joinService.etcdMembers())
+        .filter((m) => m.name !== s.nodeName && !m.isLearner && m.peerUrls[0])
+        .map((m) => ({ name: m.name, url: `https://${new URL(m.peerUrls[0] ?? '').hostname}:${config.supervisorPort}` })),
+    peerDown: async (name) => {
+      const member = (await joinService.etcdMembers()).find((m) => m.name === name);
+      return !member || !(await memberHealthy(etcdClient, member));
+    },
+    caPem,
+    log,
+  });
   const clientCaPem = await readFile(join(tlsDir, 'client-ca.crt'), 'utf8');
   const api = await startSupervisorApi({
     host: config.bindAddress,
@@ -211,6 +235,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
       serverRoutes: {
+        ...encryptionRoutes(encryption),
         [`PUT ${caRotationPath}`]: caRotationRoute({
           tlsDir,
           log,
@@ -230,10 +255,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
 
   await writeNodeConfigs(setup);
 
-  // One admin client for rfo's own API traffic, made once the kubeconfig exists.
-  const adminClient = () => joinService.kubeClient();
   const managed = manageComponents(
-    serverComponents.build({ s, config, plan, setup, proc, log, elapsed, adminClient, joinService, etcdClient, cluster, self: { name: s.nodeName, password: nodePassword.password } }),
+    serverComponents.build({ s, config, plan, setup, proc, log, elapsed, adminClient, joinService, etcdClient, encryption, cluster, self: { name: s.nodeName, password: nodePassword.password } }),
     { log, elapsed },
   );
 

@@ -18,7 +18,7 @@ import { eventually, labHelpers } from './helpers/lab-cluster.ts';
 
 let root = '';
 const labDir = () => join(root, 'lab');
-const { kubectl, kubectlOk, nodeReady } = labHelpers(labDir);
+const { kubectl, kubectlOk, applyOk, nodeReady } = labHelpers(labDir);
 
 before(async () => {
   root = await mkdtemp('/var/tmp/rfo-ha-');
@@ -68,6 +68,83 @@ test('one helm-controller acts for the cluster: its lease names one server, and 
 test('every server registered its own node password, so no agent can take a server name', { timeout: 30_000 }, async () => {
   const secrets = await kubectlOk('-n', 'kube-system', 'get', 'secrets', '-o', 'name');
   for (const n of ['s1', 's2', 's3', 'a1']) assert.match(secrets, new RegExp(`secret/${n}\\.node-password\\.rfo`), n);
+});
+
+// Secrets encryption across the three servers (secrets/encryption-service.ts).
+const rfoBin = join(repoRoot, 'bin', 'rfo');
+const encLiteral = 'ha-canary-51d0';
+/** rfo secrets-encrypt on a server, against that server's own supervisor (s2/s3's config names s1 in server:). */
+const enc = (on: string, ...args: string[]) => labExec(on, [rfoBin, 'secrets-encrypt', ...args, '--server', 'https://127.0.0.1:9345'], { labDir: labDir() });
+async function encStatus(on: string): Promise<{ stage: string; activekey: string; inactivekeys: string[]; hashmatch: boolean; hasherror: string; hint?: string; servers: { name: string; reencrypting?: boolean }[] }> {
+  const r = await enc(on, 'status', '-o', 'json');
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Awaited<ReturnType<typeof encStatus>>;
+}
+/** How many of the namespace's Secrets etcd holds encrypted with this key (the raw values, read on a server). */
+async function encryptedWith(on: string, key: string, namespace = 'enc'): Promise<number> {
+  const tls = '/var/lib/rancher/rfo/server/tls/etcd';
+  const r = await labExec(on, ['sh', '-c', `/var/lib/rancher/rfo/bin/etcdctl --endpoints https://127.0.0.1:2379 --cacert ${tls}/server-ca.crt --cert ${tls}/client.crt --key ${tls}/client.key get --prefix /registry/secrets/${namespace}/ --print-value-only | grep -a -o 'k8s:enc:[a-z]*:v1:${key}:' | wc -l`], { labDir: labDir() });
+  assert.equal(r.code, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+async function secretsReadableThrough(on: string, n: number): Promise<void> {
+  const r = await labExec(on, ['/var/lib/rancher/rfo/bin/kubectl', '--kubeconfig', '/etc/rancher/rfo/rfo.yaml', '-n', 'enc', 'get', 'secrets', '-o', 'json'], { labDir: labDir() });
+  assert.equal(r.code, 0, r.stderr);
+  const items = (JSON.parse(r.stdout) as { items: { metadata: { name: string }; data?: { v?: string } }[] }).items;
+  assert.equal(items.length, n, `Secrets listed through ${on}`);
+  for (const i of items) assert.equal(Buffer.from(i.data?.v ?? '', 'base64').toString(), `${encLiteral}-${i.metadata.name}`, `${i.metadata.name} through ${on}`);
+}
+
+test('rotate-keys across three servers: each stage reaches every server; 2,000 Secrets readable through every server and encrypted with the new key only', { timeout: 900_000 }, async () => {
+  await kubectlOk('create', 'namespace', 'enc');
+  for (let batch = 0; batch < 4; batch++) {
+    const items = Array.from({ length: 500 }, (_, i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `s-${batch * 500 + i}`, namespace: 'enc' }, stringData: { v: `${encLiteral}-s-${batch * 500 + i}` } }));
+    await applyOk(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  }
+  const before = await encStatus('s2');
+  assert.deepEqual([before.stage, before.hashmatch, before.activekey], ['start', true, 'aescbckey'], before.hasherror);
+  assert.equal(await encryptedWith('s3', 'aescbckey'), 2000);
+  const t0 = Date.now();
+  const r = await enc('s1', 'rotate-keys');
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  process.stderr.write(`rotate-keys on 3 servers, 2,000 Secrets: ${((Date.now() - t0) / 1000).toFixed(1)} s\n${r.stderr}`);
+  // The stages as they went: prepare and rotate each waited for all three servers.
+  assert.match(r.stderr, /stage prepare[\s\S]*stage (rotate|reencrypt_active)[\s\S]*/);
+  const after = await encStatus('s3');
+  assert.equal(after.stage, 'reencrypt_finished');
+  assert.deepEqual(after.inactivekeys, [], 'the old key is removed once every Secret was rewritten');
+  assert.match(after.activekey, /^aescbckey-/);
+  assert.equal(await encryptedWith('s2', after.activekey), 2000);
+  assert.equal(await encryptedWith('s2', 'aescbckey'), 0);
+  for (const n of ['s1', 's2', 's3']) await secretsReadableThrough(n, 2000);
+  await eventually('every server to load the configuration without the old key', async () => (await encStatus('s1')).hashmatch, 120_000, 3000);
+});
+
+test('a server killed mid-reencrypt loses nothing; status says what to do; reencrypt on another server finishes it; the killed one adopts the result at start', { timeout: 900_000 }, async () => {
+  const progressEvents = async () => (await kubectl('get', 'events', '-A', '--field-selector', 'reason=SecretsProgress,involvedObject.name=s1', '-o', 'name')).stdout.trim().split('\n').filter(Boolean).length;
+  const earlier = await progressEvents();
+  const run = enc('s1', 'rotate-keys');
+  // Killed once s1 reports rewriting (a new SecretsProgress event, one per 50 Secrets): the rewrite is under way.
+  await eventually('s1 to be rewriting Secrets', async () => (await progressEvents()) > earlier, 400_000, 300);
+  await stopNode('s1', { labDir: labDir(), hard: true });
+  await run.catch(() => undefined);
+  const st = await encStatus('s2');
+  assert.equal(st.stage, 'reencrypt_active');
+  assert.match(st.hint ?? '', /started by s1 is not running.*rfo secrets-encrypt reencrypt/);
+  const newKey = st.activekey;
+  const partly = await encryptedWith('s2', newKey);
+  process.stderr.write(`killed mid-reencrypt: ${partly} of 2,000 Secrets rewritten\n`);
+  assert.ok(st.inactivekeys.length === 1, 'the old key still reads');
+  await secretsReadableThrough('s2', 2000);
+  const resume = await enc('s2', 'reencrypt');
+  assert.equal(resume.code, 0, resume.stderr);
+  assert.match(resume.stdout, /reencryption started/);
+  await eventually('the reencryption to finish on s2', async () => (await encStatus('s2')).stage === 'reencrypt_finished', 300_000, 2000);
+  assert.equal(await encryptedWith('s3', newKey), 2000);
+  await startNode('s1', { labDir: labDir(), wait: true, readyTimeoutMs: 300_000 });
+  await secretsReadableThrough('s1', 2000);
+  await eventually('all three servers to agree again', async () => (await encStatus('s1')).hashmatch, 180_000, 3000);
+  await kubectlOk('delete', 'namespace', 'enc', '--wait=false');
 });
 
 test("removing a server's etcd label removes no member: flannel's credential may not, and admin's label change is not a deletion", { timeout: 180_000 }, async () => {

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { unzipFile } from '../../src/etcd/snapshot-zip.ts';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -163,6 +164,18 @@ test('save writes a local and an S3 snapshot (TLS, custom CA); list and ETCDSnap
   assert.match(roundtripFile, /^roundtrip-\S+-\d{10}\.zip$/);
   assert.ok(existsSync(join(d().snaps, roundtripFile)));
   assert.ok(existsSync(join(s3.dir, 'data', bucket, folder, roundtripFile)), 'the object is in the bucket');
+  // Secrets are encrypted at rest (on by default): no Secret value is in the snapshot, local or uploaded.
+  const literal = Buffer.from(`secret-7-${createHash('sha1').update('7').digest('hex')}`);
+  for (const zip of [join(d().snaps, roundtripFile), join(s3.dir, 'data', bucket, folder, roundtripFile)]) {
+    const db = join(root, 'unzipped.db');
+    await unzipFile(zip, db);
+    const bytes = await readFile(db);
+    assert.ok(bytes.length > 1_000_000, 'a real etcd db');
+    assert.ok(bytes.includes(Buffer.from('k8s:enc:aescbc:v1:aescbckey:')), `${zip}: encrypted Secrets`);
+    assert.equal(bytes.indexOf(literal), -1, `${zip}: a Secret's value in clear`);
+    assert.ok(bytes.includes(Buffer.from('cm-7')), 'ConfigMaps are not encrypted (only Secrets are), so the search itself works');
+    await rm(db);
+  }
 
   const rows = (await listJson()).filter((r) => r.file === roundtripFile);
   assert.deepEqual(rows.map((r) => `${r.storage}:${r.status}`).sort(), ['local:ok', 's3:ok']);
