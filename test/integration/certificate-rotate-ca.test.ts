@@ -1,45 +1,34 @@
-// `rfo certificate rotate-ca` against a real `rfo server` (a test node):
-// new CA material made with openssl as an operator would (a new CA plus a
-// copy cross-signed by the current one). Bad material is refused with the
+// `rfo certificate rotate-ca` against a real `rfo server` (a one-server
+// lab: private mounts, so pods of other tests' nodes never mix with its
+// own): new CA material made with openssl as an operator would (a new CA plus
+// a copy cross-signed by the current one). Bad material is refused with the
 // reasons and changes nothing; good material is written after a backup, and
 // the restarted server is Ready with every leaf of the rotated CAs reissued
-// under the new ones, a kubeconfig made before the rotation still working,
-// and a new token hash.
+// under the new ones, no component restarting, a kubeconfig made before the
+// rotation still working, and a new token hash.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
 import { run } from '../../src/util/exec.ts';
-import { findRuntime } from './helpers/runtime.ts';
-import { createTestNode } from './helpers/test-node.ts';
-import type { TestNode } from './helpers/test-node.ts';
-import { stopProcess, untilReady } from './helpers/rfo-process.ts';
+import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
+import { labHelpers } from './helpers/lab-cluster.ts';
 
 const rfo = join(repoRoot, 'bin', 'rfo');
-let node: TestNode;
 let root = '';
-let runtimeDir = '';
-let server: ChildProcess | undefined;
-let output = '';
+const labDir = () => join(root, 'lab');
+const { nodeReady } = labHelpers(labDir);
+const log = (l: string) => process.stderr.write(`${l}\n`);
+/** s1's data dir as the host sees it. */
+const data = () => join(labDir(), 's1', 'var-lib-rancher', 'rfo');
+const tls = (f: string) => join(data(), 'server', 'tls', f);
 
-const d = () => ({ data: join(root, 'data'), run: join(root, 'run'), kubelet: join(root, 'kubelet'), cni: join(root, 'cni'), kubeconfig: join(root, 'etc', 'rfo.yaml') });
-const tls = (f: string) => join(d().data, 'server', 'tls', f);
-
-async function startServer(): Promise<void> {
-  output = '';
-  const args = ['server', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
-  server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  server.stderr?.on('data', (b: Buffer) => (output += b.toString()));
-  await untilReady(server, () => output, 600_000);
-}
-
-const kubectl = (kubeconfig: string, ...args: string[]) => node.exec(join(d().data, 'bin', 'kubectl'), ['--kubeconfig', kubeconfig, ...args]);
-const rotateCa = (path: string, ...extra: string[]) => node.exec(rfo, ['certificate', 'rotate-ca', '--config', '/dev/null', '--data-dir', d().data, '--path', path, '--server', `https://${node.ip}:9345`, ...extra]);
+const inNode = (...argv: string[]) => labExec('s1', argv, { labDir: labDir() });
+const kubectl = (kubeconfig: string, ...args: string[]) => inNode('/var/lib/rancher/rfo/bin/kubectl', '--kubeconfig', kubeconfig, ...args);
+const rotateCa = (path: string, ...extra: string[]) => inNode(rfo, 'certificate', 'rotate-ca', '--path', path, ...extra);
 const sha = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
 
 async function openssl(...args: string[]): Promise<void> {
@@ -63,19 +52,13 @@ async function stageCa(dir: string, file: string, cn: string, crossSigned = true
 }
 
 before(async () => {
-  runtimeDir = (await findRuntime()).dir;
   root = await mkdtemp('/var/tmp/rfo-cert-ca-');
-  node = await createTestNode('rfo-cert-ca', 72);
-  await startServer();
+  await labUp({ servers: 1, agents: 0, labDir: labDir(), subnet: '10.197.72.0/24', name: 'rfocertca', log });
 });
 
 after(async () => {
-  await stopProcess(server);
-  if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet]);
-    await node.destroy();
-  }
-  if (root) await rm(root, { recursive: true, force: true });
+  await labDown({ labDir: labDir() }).catch((err: unknown) => log(`lab down: ${String(err)}`));
+  await rm(root, { recursive: true, force: true });
 });
 
 test('bad CA material is refused with the reasons; nothing changes on the server', { timeout: 120_000 }, async () => {
@@ -98,43 +81,47 @@ test('bad CA material is refused with the reasons; nothing changes on the server
   await mkdir(join(root, 'empty'));
   assert.equal((await rotateCa(join(root, 'empty'))).code, 2);
   assert.equal(await sha(tls('client-ca.crt')), before);
-  assert.deepEqual((await readdir(join(d().data, 'server'))).filter((f) => f.startsWith('tls-')), [], 'no backup for a refused request');
+  assert.deepEqual((await readdir(join(data(), 'server'))).filter((f) => f.startsWith('tls-')), [], 'no backup for a refused request');
 });
 
 test('good material is written; after a restart the leaves are under the new CAs, an old kubeconfig still works, the token hash changed', { timeout: 900_000 }, async () => {
   const oldKubeconfig = join(root, 'old-admin.yaml');
-  await writeFile(oldKubeconfig, await readFile(d().kubeconfig));
-  const oldToken = await readFile(join(d().data, 'server', 'token'), 'utf8');
+  await writeFile(oldKubeconfig, await readFile(join(labDir(), 's1', 'etc-rancher', 'rfo', 'rfo.yaml')));
+  const oldToken = await readFile(join(data(), 'server', 'token'), 'utf8');
   const stage = join(root, 'stage');
   await stageCa(stage, 'client-ca', 'rfo-client-ca-2');
   await stageCa(stage, 'server-ca', 'rfo-server-ca-2');
   const r = await rotateCa(stage);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`^https://${node.ip.replaceAll('.', '\\.')}:9345 wrote server-ca\\.crt, server-ca\\.key, client-ca\\.crt, client-ca\\.key \\(backup: .*server/tls-\\d+\\)\nRestart rfo on each server, then on each agent`));
+  assert.match(r.stdout, /^https:\/\/127\.0\.0\.1:9345 wrote server-ca\.crt, server-ca\.key, client-ca\.crt, client-ca\.key \(backup: .*server\/tls-\d+\)\nRestart rfo on each server, then on each agent/);
   assert.match(r.stdout, /server-ca changed: the CA hash in the token changes/);
-  const backups = (await readdir(join(d().data, 'server'))).filter((f) => f.startsWith('tls-'));
+  const backups = (await readdir(join(data(), 'server'))).filter((f) => f.startsWith('tls-'));
   assert.equal(backups.length, 1);
 
-  await stopProcess(server);
-  await startServer();
+  await stopNode('s1', { labDir: labDir(), log });
+  const logFile = join(labDir(), 's1', 'rfo.log');
+  const logStart = (await stat(logFile)).size;
+  await startNode('s1', { labDir: labDir(), log });
   // kube-controller-manager signs with the new client CA alone (client-ca.nochain.crt): it must not crash-loop on the bundle.
-  await new Promise((r) => setTimeout(r, 30_000));
-  assert.doesNotMatch(output, /exited \(\d+\); restarting/, 'no component restarts after the rotation');
-  const subjectOf = async (f: string) => new X509Certificate(await readFile(tls(f), 'utf8')).issuer;
-  assert.equal(await subjectOf('client-admin.crt'), 'CN=rfo-client-ca-2');
-  assert.equal(await subjectOf('client-kubelet.crt'), 'CN=rfo-client-ca-2');
-  assert.equal(await subjectOf('serving-kube-apiserver.crt'), 'CN=rfo-server-ca-2');
-  assert.equal(await subjectOf('etcd/client.crt'), 'CN=etcd-server-ca', 'CAs not given keep their value');
-  const ready = await kubectl(d().kubeconfig, 'get', 'nodes', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}');
-  assert.equal(ready.stdout.trim(), 'True', ready.stderr);
+  await new Promise((res) => setTimeout(res, 30_000));
+  const restartLog = (await readFile(logFile, 'utf8')).slice(logStart);
+  assert.doesNotMatch(restartLog, /exited \(\d+\); restarting/, 'no component restarts after the rotation');
+  const issuerOf = async (f: string) => new X509Certificate(await readFile(tls(f), 'utf8')).issuer;
+  assert.equal(await issuerOf('client-admin.crt'), 'CN=rfo-client-ca-2');
+  assert.equal(await issuerOf('client-kubelet.crt'), 'CN=rfo-client-ca-2');
+  assert.equal(await issuerOf('serving-kube-apiserver.crt'), 'CN=rfo-server-ca-2');
+  assert.equal(await issuerOf('etcd/client.crt'), 'CN=etcd-server-ca', 'CAs not given keep their value');
+  assert.equal(await nodeReady('s1'), 'True');
   // Made before the rotation: trusts only the old server-ca, presents a client certificate of the old client-ca.
   const old = await kubectl(oldKubeconfig, 'get', 'ns', 'kube-system', '-o', 'name');
   assert.equal(old.code, 0, `a kubeconfig from before the rotation: ${old.stderr}`);
-  const newToken = await readFile(join(d().data, 'server', 'token'), 'utf8');
+  const fresh = await kubectl('/etc/rancher/rfo/rfo.yaml', 'get', 'ns', 'kube-system', '-o', 'name');
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const newToken = await readFile(join(data(), 'server', 'token'), 'utf8');
   assert.notEqual(newToken.split('::')[0], oldToken.split('::')[0], 'the CA hash in the token changed');
   assert.equal(newToken.split('::')[1], oldToken.split('::')[1], 'the password did not');
   // check lists the bundle: new CA, its cross-signed copy, the old CA.
-  const check = await node.exec(rfo, ['certificate', 'check', '--config', '/dev/null', '--data-dir', d().data, '-o', 'json']);
+  const check = await inNode(rfo, 'certificate', 'check', '-o', 'json');
   const rows = (JSON.parse(check.stdout) as { file: string; subject: string }[]).filter((x) => x.file === 'server/tls/server-ca.crt');
   assert.deepEqual(rows.map((x) => x.subject), ['CN=rfo-server-ca-2', 'CN=rfo-server-ca-2', 'CN=rfo-server-ca']);
 });
