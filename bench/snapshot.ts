@@ -47,7 +47,7 @@ const tlsDir = join(root, 'tls');
 await applyPki(tlsDir, planCertSpecs({ nodeName: 'bench', nodeIps: ['127.0.0.1'], tlsSans: [], serviceCidr: '10.43.0.0/16', clusterDomain: 'cluster.local' }), new Date());
 const port = await freePort(32379);
 const etcdSpec = planEtcd({
-  binDir: bin, tlsDir, credDir: root, etcdDataDir: join(root, 'etcd'), logsDir: root, nodeName: 'bench', nodeIp: '127.0.0.1', advertiseAddress: '127.0.0.1', bindAddress: '127.0.0.1',
+  binDir: bin, tlsDir, credDir: root, etcdDataDir: join(root, 'etcd'), etcdTiming: 'single', logsDir: root, nodeName: 'bench', nodeIp: '127.0.0.1', advertiseAddress: '127.0.0.1', bindAddress: '127.0.0.1',
   httpsPort: 0, etcdClientPort: port, etcdPeerPort: port + 1, clusterCidr: '', serviceCidr: '', serviceNodePortRange: '', clusterDomain: '',
   extraArgs: { etcd: ['quota-backend-bytes=8589934592'], 'kube-apiserver': [], 'kube-controller-manager': [], 'kube-scheduler': [], 'helm-controller': [] },
 });

@@ -20,6 +20,7 @@ const cp = {
   serviceCidr: '10.43.0.0/16',
   serviceNodePortRange: '30000-32767',
   clusterDomain: 'cluster.local',
+  etcdTiming: 'single' as const,
   extraArgs: { etcd: [], 'kube-apiserver': ['v=2', 'enable-admission-plugins=NodeRestriction,AlwaysPullImages'], 'kube-controller-manager': [], 'kube-scheduler': [], 'helm-controller': [] },
 };
 const has = (args: readonly string[], flag: string) => assert.ok(args.includes(flag), `missing ${flag} in\n${args.join('\n')}`);
@@ -38,6 +39,13 @@ test('a joining server starts etcd into the existing cluster with the member lis
   has(e.args, '--initial-cluster=s1=https://10.0.0.1:2380,node1=https://192.168.10.5:2380');
   has(e.args, '--initial-cluster-state=existing');
   has(planEtcd(cp).args, '--initial-cluster-state=new');
+});
+
+test("etcd's raft timing: short for the only member (its start waits up to one election timeout), K3s' tolerant values for a cluster", () => {
+  has(planEtcd(cp).args, '--election-timeout=1000');
+  has(planEtcd(cp).args, '--heartbeat-interval=100');
+  has(planEtcd({ ...cp, etcdTiming: 'cluster' }).args, '--election-timeout=5000');
+  has(planEtcd({ ...cp, etcdTiming: 'cluster' }).args, '--heartbeat-interval=500');
 });
 
 test('the apiserver uses etcd over TLS, RBAC and NodeRestriction, and user args win', () => {

@@ -32,6 +32,8 @@ export interface JoinServiceOptions {
   readonly serviceCidr: string;
   readonly clusterDomain: string;
   readonly etcd: EtcdClient;
+  /** Told the member count whenever it was listed (server.ts keeps it for etcd's timing at the next start). */
+  readonly onMembers?: (count: number) => void;
 }
 
 interface Secret extends KubeObject {
@@ -132,6 +134,7 @@ export function createJoinService(o: JoinServiceOptions) {
 
   async function refreshMembers(): Promise<EtcdMember[]> {
     members = await listMembers(o.etcd);
+    o.onMembers?.(members.length);
     return members;
   }
 

@@ -37,7 +37,7 @@ test('systemd-analyze verify accepts both units', async () => {
 
 test("TimeoutStopSec covers rfo's worst-case stop, derived from the real component specs", () => {
   const cp = {
-    binDir: '/b', tlsDir: '/t', credDir: '/c', etcdDataDir: '/e', logsDir: '/l', nodeName: 'n', nodeIp: '10.0.0.1', advertiseAddress: '10.0.0.1', bindAddress: '0.0.0.0',
+    binDir: '/b', tlsDir: '/t', credDir: '/c', etcdDataDir: '/e', etcdTiming: 'cluster' as const, logsDir: '/l', nodeName: 'n', nodeIp: '10.0.0.1', advertiseAddress: '10.0.0.1', bindAddress: '0.0.0.0',
     httpsPort: 6443, etcdClientPort: 2379, etcdPeerPort: 2380, clusterCidr: '10.42.0.0/16', serviceCidr: '10.43.0.0/16', serviceNodePortRange: '30000-32767', clusterDomain: 'cluster.local',
     extraArgs: { etcd: [], 'kube-apiserver': [], 'kube-controller-manager': [], 'kube-scheduler': [], 'helm-controller': [] },
   };

@@ -24,12 +24,12 @@ const manifest = {
   ],
 } as unknown as RuntimeManifest;
 
-function plan(args: string[]) {
+function plan(args: string[], knownEtcdMembers?: number) {
   const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--data-dir', '/d', '--run-dir', '/r', ...args] });
   assert.ok(r.ok);
   const s = settingsFrom(r.options.values, facts);
   const config = resolveServerSettings(s.values, s.nodeIp);
-  const p = planServer({ s, config, manifest });
+  const p = planServer({ s, config, manifest, ...(knownEtcdMembers ? { knownEtcdMembers } : {}) });
   const setup = { paths: s.paths, facts, node: p.node, flannel: config.flannel, stagedRuntime: '/d/data/k1', sandboxImage: p.images.sandbox } as unknown as NodeSetup;
   const stages = planStartOrder(serverComponents.declare({ s, config, plan: p, setup, log: () => undefined }));
   assert.ok(stages.ok);
@@ -106,4 +106,12 @@ test('the dry-run text names the stages, command lines, files and certificates',
   assert.match(text, /remove \(disabled\): rfo-coredns/);
   assert.match(text, /server-ca\.crt {2}CA, CN=rfo-server-ca/);
   assert.match(text, /cgroup v1 \(kubelet gets failCgroupV1: false\), cgroup driver cgroupfs/);
+});
+
+test("etcd's timing: short while this server's etcd is (or was last seen as) the only member; K3s' values when it joins or had peers", () => {
+  const flag = (p: ReturnType<typeof plan>['p']) => p.processes.find((x) => x.name === 'etcd')?.args.find((a) => a.startsWith('--election-timeout='));
+  assert.equal(flag(plan([]).p), '--election-timeout=1000', 'a new cluster');
+  assert.equal(flag(plan([], 1).p), '--election-timeout=1000', 'a one-member cluster restarting');
+  assert.equal(flag(plan([], 3).p), '--election-timeout=5000', 'the first server after others joined');
+  assert.equal(flag(plan(['--server', 'https://10.0.0.1:9345', '--token', 'K10abc::server:x']).p), '--election-timeout=5000', 'a joining server');
 });

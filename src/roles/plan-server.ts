@@ -40,6 +40,8 @@ export interface ServerPlanInput {
   readonly s: ServerSettings;
   readonly config: ServerConfig;
   readonly manifest: Pick<RuntimeManifest, 'artifacts' | 'key'>;
+  /** etcd's member count when this server last looked (server/db/etcd-members); undefined before its first start. */
+  readonly knownEtcdMembers?: number;
 }
 
 export function planServer(i: ServerPlanInput): ServerPlan {
@@ -51,6 +53,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     tlsDir,
     credDir: s.paths.server.credDir,
     etcdDataDir: s.paths.server.etcdDataDir,
+    etcdTiming: !c.joinUrl && (i.knownEtcdMembers ?? 1) <= 1 ? 'single' : 'cluster',
     logsDir: s.paths.agent.logsDir,
     nodeName: s.nodeName,
     nodeIp: s.nodeIp,

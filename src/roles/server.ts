@@ -83,7 +83,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   checkNodeInputs(s);
-  const plan = planServer({ s, config, manifest: runtime.manifest });
+  const membersFile = join(s.paths.server.dir, 'db', 'etcd-members');
+  const knownEtcdMembers = await readFile(membersFile, 'utf8').then((t) => Number(t.trim()) || undefined, () => undefined);
+  const plan = planServer({ s, config, manifest: runtime.manifest, ...(knownEtcdMembers ? { knownEtcdMembers } : {}) });
   const setup: NodeSetup = {
     paths: s.paths,
     facts,
@@ -173,6 +175,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
 
   let isReady = false;
   const etcdClient = { binDir: s.paths.binLink, tlsDir, endpoints: ['https://127.0.0.1:2379'] };
+  let knownMembers = knownEtcdMembers;
   const joinService = createJoinService({
     tlsDir,
     adminKubeconfig: admin,
@@ -181,6 +184,12 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     serviceCidr: config.serviceCidr,
     clusterDomain: config.clusterDomain,
     etcd: etcdClient,
+    // etcd's raft timing at the next start depends on whether it is the only member (plan-control-plane.ts).
+    onMembers: (count) => {
+      if (count === knownMembers) return;
+      knownMembers = count;
+      void writeFileAtomic(membersFile, `${count}\n`).catch((err: unknown) => log(`could not record the etcd member count: ${(err as Error).message}`));
+    },
   });
   // One admin client for rfo's own API traffic, made once the kubeconfig exists.
   const adminClient = () => joinService.kubeClient();

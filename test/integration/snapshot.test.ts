@@ -218,6 +218,49 @@ test('restore from S3 by name (downloaded over TLS): every object returns', { ti
   assert.deepEqual(await fingerprint('roundtrip'), expected);
 });
 
+test('restore on another node (a fresh data dir): with the cluster token its Secrets decrypt; with another token the start stops naming the token', { timeout: 600_000 }, async () => {
+  const token = (await readFile(join(d().data, 'server', 'token'), 'utf8')).trim();
+  await stopServer();
+  // A second node, as far as rfo can tell: its own data, run, kubelet and CNI dirs and kubeconfig.
+  const other = (name: string) => {
+    const base = join(root, name);
+    const args = ['server', '--config', d().config, '--data-dir', join(base, 'data'), '--run-dir', join(base, 'run'), '--kubelet-dir', join(base, 'kubelet'), '--cni-conf-dir', join(base, 'cni'), '--write-kubeconfig', join(base, 'rfo.yaml'), '--node-ip', node.ip, '--runtime-dir', runtimeDir, '--disable', 'rfo-coredns'];
+    return {
+      base,
+      args,
+      killall: () => node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', join(base, 'data'), '--run-dir', join(base, 'run'), '--kubelet-dir', join(base, 'kubelet')]),
+    };
+  };
+  const wrong = other('node-b');
+  const reset = await node.exec(rfo, [...wrong.args, '--token', 'another-token', '--cluster-reset', `--cluster-reset-restore-path=${roundtripFile}`]);
+  assert.equal(reset.code, 0, reset.stderr);
+  const failed = await node.exec(rfo, [...wrong.args, '--token', 'another-token']);
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, /cannot open the bootstrap data[\s\S]*hint: the token does not match/);
+  assert.ok(!existsSync(join(wrong.base, 'data', 'server', 'cred', 'encryption-config.json')), 'no key was made up for data encrypted with another');
+  await wrong.killall();
+
+  const right = other('node-c');
+  const restored = await node.exec(rfo, [...right.args, '--token', token, '--cluster-reset', `--cluster-reset-restore-path=${roundtripFile}`]);
+  assert.equal(restored.code, 0, restored.stderr);
+  output = '';
+  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...right.args, '--token', token], { stdio: ['ignore', 'ignore', 'pipe'] });
+  proc.stderr?.on('data', (b: Buffer) => (output += b.toString()));
+  try {
+    await untilReady(proc, () => output);
+    assert.match(output, /secrets encryption: adopted the cluster's configuration/);
+    const r = await node.exec(join(right.base, 'data', 'bin', 'kubectl'), ['--kubeconfig', join(right.base, 'rfo.yaml'), 'get', 'configmaps,secrets', '-n', 'roundtrip', '-l', 'rfo.test/roundtrip', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const items = (JSON.parse(r.stdout) as { items: { kind: string; metadata: { name: string }; data?: Record<string, string> }[] }).items;
+    const canon = items.map((i) => `${i.kind}/${i.metadata.name}=${JSON.stringify(Object.entries(i.data ?? {}).sort())}`).sort();
+    assert.deepEqual({ count: items.length, hash: createHash('sha256').update(canon.join('\n')).digest('hex') }, expected, 'every Secret decrypts on the new node');
+  } finally {
+    await stopProcess(proc);
+    await right.killall();
+  }
+  await startServer();
+});
+
 test('corrupt, truncated, empty and missing restore paths are refused and the data stays intact', { timeout: 400_000 }, async () => {
   const plain = await snapshotCmd(['save', '--name', 'plain']);
   assert.equal(plain.code, 0, plain.stderr);
