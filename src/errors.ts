@@ -38,6 +38,10 @@ export type RfoErrorCode =
   | 'RFO_KUBE_API'
   // the component manager
   | 'RFO_COMPONENT_FAILED'
+  // rfo certificate
+  | 'RFO_RUNNING'
+  | 'RFO_CERT_NOT_FOUND'
+  | 'RFO_CA_INVALID'
   // supply chain: the pinned Go toolchain, vulnerability scans
   | 'RFO_TOOLCHAIN'
   | 'RFO_VULNERABLE'

@@ -17,6 +17,7 @@ Commands:
   agent          run a worker node that joins a cluster through a server (https://<server>:9345)
   etcd-snapshot  save, list, delete and prune etcd snapshots (local and S3)
   secrets-encrypt  secrets encryption at rest: status, enable, disable, prepare, rotate, reencrypt, rotate-keys
+  certificate    check and rotate this node's certificates, rotate the cluster CAs (rfo certificate --help)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   lab            a multi-node cluster on this host in namespaces (rfo lab help)
   verify         check the installed runtime and airgap images against the signed manifest
@@ -54,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./etcd-snapshot.ts')).etcdSnapshotCommand(args.slice(1), log);
     case 'secrets-encrypt':
       return (await import('./secrets-encrypt.ts')).secretsEncryptCommand(args.slice(1), log);
+    case 'certificate':
+      return (await import('./certificate.ts')).certificateCommand(args.slice(1), log);
     case 'verify':
       return verifyCommand(args.slice(1));
     default:

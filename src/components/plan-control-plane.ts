@@ -157,19 +157,21 @@ export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
       'allocate-node-cidrs': 'true',
       'cluster-cidr': c.clusterCidr,
       'service-cluster-ip-range': c.serviceCidr,
+      // One CA per signer, each exactly one certificate (the CSR signer refuses a bundle, which
+      // client-ca.crt is after rotate-ca: client-ca.nochain.crt is the CA alone, K3s's name).
       // One CA per signer (kube-controller-manager refuses the generic
       // --cluster-signing-cert-file beside these; the kubelet-client pair is the
       // kubernetes.io/kube-apiserver-client-kubelet signer's): kubelet client certificates
       // from client-ca, kubelet serving certificates from kubelet-ca (the CA
       // kube-apiserver trusts for kubelets only, pki/specs.ts), a year each as rfo's own leaves.
-      'cluster-signing-kubelet-client-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      'cluster-signing-kubelet-client-cert-file': join(c.tlsDir, 'client-ca.nochain.crt'),
       'cluster-signing-kubelet-client-key-file': join(c.tlsDir, 'client-ca.key'),
       'cluster-signing-kubelet-serving-cert-file': join(c.tlsDir, 'kubelet-ca.crt'),
       'cluster-signing-kubelet-serving-key-file': join(c.tlsDir, 'kubelet-ca.key'),
       // What the generic flag gave before: client certificates users request (kubectl certificate approve).
-      'cluster-signing-kube-apiserver-client-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      'cluster-signing-kube-apiserver-client-cert-file': join(c.tlsDir, 'client-ca.nochain.crt'),
       'cluster-signing-kube-apiserver-client-key-file': join(c.tlsDir, 'client-ca.key'),
-      'cluster-signing-legacy-unknown-cert-file': join(c.tlsDir, 'client-ca.crt'),
+      'cluster-signing-legacy-unknown-cert-file': join(c.tlsDir, 'client-ca.nochain.crt'),
       'cluster-signing-legacy-unknown-key-file': join(c.tlsDir, 'client-ca.key'),
       'cluster-signing-duration': '8760h',
       'root-ca-file': join(c.tlsDir, 'server-ca.crt'),

@@ -76,7 +76,9 @@ test('the controller manager allocates node pod CIDRs (flannel needs them); heal
 
 test('the controller manager signs kubelet client certificates with client-ca and kubelet serving certificates with kubelet-ca, for a year', () => {
   const k = planControllerManager(cp);
-  has(k.args, '--cluster-signing-kubelet-client-cert-file=/d/server/tls/client-ca.crt');
+  // client-ca alone: client-ca.crt becomes a bundle at rotate-ca, which the CSR signer refuses
+  has(k.args, '--cluster-signing-kubelet-client-cert-file=/d/server/tls/client-ca.nochain.crt');
+  has(k.args, '--cluster-signing-kube-apiserver-client-cert-file=/d/server/tls/client-ca.nochain.crt');
   has(k.args, '--cluster-signing-kubelet-client-key-file=/d/server/tls/client-ca.key');
   has(k.args, '--cluster-signing-kubelet-serving-cert-file=/d/server/tls/kubelet-ca.crt');
   has(k.args, '--cluster-signing-kubelet-serving-key-file=/d/server/tls/kubelet-ca.key');

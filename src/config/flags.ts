@@ -3,7 +3,7 @@
 // RFO_* environment variables, validation, defaults and `--help`. Adding an
 // option means adding a row here and nothing else in the parsing code.
 
-export type Command = 'server' | 'agent' | 'etcd-snapshot' | 'secrets-encrypt';
+export type Command = 'server' | 'agent' | 'etcd-snapshot' | 'secrets-encrypt' | 'certificate';
 
 export type FlagType = 'string' | 'bool' | 'int' | 'list';
 
@@ -36,18 +36,20 @@ const serverSnap: readonly Command[] = ['server', 'etcd-snapshot'];
 const snap: readonly Command[] = ['etcd-snapshot'];
 /** `rfo secrets-encrypt` talks to a server's supervisor API with the server token. */
 const enc: readonly Command[] = ['secrets-encrypt'];
+/** `rfo certificate` reads the node's config (data dir, run dir) and rotate-ca talks to a server with the server token. */
+const cert: readonly Command[] = ['certificate'];
 
 /** Paths and ports are flags too, so tests (and unusual hosts) can run isolated. */
 export const flagTable: readonly FlagSpec[] = [
-  { name: 'config', short: 'c', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt'], section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
-  { name: 'debug', type: 'bool', commands: [...both, 'etcd-snapshot', 'secrets-encrypt'], section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
+  { name: 'config', short: 'c', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert], section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
+  { name: 'debug', type: 'bool', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert], section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
   { name: 'dry-run', type: 'bool', commands: both, section: 'common', env: 'RFO_DRY_RUN', default: false, usage: 'Print what would run and be written (components, processes, files, certificates, add-ons) and exit; changes nothing' },
-  { name: 'data-dir', short: 'd', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt'], section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
-  { name: 'run-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUN_DIR', default: '/run/rfo', check: 'absolute-path', usage: 'Folder for sockets and pid files' },
+  { name: 'data-dir', short: 'd', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert], section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
+  { name: 'run-dir', type: 'string', commands: [...both, ...cert], section: 'common', env: 'RFO_RUN_DIR', default: '/run/rfo', check: 'absolute-path', usage: 'Folder for sockets and pid files' },
   { name: 'runtime-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUNTIME_DIR', check: 'absolute-path', usage: 'Runtime to stage (default: the one shipped with rfo, else the newest built by npm run build:runtime)' },
   { name: 'kubelet-dir', type: 'string', commands: both, section: 'common', env: 'RFO_KUBELET_DIR', default: '/var/lib/kubelet', check: 'absolute-path', usage: 'Kubelet root directory' },
   { name: 'cni-conf-dir', type: 'string', commands: both, section: 'common', env: 'RFO_CNI_CONF_DIR', default: '/etc/cni/net.d', check: 'absolute-path', usage: 'Folder for the CNI network configuration' },
-  { name: 'token', short: 't', type: 'string', commands: [...both, 'secrets-encrypt'], section: 'cluster', env: 'RFO_TOKEN', secret: true, usage: 'Shared secret used to join a server or agent to a cluster' },
+  { name: 'token', short: 't', type: 'string', commands: [...both, 'secrets-encrypt', ...cert], section: 'cluster', env: 'RFO_TOKEN', secret: true, usage: 'Shared secret used to join a server or agent to a cluster' },
   { name: 'token-file', type: 'string', commands: [...both, 'secrets-encrypt'], section: 'cluster', env: 'RFO_TOKEN_FILE', check: 'absolute-path', usage: 'File containing the token' },
   { name: 'agent-token', type: 'string', commands: server, section: 'cluster', env: 'RFO_AGENT_TOKEN', secret: true, usage: 'Shared secret used to join agents to the cluster, but not servers' },
   { name: 'agent-token-file', type: 'string', commands: server, section: 'cluster', env: 'RFO_AGENT_TOKEN_FILE', check: 'absolute-path', usage: 'File containing the agent secret' },
@@ -55,7 +57,7 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'bind-address', type: 'string', commands: both, section: 'listener', env: 'RFO_BIND_ADDRESS', default: '0.0.0.0', check: 'ip', usage: 'rfo bind address' },
   { name: 'advertise-address', type: 'string', commands: server, section: 'listener', env: 'RFO_ADVERTISE_ADDRESS', check: 'ip', usage: 'IPv4 address that apiserver uses to advertise to members of the cluster (default: node-external-ip/node-ip)' },
   { name: 'tls-san', type: 'list', splitComma: true, commands: server, section: 'listener', env: 'RFO_TLS_SAN', usage: 'Add additional hostnames or IPv4/IPv6 addresses as Subject Alternative Names on the server TLS cert' },
-  { name: 'supervisor-port', type: 'int', commands: [...both, 'secrets-encrypt'], section: 'listener', env: 'RFO_SUPERVISOR_PORT', default: 9345, check: 'port', usage: 'Port of the join API (supervisor)' },
+  { name: 'supervisor-port', type: 'int', commands: [...both, 'secrets-encrypt', ...cert], section: 'listener', env: 'RFO_SUPERVISOR_PORT', default: 9345, check: 'port', usage: 'Port of the join API (supervisor)' },
   { name: 'lb-server-port', type: 'int', commands: ['agent'], section: 'listener', env: 'RFO_LB_SERVER_PORT', default: 6444, check: 'port', usage: 'Local port of the client load balancer in front of the apiservers (kubelet, kube-proxy and flannel connect to it)' },
   { name: 'https-listen-port', type: 'int', commands: server, section: 'listener', env: 'RFO_HTTPS_LISTEN_PORT', default: 6443, check: 'port', usage: 'Port of the Kubernetes API server' },
   { name: 'write-kubeconfig', short: 'o', type: 'string', commands: server, section: 'kubeconfig', env: 'RFO_KUBECONFIG_OUTPUT', default: '/etc/rancher/rfo/rfo.yaml', check: 'absolute-path', usage: 'Write kubeconfig for admin client to this file' },
@@ -94,9 +96,9 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'etcd-snapshot-dir', aliases: ['dir'], type: 'string', commands: serverSnap, section: 'db', check: 'absolute-path', usage: 'Directory to save db snapshots (default: ${data-dir}/server/db/snapshots)' },
   { name: 'etcd-snapshot-compress', aliases: ['compress', 'snapshot-compress'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Compress etcd snapshot' },
   { name: 'name', type: 'string', commands: snap, section: 'db', default: 'on-demand', usage: 'Set the base name of the etcd on-demand snapshot (appended with UNIX timestamp)' },
-  { name: 'force', type: 'bool', commands: enc, section: 'common', default: false, usage: 'secrets-encrypt: skip the rotation stage check (prepare, rotate, reencrypt, enable, disable)' },
+  { name: 'force', type: 'bool', commands: [...enc, ...cert], section: 'common', default: false, usage: 'secrets-encrypt: skip the rotation stage check (prepare, rotate, reencrypt, enable, disable); certificate rotate-ca: skip the checks that the new CA files chain to the current ones and match their keys' },
   { name: 'skip', type: 'bool', commands: enc, section: 'common', default: false, usage: 'secrets-encrypt reencrypt: keep the old keys afterwards' },
-  { name: 'output', short: 'o', type: 'string', commands: [...snap, ...enc], section: 'db', default: 'table', usage: 'list output format: table or json' },
+  { name: 'output', short: 'o', type: 'string', commands: [...snap, ...enc, ...cert], section: 'db', default: 'table', usage: 'Output format (etcd-snapshot list, secrets-encrypt status, certificate check): table or json' },
   { name: 'cluster-reset', type: 'bool', commands: server, section: 'db', default: false, usage: 'Forget all peers and become sole member of a new cluster' },
   { name: 'cluster-reset-restore-path', type: 'string', commands: server, section: 'db', usage: 'Path to snapshot file to be restored (with --etcd-s3: the snapshot name in the bucket)' },
   { name: 'etcd-s3', aliases: ['s3'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Enable backup to S3' },
@@ -112,6 +114,9 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'etcd-s3-insecure', aliases: ['s3-insecure'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Disables S3 over HTTPS' },
   { name: 'etcd-s3-timeout', aliases: ['s3-timeout'], type: 'string', commands: serverSnap, section: 'db', default: '5m0s', usage: 'S3 timeout (Go duration, e.g. 30s, 5m0s)' },
   { name: 'etcd-s3-retention', aliases: ['s3-retention'], type: 'int', commands: serverSnap, section: 'db', default: 5, usage: 'Number of snapshots in S3 to retain' },
+  // rfo certificate (RKE2's `certificate` flags; rotate-ca's --server is parsed by the command, see parse-certificate-args.ts).
+  { name: 'service', short: 's', type: 'list', splitComma: true, commands: cert, section: 'common', usage: 'Certificates of these services only (rotate, check): admin, api-server, controller-manager, scheduler, rfo-controller, rfo-server, cloud-controller, etcd, auth-proxy, kubelet, kube-proxy, helm-controller, flannel' },
+  { name: 'path', type: 'string', commands: cert, section: 'common', usage: 'rotate-ca: directory with the new CA files, named as in server/tls' },
 ];
 
 /** The row a long name or alias (or config key) names, preferring rows of `command`. */

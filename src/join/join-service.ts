@@ -16,6 +16,7 @@ import { recordNodeIps } from './node-ips.ts';
 import { planCertSpecs } from '../pki/specs.ts';
 import type { CaSpec, LeafSpec } from '../pki/specs.ts';
 import { issueCertificate, issuerFromCaKey } from '../pki/x509.ts';
+import { certIssueTime } from '../pki/issue-clock.ts';
 import { listMembers } from '../etcd/etcdctl.ts';
 import type { EtcdClient, EtcdMember } from '../etcd/etcdctl.ts';
 import { RfoError } from '../errors.ts';
@@ -71,8 +72,8 @@ export function createJoinService(o: JoinServiceOptions) {
     const specs = planCertSpecs({ nodeName, nodeIps, tlsSans: [], serviceCidr: o.serviceCidr, clusterDomain: o.clusterDomain });
     const leaf = specs.find((s) => s.id === certIds[kind]) as LeafSpec;
     const caSpec = specs.find((s) => s.id === leaf.signer) as CaSpec;
-    const issuer = issuerFromCaKey(caSpec, await readFile(join(o.tlsDir, `${caSpec.file}.key`), 'utf8'));
-    const issued = issueCertificate(leaf, { now: new Date(), issuer });
+    const issuer = issuerFromCaKey(caSpec, await readFile(join(o.tlsDir, `${caSpec.file}.key`), 'utf8'), await readFile(join(o.tlsDir, `${caSpec.file}.crt`), 'utf8'));
+    const issued = issueCertificate(leaf, { now: certIssueTime(), issuer });
     // The addresses this serving certificate names are the node's registered ones:
     // the CSR approver (csr-approver.ts) approves the kubelet's own requests for no others.
     if (kind === 'serving-kubelet') await recordNodeIps(await kubeClient(), nodeName, nodeIps);

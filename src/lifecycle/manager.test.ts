@@ -133,6 +133,7 @@ test('restart of a component that has not started yet is refused', async () => {
   await m.ready;
   await m.restart('later');
   await m.stop();
+});
 
 test("a component's own typed error keeps its hint (the fix it names), wrapped in RFO_COMPONENT_FAILED", async () => {
   const step = stepComponent('secrets-encryption', () => Promise.reject(new RfoError('RFO_CONFIG_INVALID', 'cannot open the bootstrap data', { hint: 'use the cluster token' })));

@@ -83,3 +83,57 @@ test('upgrade of a data dir from before the kubelet CA; two servers sharing serv
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('after rotate-ca wrote a cross-signed server-ca, the next start reissues its leaves; they verify against the new CA and, through the chain they carry, against the old one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-pki-'));
+  try {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { issueCertificate, issuerFromCaKey } = await import('./x509.ts');
+    const { planCaRotation } = await import('./plan-ca-rotation.ts');
+    const { run } = await import('../util/exec.ts');
+    const specs = planCertSpecs(input);
+    await applyPki(dir, specs, new Date());
+    const oldCaPem = await readFile(join(dir, 'server-ca.crt'), 'utf8');
+    const caSpec = { kind: 'ca' as const, id: 'server-ca', file: 'server-ca', commonName: 'rfo-server-ca-new', validityDays: 3650 };
+    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+    const fresh = issueCertificate(caSpec, { now: new Date(), key });
+    const oldIssuer = issuerFromCaKey({ ...caSpec, commonName: 'rfo-server-ca' }, await readFile(join(dir, 'server-ca.key'), 'utf8'), oldCaPem);
+    const cross = issueCertificate(caSpec, { now: new Date(), key, issuer: oldIssuer });
+    const current = { 'server-ca.crt': oldCaPem, 'server-ca.key': await readFile(join(dir, 'server-ca.key'), 'utf8') };
+    const plan = planCaRotation({ current, staged: { 'server-ca.crt': fresh.certPem + cross.certPem, 'server-ca.key': fresh.keyPem }, force: false, now: new Date() });
+    assert.ok(plan.ok);
+    if (!plan.ok) return;
+    for (const w of plan.writes) await writeFile(join(dir, w.file), w.content, { mode: w.mode });
+
+    const after = await applyPki(dir, specs, new Date());
+    const reissued = after.actions.filter((a) => a.action === 'reissue').map((a) => a.id).sort();
+    assert.deepEqual(reissued, ['admin', 'serving-kube-apiserver', 'serving-supervisor'].filter((id) => specs.find((s) => s.id === id && s.kind === 'leaf' && s.signer === 'server-ca')).sort());
+    assert.ok(after.actions.some((a) => a.id === 'kubelet-ca' && a.action === 'keep'), 'kubelet-ca (its own file) is kept');
+    const leafFile = join(dir, 'serving-kube-apiserver.crt');
+    await writeFile(join(dir, 'new-ca.pem'), fresh.certPem);
+    await writeFile(join(dir, 'old-ca.pem'), oldCaPem);
+    const viaNew = await run({ cmd: 'openssl', args: ['verify', '-CAfile', join(dir, 'new-ca.pem'), leafFile] });
+    assert.equal(viaNew.code, 0, viaNew.stdout + viaNew.stderr);
+    // A node still trusting only the old CA: the leaf file's second certificate (the cross-signed copy) is the bridge.
+    await writeFile(join(dir, 'chain.pem'), (await readFile(leafFile, 'utf8')).split(/(?<=-----END CERTIFICATE-----\n)/)[1] ?? '');
+    const viaOld = await run({ cmd: 'openssl', args: ['verify', '-CAfile', join(dir, 'old-ca.pem'), '-untrusted', join(dir, 'chain.pem'), leafFile] });
+    assert.equal(viaOld.code, 0, viaOld.stdout + viaOld.stderr);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('nochain copies hold only the signing certificate of a CA bundle (kube-controller-manager refuses a bundle)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-pki-'));
+  try {
+    const { writeUnchainedCas } = await import('./apply-pki.ts');
+    await applyPki(dir, planCertSpecs(input), new Date());
+    const single = await readFile(join(dir, 'client-ca.crt'), 'utf8');
+    await writeFile(join(dir, 'client-ca.crt'), single + (await readFile(join(dir, 'server-ca.crt'), 'utf8')));
+    await writeUnchainedCas(dir);
+    assert.equal(await readFile(join(dir, 'client-ca.nochain.crt'), 'utf8'), single);
+    assert.equal(await readFile(join(dir, 'server-ca.nochain.crt'), 'utf8'), await readFile(join(dir, 'server-ca.crt'), 'utf8'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

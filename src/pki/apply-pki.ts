@@ -11,6 +11,7 @@ import { planPki } from './plan.ts';
 import type { ExistingCert, PkiAction } from './plan.ts';
 import type { CertSpec } from './specs.ts';
 import { deriveP256Key } from './derive-key.ts';
+import { crossSignedOf } from './plan-ca-rotation.ts';
 import { issueCertificate, issuerFromCaKey } from './x509.ts';
 import type { Issuer } from './x509.ts';
 
@@ -79,7 +80,7 @@ export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: 
     const certPath = join(tlsDir, `${spec.file}.crt`);
     const keyPath = join(tlsDir, `${spec.file}.key`);
     if (action.action === 'keep' || (action.action === 'renew' && spec.kind === 'ca')) {
-      if (spec.kind === 'ca') issuers.set(spec.id, issuerFromCaKey(spec, await readFile(keyPath, 'utf8')));
+      if (spec.kind === 'ca') issuers.set(spec.id, issuerFromCaKey(spec, await readFile(keyPath, 'utf8'), await readFile(certPath, 'utf8')));
       continue;
     }
     const issuer = spec.kind === 'leaf' ? issuers.get(spec.signer) : undefined;
@@ -91,10 +92,27 @@ export async function applyPki(tlsDir: string, specs: readonly CertSpec[], now: 
     const key = action.action === 'renew' ? createPrivateKey(await readFile(keyPath, 'utf8')) : from ? deriveP256Key(from.key, spec.id) : undefined;
     const issued = issueCertificate(spec, { now, ...(issuer ? { issuer } : {}), ...(key ? { key } : {}) });
     await writeFileAtomic(keyPath, issued.keyPem, 0o600);
-    await writeFileAtomic(certPath, issued.certPem, 0o644);
+    // After rotate-ca the CA file is a bundle: the cross-signed copy goes with each leaf, so nodes still trusting the previous CA accept it.
+    const chain = spec.kind === 'leaf' ? crossSignedOf(await readFile(join(tlsDir, `${byId.get(spec.signer)?.file ?? spec.signer}.crt`), 'utf8')) : [];
+    await writeFileAtomic(certPath, [issued.certPem, ...chain].join(''), 0o644);
     if (spec.kind === 'ca') issuers.set(spec.id, issued.asIssuer);
   }
   return { actions };
+}
+
+/**
+ * `<ca>.nochain.crt`: the CA's own certificate alone, for readers that take
+ * exactly one (kube-controller-manager's CSR signer). After rotate-ca the
+ * `.crt` is a bundle (new CA, cross-signed copy, the previous CA); its first
+ * certificate is the one that signs.
+ */
+export async function writeUnchainedCas(tlsDir: string, cas: readonly string[] = ['client-ca', 'server-ca']): Promise<void> {
+  for (const ca of cas) {
+    const bundle = await readFile(join(tlsDir, `${ca}.crt`), 'utf8');
+    const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(bundle)?.[0];
+    if (!first) throw new Error(`${ca}.crt holds no certificate`);
+    await writeFileAtomic(join(tlsDir, `${ca}.nochain.crt`), first.endsWith('\n') ? first : `${first}\n`, 0o644);
+  }
 }
 
 /** The service-account signing key (service.key and service.current.key, as RKE2 names them). */

@@ -92,17 +92,14 @@ test('a missing CA is created and every leaf it signed is reissued; an expiring 
   assert.equal(caActions.find((a) => a.id === 'serving-kube-apiserver')?.action, 'keep', 'leaves keep their valid CA');
 });
 
-test('the hint for an expiring CA names no command rfo does not have', () => {
+test('the hint for an expiring CA names the command that replaces it', () => {
   const old = onDisk();
   const serverCa = old.get('server-ca');
   assert.ok(serverCa);
   old.set('server-ca', { ...serverCa, notAfter: new Date('2026-12-01T00:00:00Z') });
   const renew = planPki(specs, old, now).find((a) => a.id === 'server-ca');
   assert.ok(renew?.action === 'renew');
-  // rfo has no `certificate` command (src/cli/main.ts): the hint must not send users to one.
-  assert.doesNotMatch(renew.reason, /rotate-ca|rfo certificate/);
-  assert.match(renew.reason, /no CA rotation command yet/);
-  assert.match(renew.reason, /replace the CA files in server\/tls by hand/);
+  assert.match(renew.reason, /rfo certificate rotate-ca --path <dir> against every server/);
 });
 
 test('a leaf whose key does not match is recreated; one signed by another CA is reissued', () => {

@@ -32,11 +32,11 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * rfo has no CA rotation command yet, so the hint for an expiring CA must not
- * name one (RKE2's `certificate rotate-ca` does not exist in rfo).
+ * What to do about an expiring CA: rfo never replaces one by itself (that
+ * would orphan every node), the operator does with rotate-ca.
  */
 export const caRotationHint =
-  'rfo has no CA rotation command yet and never replaces a CA by itself (that would orphan every node): before it expires, replace the CA files in server/tls by hand on every server (rfo then reissues what that CA signed at the next start; nodes join again with the new node-token, whose CA hash changes), or move the workloads to a new cluster';
+  'rfo never replaces a CA by itself (that would orphan every node): before it expires, stage a new CA cross-signed by the current one and run rfo certificate rotate-ca --path <dir> against every server, then restart the servers and the agents (README "Certificates")';
 
 /**
  * CAs are planned first; a leaf whose CA is created or reissued is reissued

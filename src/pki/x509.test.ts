@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueCertificate, issuerFromCaKey } from './x509.ts';
@@ -74,6 +74,26 @@ test('openssl verifies the chain for the purposes the certificate is for', async
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     const wrongPurpose = await run({ cmd: 'openssl', args: ['verify', '-purpose', 'sslclient', '-CAfile', join(dir, 'ca.crt'), join(dir, 'leaf.crt')] });
     assert.notEqual(wrongPurpose.code, 0, 'a serving certificate must not pass as a client certificate');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a CA rfo did not make (openssl, another subject and key id) signs leaves openssl verifies', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rfo-pki-'));
+  try {
+    const made = await run({
+      cmd: 'openssl',
+      args: ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/O=Example Org/CN=custom-server-ca', '-days', '30', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    });
+    assert.equal(made.code, 0, made.stderr);
+    const caPem = await readFile(join(dir, 'ca.crt'), 'utf8');
+    const issuer = issuerFromCaKey(spec<CaSpec>('server-ca'), await readFile(join(dir, 'ca.key'), 'utf8'), caPem);
+    const leaf = issueCertificate(spec<LeafSpec>('serving-kube-apiserver'), { now: new Date(), issuer });
+    await writeFile(join(dir, 'leaf.crt'), leaf.certPem);
+    assert.equal(new X509Certificate(leaf.certPem).issuer, 'O=Example Org\nCN=custom-server-ca');
+    const ok = await run({ cmd: 'openssl', args: ['verify', '-purpose', 'sslserver', '-CAfile', join(dir, 'ca.crt'), join(dir, 'leaf.crt')] });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,10 +3,11 @@
 // signatures come from node:crypto. Node's X509Certificate parses the result,
 // which the tests use to check every field.
 
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { bitString, boolean, explicit, implicit, integer, ipBytes, octetString, oid, sequence, set, time, unsignedInteger, utf8String } from './der.ts';
 import type { CaSpec, CertSpec } from './specs.ts';
+import { readCertIdentity } from './der-read.ts';
 
 const oids = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
@@ -99,12 +100,17 @@ export function issueCertificate(spec: CertSpec, options: IssueOptions): IssuedC
 }
 
 /**
- * Rebuild the Issuer of a CA kept on disk from its key: the subject is
- * derived from the spec exactly as when the CA was issued, and the key
- * identifier from the key, so leaves chain to the existing CA certificate.
+ * Rebuild the Issuer of a CA kept on disk from its key and certificate. The
+ * subject and key identifier come from the certificate itself (its first one,
+ * if a bundle), so leaves chain to a CA rfo did not make too (rotate-ca, a
+ * custom CA); without a certificate they are derived as rfo issues them.
  */
-export function issuerFromCaKey(spec: CaSpec, keyPem: string): Issuer {
+export function issuerFromCaKey(spec: CaSpec, keyPem: string, certPem?: string): Issuer {
   const key = createPrivateKey(keyPem);
   const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  return { name: name(spec.commonName), key, subjectKeyId: createHash('sha1').update(spki).digest() };
+  const derived = { name: name(spec.commonName), key, subjectKeyId: createHash('sha1').update(spki).digest() };
+  if (!certPem) return derived;
+  const cert = new X509Certificate(certPem);
+  const id = readCertIdentity(cert.raw);
+  return { name: id.subject, key, subjectKeyId: id.subjectKeyId ?? derived.subjectKeyId };
 }

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { formatIssues, resolveConfig } from '../config/resolve-config.ts';
 import { flagTable } from '../config/flags.ts';
-import { applyPki, ensureServiceAccountKey } from '../pki/apply-pki.ts';
+import { applyPki, ensureServiceAccountKey, writeUnchainedCas } from '../pki/apply-pki.ts';
 import { apiServiceIp } from '../pki/specs.ts';
+import { certIssueOffsetDays, certIssueTime, issueOffsetVariable } from '../pki/issue-clock.ts';
 import { planEtcd } from '../components/plan-control-plane.ts';
 import { supervise } from '../supervisor/supervisor.ts';
 import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
@@ -27,6 +28,7 @@ import { memberHealthy } from '../etcd/etcdctl.ts';
 import { encryptionRoutes } from '../secrets/encryption-routes.ts';
 import { clusterWideSettings } from '../join/bootstrap-data.ts';
 import { createJoinService } from '../join/join-service.ts';
+import { caRotationPath, caRotationRoute } from '../join/ca-rotation-route.ts';
 import { fetchBootstrap, writeBootstrapFiles } from '../join/join-cluster.ts';
 import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
@@ -67,6 +69,9 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     throw new RfoError('RFO_CONFIG_INVALID', `invalid configuration:\n${formatIssues(resolved.issues)}`, { hint: 'fix the keys named above; nothing was started or written' });
   }
   for (const w of resolved.options.warnings) log(`WARNING: ${w}`);
+  // Checked before anything is written; see pki/issue-clock.ts.
+  const offset = certIssueOffsetDays(env);
+  if (offset !== 0) log(`WARNING: ${issueOffsetVariable}=${offset} is set (tests only): certificates are issued as if it were ${offset} days from now`);
   if (resolved.options.values.debug === true) {
     for (const [key, origin] of Object.entries(resolved.options.origins)) {
       if (origin === 'default') continue;
@@ -138,11 +143,12 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const tlsDir = s.paths.server.tlsDir;
   if (cluster) await writeBootstrapFiles(tlsDir, cluster.data);
   if (nodePassword.isNew) await writeNodePassword(s.paths.agent.dir, nodePassword.password);
-  const pki = await applyPki(tlsDir, plan.certificates, new Date());
+  const pki = await applyPki(tlsDir, plan.certificates, certIssueTime(env));
   const changed = pki.actions.filter((a) => a.action !== 'keep');
   log(changed.length === 0 ? 'PKI: existing certificates kept' : `PKI: ${changed.map((a) => `${a.action} ${a.id}`).join(', ')}`);
   for (const a of pki.actions) if (a.action === 'renew' && a.id.endsWith('-ca')) log(`WARNING: CA ${a.id} ${a.reason ?? 'expires soon'}`);
   await ensureServiceAccountKey(tlsDir);
+  await writeUnchainedCas(tlsDir);
   const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
   const passwords = await ensureToken(s, caPem, cluster?.data.agentPassword);
   const { admin } = await writeKubeconfigs(s, config.httpsPort);
@@ -242,7 +248,20 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
       metrics: async () => renderCertMetrics(await readCertExpiries(serverCertFiles(tlsDir, plan.certificates, s.paths.kubeletDir)), s.nodeName),
-      serverRoutes: encryptionRoutes(encryption),
+      serverRoutes: {
+        ...encryptionRoutes(encryption),
+        [`PUT ${caRotationPath}`]: caRotationRoute({
+          tlsDir,
+          log,
+          caPem,
+          serverPassword: passwords.server,
+          // The other voting etcd members, at the supervisor port every server of a cluster shares.
+          peers: async () => {
+            await joinService.refreshMembers();
+            return joinService.serverIps().filter((ip) => ip !== s.nodeIp).map((ip) => `https://${ip.includes(':') ? `[${ip}]` : ip}:${config.supervisorPort}`);
+          },
+        }),
+      },
     },
     log,
   });

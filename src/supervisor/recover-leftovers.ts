@@ -51,11 +51,25 @@ const signal = (pids: readonly number[], sig: NodeJS.Signals) => {
   }
 };
 
-export async function recoverLeftovers(runDir: string, log: (m: string) => void): Promise<void> {
+async function recoveryPlan(runDir: string) {
   const pidPath = join(runDir, 'rfo.pid');
   const pidText = await readFile(pidPath, 'utf8').catch(() => '');
   const pidFile = /^\d+\s*$/.test(pidText) ? { pid: Number(pidText), writtenMs: (await stat(pidPath)).mtimeMs } : undefined;
-  const plan = planRecovery({ instance: runDir, selfPid: process.pid, processes: await readProcesses(), ...(pidFile ? { pidFile } : {}) });
+  return planRecovery({ instance: runDir, selfPid: process.pid, processes: await readProcesses(), ...(pidFile ? { pidFile } : {}) });
+}
+
+/**
+ * The pid of the rfo server/agent of this run dir if it is alive (rfo.pid
+ * names a running rfo started before the file was written), else undefined.
+ * Management commands that must run while rfo is stopped ask this.
+ */
+export async function liveRfoPid(runDir: string): Promise<number | undefined> {
+  const plan = await recoveryPlan(runDir);
+  return plan.action === 'refuse' ? plan.pid : undefined;
+}
+
+export async function recoverLeftovers(runDir: string, log: (m: string) => void): Promise<void> {
+  const plan = await recoveryPlan(runDir);
   if (plan.action === 'refuse') {
     throw new RfoError('RFO_USAGE', `another rfo is running for run dir ${runDir} (pid ${plan.pid})`, {
       hint: `stop it first (systemctl stop rfo-server / rfo-agent, or kill ${plan.pid}); give each rfo on a host its own --run-dir`,
