@@ -4,7 +4,7 @@
 // config, reads and writes files, and prints.
 
 import { existsSync } from 'node:fs';
-import { cp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeBackupDir } from '../pki/backup-tls.ts';
 import { RfoError } from '../errors.ts';
@@ -16,6 +16,7 @@ import type { CertService, NodeRole } from '../pki/plan-inventory.ts';
 import { collectCertRows, renderCheckJson, renderCheckTable } from '../pki/render-cert-check.ts';
 import { planCertRotation } from '../pki/plan-cert-rotation.ts';
 import { liveRfoPid } from '../supervisor/recover-leftovers.ts';
+import { kubeletCertDir } from '../components/plan-node.ts';
 import { parseCertificateArgs } from './parse-certificate-args.ts';
 import type { CertificateVerb } from './parse-certificate-args.ts';
 
@@ -56,7 +57,7 @@ export async function certificateCommand(args: string[], log: (m: string) => voi
     case 'check':
       return check(dataDir, services, String(v.output));
     case 'rotate':
-      return rotate(dataDir, String(v['run-dir']), services, log);
+      return rotate(dataDir, String(v['run-dir']), String(v['kubelet-dir']), services, log);
     case 'rotate-ca': {
       const { rotateCa } = await import('./certificate-rotate-ca.ts');
       return rotateCa({ dataDir, path: v.path === undefined ? undefined : String(v.path), force: v.force === true, server: parsed.server ?? `https://127.0.0.1:${String(v['supervisor-port'])}`, token: v.token === undefined ? undefined : String(v.token) }, log);
@@ -96,7 +97,7 @@ async function check(dataDir: string, requested: readonly string[], output: stri
   return 0;
 }
 
-async function rotate(dataDir: string, runDir: string, requested: readonly string[], log: (m: string) => void): Promise<number> {
+async function rotate(dataDir: string, runDir: string, kubeletDir: string, requested: readonly string[], log: (m: string) => void): Promise<number> {
   const role = nodeRoleOf(dataDir);
   const { services, notes } = selectServices(role, requested);
   const pid = await liveRfoPid(runDir);
@@ -111,8 +112,16 @@ async function rotate(dataDir: string, runDir: string, requested: readonly strin
   const backup = await makeBackupDir(join(dataDir, plan.backupDir));
   if (plan.copyDir) await cp(join(dataDir, plan.copyDir.from), backup, { recursive: true, preserveTimestamps: true });
   for (const f of plan.copyFiles) await cp(join(dataDir, f.from), join(dataDir, f.to), { preserveTimestamps: true });
+  // kubelet prefers the pairs it rotated through the CSR API (--cert-dir) to rfo's files:
+  // rotating kubelet moves them into the backup too, or the old pair would stay in use.
+  const kubeletPki = kubeletCertDir({ kubeletRootDir: kubeletDir });
+  const rotatedPairs = services.includes('kubelet') ? (await readdir(kubeletPki).catch(() => [] as string[])).filter((f) => /^kubelet-(client|server)-.*\.pem$/.test(f)) : [];
+  if (rotatedPairs.length > 0) await mkdir(join(backup, 'kubelet-pki'), { mode: 0o700 });
+  for (const f of rotatedPairs) await cp(join(kubeletPki, f), join(backup, 'kubelet-pki', f), { preserveTimestamps: true, verbatimSymlinks: true });
   // Removed only once every copy exists: a failed copy leaves the certificates as they were.
   for (const f of plan.remove) await rm(join(dataDir, f), { force: true });
+  for (const f of rotatedPairs) await rm(join(kubeletPki, f), { force: true });
+  if (rotatedPairs.length > 0) log(`rotated kubelet's own pairs (CSR API): ${rotatedPairs.join(', ')}`);
   for (const n of notes) log(n);
   log(`backed up to ${backup}`);
   if (plan.rotated.length === 0) log('no certificate of these services exists on this node; nothing removed');

@@ -47,7 +47,7 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'data-dir', short: 'd', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert], section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
   { name: 'run-dir', type: 'string', commands: [...both, ...cert], section: 'common', env: 'RFO_RUN_DIR', default: '/run/rfo', check: 'absolute-path', usage: 'Folder for sockets and pid files' },
   { name: 'runtime-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUNTIME_DIR', check: 'absolute-path', usage: 'Runtime to stage (default: the one shipped with rfo, else the newest built by npm run build:runtime)' },
-  { name: 'kubelet-dir', type: 'string', commands: both, section: 'common', env: 'RFO_KUBELET_DIR', default: '/var/lib/kubelet', check: 'absolute-path', usage: 'Kubelet root directory' },
+  { name: 'kubelet-dir', type: 'string', commands: [...both, 'certificate'], section: 'common', env: 'RFO_KUBELET_DIR', default: '/var/lib/kubelet', check: 'absolute-path', usage: 'Kubelet root directory' },
   { name: 'cni-conf-dir', type: 'string', commands: both, section: 'common', env: 'RFO_CNI_CONF_DIR', default: '/etc/cni/net.d', check: 'absolute-path', usage: 'Folder for the CNI network configuration' },
   { name: 'token', short: 't', type: 'string', commands: [...both, 'secrets-encrypt', ...cert], section: 'cluster', env: 'RFO_TOKEN', secret: true, usage: 'Shared secret used to join a server or agent to a cluster' },
   { name: 'token-file', type: 'string', commands: [...both, 'secrets-encrypt'], section: 'cluster', env: 'RFO_TOKEN_FILE', check: 'absolute-path', usage: 'File containing the token' },
