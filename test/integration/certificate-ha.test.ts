@@ -8,12 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
-import { run } from '../../src/util/exec.ts';
 import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
 import { eventually, labHelpers } from './helpers/lab-cluster.ts';
+import { stageCa as stageCaMaterial } from './helpers/ca-material.ts';
 
 let root = '';
 const labDir = () => join(root, 'lab');
@@ -32,24 +32,8 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function openssl(...args: string[]): Promise<void> {
-  const r = await run({ cmd: 'openssl', args });
-  assert.equal(r.code, 0, `openssl ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** A new CA in dir/<file>.crt/.key: the new CA, then its copy cross-signed by s1's current one. */
-async function stageCa(dir: string, file: string, cn: string): Promise<void> {
-  const work = await mkdtemp(join(root, 'ca-'));
-  const ext = join(work, 'ext.cnf');
-  await writeFile(ext, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-  await openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(work, 'new.key'));
-  await openssl('req', '-x509', '-new', '-key', join(work, 'new.key'), '-subj', `/CN=${cn}`, '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,digitalSignature,keyCertSign,cRLSign', '-out', join(work, 'new.crt'));
-  await openssl('req', '-new', '-key', join(work, 'new.key'), '-subj', `/CN=${cn}`, '-out', join(work, 'new.csr'));
-  await openssl('x509', '-req', '-in', join(work, 'new.csr'), '-CA', tls('s1', `${file}.crt`), '-CAkey', tls('s1', `${file}.key`), '-CAcreateserial', '-days', '3650', '-extfile', ext, '-out', join(work, 'cross.crt'));
-  await mkdir(join(dir, file, '..'), { recursive: true });
-  await writeFile(join(dir, `${file}.crt`), (await readFile(join(work, 'new.crt'), 'utf8')) + (await readFile(join(work, 'cross.crt'), 'utf8')));
-  await writeFile(join(dir, `${file}.key`), await readFile(join(work, 'new.key')), { mode: 0o600 });
-}
+/** A new CA (name `cn`) in dir/<file>.crt/.key: the new CA, then its copy cross-signed by s1's current one (helpers/ca-material.ts). */
+const stageCa = (dir: string, file: string, cn: string, crossSigned = true) => stageCaMaterial({ workRoot: root, current: (n) => tls('s1', n), dir, file, cn, crossSigned });
 
 const issuerOf = async (node: string, f: string) => new X509Certificate(await readFile(tls(node, f), 'utf8')).issuer;
 

@@ -13,9 +13,9 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
-import { run } from '../../src/util/exec.ts';
 import { labDown, labExec, labUp, startNode, stopNode } from '../../src/lab/lab.ts';
 import { labHelpers } from './helpers/lab-cluster.ts';
+import { stageCa as stageCaMaterial } from './helpers/ca-material.ts';
 
 const rfo = join(repoRoot, 'bin', 'rfo');
 let root = '';
@@ -31,25 +31,8 @@ const kubectl = (kubeconfig: string, ...args: string[]) => inNode('/var/lib/ranc
 const rotateCa = (path: string, ...extra: string[]) => inNode(rfo, 'certificate', 'rotate-ca', '--path', path, ...extra);
 const sha = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
 
-async function openssl(...args: string[]): Promise<void> {
-  const r = await run({ cmd: 'openssl', args });
-  assert.equal(r.code, 0, `openssl ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** A new CA (name `cn`) in dir/<file>.crt/.key: the new CA, then its copy cross-signed by the current CA of that file. */
-async function stageCa(dir: string, file: string, cn: string, crossSigned = true): Promise<void> {
-  const work = await mkdtemp(join(root, 'ca-'));
-  const ext = join(work, 'ext.cnf');
-  await writeFile(ext, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-  await openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(work, 'new.key'));
-  await openssl('req', '-x509', '-new', '-key', join(work, 'new.key'), '-subj', `/CN=${cn}`, '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,digitalSignature,keyCertSign,cRLSign', '-out', join(work, 'new.crt'));
-  await openssl('req', '-new', '-key', join(work, 'new.key'), '-subj', `/CN=${cn}`, '-out', join(work, 'new.csr'));
-  await openssl('x509', '-req', '-in', join(work, 'new.csr'), '-CA', tls(`${file}.crt`), '-CAkey', tls(`${file}.key`), '-CAcreateserial', '-days', '3650', '-extfile', ext, '-out', join(work, 'cross.crt'));
-  await mkdir(join(dir, file, '..'), { recursive: true });
-  const bundle = (await readFile(join(work, 'new.crt'), 'utf8')) + (crossSigned ? await readFile(join(work, 'cross.crt'), 'utf8') : '');
-  await writeFile(join(dir, `${file}.crt`), bundle);
-  await writeFile(join(dir, `${file}.key`), await readFile(join(work, 'new.key')), { mode: 0o600 });
-}
+/** A new CA (name `cn`) in dir/<file>.crt/.key: the new CA, then its copy cross-signed by s1's current one (helpers/ca-material.ts). */
+const stageCa = (dir: string, file: string, cn: string, crossSigned = true) => stageCaMaterial({ workRoot: root, current: tls, dir, file, cn, crossSigned });
 
 before(async () => {
   root = await mkdtemp('/var/tmp/rfo-cert-ca-');
