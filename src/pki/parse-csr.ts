@@ -1,9 +1,12 @@
 // Pure: the fields of a PKCS#10 certificate signing request (PEM) that an
 // approver decides on: subject CN and O, the requested DNS names, IPs, e-mail
 // addresses and URIs. Node's crypto parses certificates but not requests,
-// hence this small DER reader. The signature is not checked here:
+// hence the small DER reader in der-read.ts. The signature is not checked here:
 // kube-apiserver refuses a CertificateSigningRequest whose request does not
 // verify (CheckSignature at creation), and the approver reads only stored ones.
+
+import { DerError, derChildren, readDer } from './der-read.ts';
+import type { DerTlv } from './der-read.ts';
 
 export interface ParsedCsr {
   readonly commonName: string;
@@ -19,11 +22,6 @@ export interface ParsedCsr {
 
 export type CsrParse = { readonly ok: true; readonly csr: ParsedCsr } | { readonly ok: false; readonly error: string };
 
-interface Tlv {
-  readonly tag: number;
-  readonly content: Buffer;
-}
-
 const oids = {
   commonName: '2.5.4.3',
   organization: '2.5.4.10',
@@ -31,37 +29,7 @@ const oids = {
   subjectAltName: '2.5.29.17',
 } as const;
 
-class DerError extends Error {}
-
-function readTlv(buf: Buffer, offset: number): { tlv: Tlv; next: number } {
-  if (offset + 2 > buf.length) throw new DerError('truncated');
-  const tag = buf[offset] ?? 0;
-  if ((tag & 0x1f) === 0x1f) throw new DerError('high tag numbers are not used in requests');
-  let length = buf[offset + 1] ?? 0;
-  let start = offset + 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes === 0 || bytes > 4) throw new DerError('bad length');
-    length = 0;
-    for (let i = 0; i < bytes; i++) length = length * 256 + (buf[start + i] ?? 0);
-    start += bytes;
-  }
-  const end = start + length;
-  if (end > buf.length) throw new DerError('truncated');
-  return { tlv: { tag, content: buf.subarray(start, end) }, next: end };
-}
-
-function children(t: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let at = 0; at < t.content.length; ) {
-    const { tlv, next } = readTlv(t.content, at);
-    out.push(tlv);
-    at = next;
-  }
-  return out;
-}
-
-function expect(t: Tlv | undefined, tag: number, what: string): Tlv {
+function expect(t: DerTlv | undefined, tag: number, what: string): DerTlv {
   if (!t || t.tag !== tag) throw new DerError(`expected ${what}`);
   return t;
 }
@@ -87,7 +55,7 @@ function decodeIp(b: Buffer): string {
 }
 
 /** String types a Name may use (UTF8String, PrintableString, IA5String, T61String, BMPString). */
-function decodeString(t: Tlv): string {
+function decodeString(t: DerTlv): string {
   if (t.tag === 0x1e) return Buffer.from(t.content).swap16().toString('utf16le');
   if ([0x0c, 0x13, 0x16, 0x14].includes(t.tag)) return t.content.toString(t.tag === 0x0c ? 'utf8' : 'latin1');
   throw new DerError(`a name attribute of tag ${t.tag}`);
@@ -105,16 +73,16 @@ export function parseCsrPem(pem: string): CsrParse {
 }
 
 function parseCsrDer(der: Buffer): ParsedCsr {
-  const { tlv: outer, next } = readTlv(der, 0);
+  const { tlv: outer, next } = readDer(der, 0);
   if (next !== der.length) throw new DerError('trailing data');
-  const [info] = children(expect(outer, 0x30, 'a sequence'));
-  const fields = children(expect(info, 0x30, 'the request info'));
+  const [info] = derChildren(expect(outer, 0x30, 'a sequence'));
+  const fields = derChildren(expect(info, 0x30, 'the request info'));
   const subject = expect(fields[1], 0x30, 'a subject');
   let commonName = '';
   const organizations: string[] = [];
-  for (const rdn of children(subject)) {
-    for (const atv of children(expect(rdn, 0x31, 'a relative distinguished name'))) {
-      const [type, value] = children(expect(atv, 0x30, 'an attribute'));
+  for (const rdn of derChildren(subject)) {
+    for (const atv of derChildren(expect(rdn, 0x31, 'a relative distinguished name'))) {
+      const [type, value] = derChildren(expect(atv, 0x30, 'an attribute'));
       const id = decodeOid(expect(type, 0x06, 'an attribute type').content);
       if (!value) throw new DerError('an attribute without a value');
       if (id === oids.commonName) {
@@ -126,15 +94,15 @@ function parseCsrDer(der: Buffer): ParsedCsr {
   const names = { dnsNames: [] as string[], ipAddresses: [] as string[], emailAddresses: [] as string[], uris: [] as string[], otherNames: 0 };
   const attributes = fields[3];
   if (attributes) {
-    for (const attribute of children(expect(attributes, 0xa0, 'attributes'))) {
-      const [type, values] = children(expect(attribute, 0x30, 'an attribute'));
+    for (const attribute of derChildren(expect(attributes, 0xa0, 'attributes'))) {
+      const [type, values] = derChildren(expect(attribute, 0x30, 'an attribute'));
       if (decodeOid(expect(type, 0x06, 'an attribute type').content) !== oids.extensionRequest) continue;
-      for (const extensions of children(expect(values, 0x31, 'attribute values'))) {
-        for (const extension of children(expect(extensions, 0x30, 'extensions'))) {
-          const parts = children(expect(extension, 0x30, 'an extension'));
+      for (const extensions of derChildren(expect(values, 0x31, 'attribute values'))) {
+        for (const extension of derChildren(expect(extensions, 0x30, 'extensions'))) {
+          const parts = derChildren(expect(extension, 0x30, 'an extension'));
           if (decodeOid(expect(parts[0], 0x06, 'an extension id').content) !== oids.subjectAltName) continue;
           const value = expect(parts.at(-1), 0x04, 'an extension value');
-          for (const name of children(expect(readTlv(value.content, 0).tlv, 0x30, 'subject alternative names'))) {
+          for (const name of derChildren(expect(readDer(value.content, 0).tlv, 0x30, 'subject alternative names'))) {
             if (name.tag === 0x82) names.dnsNames.push(name.content.toString('latin1'));
             else if (name.tag === 0x87) names.ipAddresses.push(decodeIp(name.content));
             else if (name.tag === 0x81) names.emailAddresses.push(name.content.toString('latin1'));
