@@ -197,6 +197,14 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   });
   // One admin client for rfo's own API traffic, made once the kubeconfig exists.
   const adminClient = () => joinService.kubeClient();
+  /** The other servers (voting etcd members, read live), at the supervisor port every server of a cluster shares. */
+  const otherServers = async () =>
+    (await joinService.refreshMembers())
+      .filter((m) => m.name !== s.nodeName && !m.isLearner && m.peerUrls[0])
+      .map((m) => {
+        const host = new URL(m.peerUrls[0] ?? '').hostname; // IPv6 stays bracketed
+        return { name: m.name, url: `https://${host}:${config.supervisorPort}` };
+      });
   const encryption = createEncryptionService({
     credDir: s.paths.server.credDir,
     etcd: etcdClient,
@@ -205,10 +213,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     provider: config.secretsEncryptionProvider,
     enabledForNew: config.secretsEncryption,
     adminClient,
-    peers: async () =>
-      (await joinService.etcdMembers())
-        .filter((m) => m.name !== s.nodeName && !m.isLearner && m.peerUrls[0])
-        .map((m) => ({ name: m.name, url: `https://${new URL(m.peerUrls[0] ?? '').hostname}:${config.supervisorPort}` })),
+    peers: otherServers,
     peerDown: async (name) => {
       const member = (await joinService.etcdMembers()).find((m) => m.name === name);
       return !member || !(await memberHealthy(etcdClient, member));
@@ -255,11 +260,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
           log,
           caPem,
           serverPassword: passwords.server,
-          // The other voting etcd members, at the supervisor port every server of a cluster shares.
-          peers: async () => {
-            await joinService.refreshMembers();
-            return joinService.serverIps().filter((ip) => ip !== s.nodeIp).map((ip) => `https://${ip.includes(':') ? `[${ip}]` : ip}:${config.supervisorPort}`);
-          },
+          peers: async () => (await otherServers()).map((p) => p.url),
         }),
       },
     },
