@@ -37,12 +37,16 @@ export interface BuildRuntimeResult {
   readonly built: readonly ComponentId[];
 }
 
-/** sha256 over a wrapper module's files: go.mod, go.sum and our own .go sources. */
+/**
+ * sha256 over a wrapper module's files: go.mod, go.sum and our own .go
+ * sources, the stand-in modules under it (unavailable/) included, so editing
+ * a stand-in rebuilds the component.
+ */
 export async function hashWrapper(component: ComponentId): Promise<string | undefined> {
   const dir = wrapperDir(component);
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n === 'go.mod' || n === 'go.sum' || n.endsWith('.go')).sort();
+    names = (await readdir(dir, { recursive: true })).filter((n) => /(^|\/)(go\.mod|go\.sum|[^/]*\.go)$/.test(n)).sort();
   } catch {
     return undefined; // C-only components have no wrapper module
   }

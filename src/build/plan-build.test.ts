@@ -124,3 +124,14 @@ test('a security floor (goRequires) is part of that component key only', () => {
     else assert.equal(after[id], before[id], id);
   }
 });
+
+test('a chart of data (the Gateway API CRDs) comes with the runtime though it has no image; its pinned module is in the key', () => {
+  const names = (input: BuildPlanInput) => planBuild(input).charts.map((c) => c.spec.name);
+  assert.deepEqual(names(base), ['rfo-coredns', 'rfo-gateway-api-crds', 'rfo-traefik']);
+  assert.deepEqual(names({ ...base, only: ['coredns'] }), ['rfo-coredns'], '--only leaves it out unless named');
+  assert.deepEqual(names({ ...base, only: ['gateway-api'] }), ['rfo-gateway-api-crds']);
+  const crds = planBuild(base).charts.find((c) => c.spec.name === 'rfo-gateway-api-crds');
+  assert.ok(crds?.fromModule);
+  const resummed = planBuild(base).charts.map((c) => (c === crds || c.spec.name === 'rfo-gateway-api-crds' ? { ...c, fromModule: { ...crds.fromModule!, sum: 'h1:other=' } } : c));
+  assert.notEqual(planBuild({ ...base, charts: resummed }).runtimeKey, planBuild(base).runtimeKey);
+});

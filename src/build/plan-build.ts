@@ -10,7 +10,7 @@ import { binaryRecipes, imageRecipes, isCrossBuildable, usesCgo } from '../versi
 import type { BinaryRecipe, ImageRecipe } from '../versions/recipes.ts';
 import { components, rfoRevision, vulnDatabase } from '../versions/table.ts';
 import type { Arch, Component, ComponentId } from '../versions/table.ts';
-import { packagedCharts } from '../charts/packaged-charts.ts';
+import { chartKeyOf, packagedCharts } from '../charts/packaged-charts.ts';
 import type { PackagedChart } from '../charts/packaged-charts.ts';
 
 /**
@@ -130,7 +130,8 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     else images.push(image);
   }
   const withImages = new Set(images.map((i) => i.component));
-  const charts = (input.charts ?? packagedCharts()).filter((c) => withImages.has(c.component));
+  // A chart of data (the Gateway API CRDs) has no image: it comes with every runtime that is not --only something else.
+  const charts = (input.charts ?? packagedCharts()).filter((c) => withImages.has(c.component) || (c.fromModule !== undefined && (!input.only || input.only.includes(c.component))));
   const runtimeKey = hashJson({
     format: runtimeFormatVersion,
     arch: input.arch,
@@ -138,7 +139,7 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     artifacts: steps.map((s) => s.key),
     images,
     // The chart files themselves: a changed template makes a new runtime.
-    charts: charts.map((c) => c.spec),
+    charts: charts.map(chartKeyOf),
     base: input.baseRootfs ? { name: input.baseRootfs.name, sha256: input.baseRootfs.sha256 } : 'scratch',
     // The manifest names the vulnerability database the runtime is scanned against.
     vulnDatabase: input.vulnDatabase ?? vulnDatabase,

@@ -77,6 +77,8 @@ export interface ChartRecord {
   readonly path: string;
   /** The images its default values run (all in this runtime). */
   readonly images: readonly string[];
+  /** For a chart made from a data module (the Gateway API CRDs): the module, its go.sum hash and the files taken. */
+  readonly source?: { readonly type: 'go-module'; readonly module: string; readonly version: string; readonly sum: string; readonly files: readonly string[] };
   readonly sha256: string;
   readonly size: number;
 }

@@ -21,6 +21,9 @@ const manifest = {
     { kind: 'image', name: 'example.org/coredns:2', component: 'coredns' },
     { kind: 'image', name: 'example.org/klipper-helm:4', component: 'helm' },
     { kind: 'chart', name: 'rfo-coredns', component: 'coredns', path: 'charts/rfo-coredns.tgz' },
+    { kind: 'image', name: 'example.org/traefik:3', component: 'traefik' },
+    { kind: 'chart', name: 'rfo-traefik', component: 'traefik', path: 'charts/rfo-traefik.tgz' },
+    { kind: 'chart', name: 'rfo-gateway-api-crds', component: 'gateway-api', path: 'charts/rfo-gateway-api-crds.tgz' },
   ],
 } as unknown as RuntimeManifest;
 
@@ -62,13 +65,45 @@ test('the plan holds every process with its real command line, the runtime manif
   assert.ok(p.files.includes('/d/server/token'));
   assert.ok(p.certificates.some((c) => c.id === 'server-ca'));
   assert.deepEqual(p.ports.map(([port]) => port), [7443, 9345, 2379, 2380, 10250]);
-  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: [] });
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: [] });
+});
+
+test('ingress: the Gateway API CRD chart, then rfo-traefik in the background; ingress-controller: none and disable remove them', () => {
+  const { p, config, stages } = plan([]);
+  assert.equal(config.ingressController, 'traefik');
+  assert.ok(p.files.includes('/d/server/manifests/rfo-traefik.yaml'));
+  assert.ok(p.files.includes('/d/server/manifests/rfo-gateway-api-crds.yaml'));
+  assert.equal(p.ingress.traefik?.image, 'example.org/traefik:3');
+  const names = stages.flat();
+  assert.ok(names.indexOf('gateway-api-crds-manifest') < names.indexOf('traefik-manifest'));
+  assert.ok(names.indexOf('node-ready') < names.indexOf('gateway-api-crds-manifest'));
+
+  const none = plan(['--ingress-controller', 'none']);
+  assert.equal(none.config.ingressController, 'none');
+  assert.deepEqual(none.p.addons, { deploy: ['rfo-coredns', 'rfo-gateway-api-crds'], remove: ['rfo-traefik'] });
+  assert.ok(!none.stages.flat().includes('traefik-manifest'));
+  assert.ok(!none.p.files.some((f) => f.endsWith('rfo-traefik.yaml')));
+
+  const off = plan(['--disable', 'rfo-traefik,rfo-gateway-api-crds']);
+  assert.deepEqual(off.p.addons.remove, ['rfo-gateway-api-crds', 'rfo-traefik']);
+  assert.ok(!off.stages.flat().some((n) => n === 'traefik-manifest' || n === 'gateway-api-crds-manifest'));
+  assert.ok(!off.p.warnings.some((w) => /is not a packaged component/.test(w)));
+});
+
+test('ingress-controller: ingress-nginx is refused before anything is planned', () => {
+  const r = resolveConfig({ command: 'server', files: [{ path: '/etc/rancher/rfo/config.yaml', text: 'ingress-controller: ingress-nginx\n' }], env: {}, args: [] });
+  assert.ok(!r.ok);
+  assert.equal(r.issues[0]?.key, 'ingress-controller');
+  assert.equal(r.issues[0]?.source, '/etc/rancher/rfo/config.yaml');
+  assert.match(r.issues[0]?.message ?? '', /retired upstream/);
+  const env = resolveConfig({ command: 'server', files: [], env: { RFO_INGRESS_CONTROLLER: 'traefik,ingress-nginx' }, args: [] });
+  assert.ok(!env.ok, 'RKE2 1.37 dual mode is refused too: rfo ships no ingress-nginx');
 });
 
 test('cni: none drops flanneld and its steps; disable moves an add-on to remove; an unknown name is a warning', () => {
   const { p, stages } = plan(['--cni', 'none', '--disable', 'rfo-coredns,traefik']);
   assert.ok(!p.processes.some((x) => x.name === 'flanneld'));
-  assert.deepEqual(p.addons, { deploy: [], remove: ['rfo-coredns'] });
+  assert.deepEqual(p.addons, { deploy: ['rfo-gateway-api-crds', 'rfo-traefik'], remove: ['rfo-coredns'] });
   assert.ok(!p.files.some((f) => f.endsWith('rfo-coredns.yaml')));
   assert.ok(p.warnings.some((w) => /traefik is not a packaged component/.test(w)));
   const names = stages.flat();

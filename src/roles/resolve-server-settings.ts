@@ -20,8 +20,10 @@ export interface ServerConfig {
   readonly serviceNodePortRange: string;
   readonly clusterDns: string;
   readonly clusterDomain: string;
-  /** Packaged add-ons not to deploy (and to delete if deployed). */
+  /** Packaged add-ons not to deploy (and to delete if deployed); `ingress-controller: none` adds rfo-traefik. */
   readonly disabled: ReadonlySet<string>;
+  /** `ingress-controller`: traefik (rfo-traefik) or none. */
+  readonly ingressController: 'traefik' | 'none';
   /** false with disable-helm-controller: HelmCharts are left alone. */
   readonly helmController: boolean;
   /** false with `cni: none`: the user brings a CNI. */
@@ -47,6 +49,8 @@ export interface ServerConfig {
 
 export function resolveServerSettings(values: Values, nodeIp: string): ServerConfig {
   const restore = values['cluster-reset-restore-path'];
+  // As RKE2: `none` anywhere in the list deploys no ingress controller (the flag table refused anything but traefik and none).
+  const ingressController = list(values['ingress-controller']).includes('none') ? 'none' : 'traefik';
   return {
     httpsPort: Number(values['https-listen-port']),
     supervisorPort: Number(values['supervisor-port']),
@@ -59,7 +63,8 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
     serviceNodePortRange: str(values['service-node-port-range']),
     clusterDns: str(values['cluster-dns']),
     clusterDomain: str(values['cluster-domain']),
-    disabled: new Set(list(values.disable)),
+    disabled: new Set([...list(values.disable), ...(ingressController === 'none' ? ['rfo-traefik'] : [])]),
+    ingressController,
     helmController: values['disable-helm-controller'] !== true,
     secretsEncryption: values['secrets-encryption'] !== false,
     secretsEncryptionProvider: str(values['secrets-encryption-provider']) === 'secretbox' ? 'secretbox' : 'aescbc',

@@ -8,6 +8,8 @@
 //   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
 //                          pod-cidr → flanneld → cni-config
 //   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
+//                          → gateway-api-crds-manifest → traefik-manifest (in the background: the
+//                            rfo-traefik HelmChart once the Gateway API CRDs are Established)
 //
 // Building the list starts nothing: every component acts only when the
 // manager calls it, so `--dry-run` builds the same list to print its stages.
@@ -49,6 +51,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ServerPlan } from './plan-server.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 import { nodeComponents, nodeReadyComponent } from './node-components.ts';
+import { ingressComponents } from './ingress-components.ts';
 
 export interface ServerContext {
   readonly s: ServerSettings;
@@ -235,7 +238,16 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
+  const ingress = ingressComponents({
+    plan: plan.ingress,
+    manifestsDir: s.paths.server.manifestsDir,
+    after: [nodeReady.name, 'addons'],
+    client: c.adminClient,
+    sync: () => deployer?.sync() ?? Promise.resolve(),
+    log,
+  });
+
+  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...ingress];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

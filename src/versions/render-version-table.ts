@@ -11,8 +11,14 @@ export function renderVersionTable(): string {
   const rows = Object.values(components).map((c) => {
     const bins = binaryRecipes.filter((r) => r.component === c.id).flatMap((r) => [r.name, ...(r.kind === 'go-binary' ? (r.aliases ?? []) : [])]);
     const images = imageRecipes.filter((i) => i.component === c.id).map((i) => `\`${i.ref}\``);
-    const source = c.modules.length > 0 ? c.modules.map((m) => `\`${m}\``).join(', ') : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
-    return `| ${c.id} | ${c.version} | ${source} | ${[...bins, ...images].join(', ')} |`;
+    const source =
+      c.modules.length > 0
+        ? c.modules.map((m) => `\`${m}\``).join(', ')
+        : c.data
+          ? `\`${c.data.module}\` (\`${c.data.dir}/*.yaml\`)`
+          : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
+    const provides = [...bins, ...images].join(', ') || (c.data ? 'chart data (files of a packaged chart)' : '');
+    return `| ${c.id} | ${c.version} | ${source} | ${provides} |`;
   });
   return [
     versionTableStart,
