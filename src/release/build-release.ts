@@ -28,7 +28,7 @@ import { parseGoBuildInfo } from './go-buildinfo.ts';
 import { imageSignaturePayload } from './image-signatures.ts';
 import type { ImageSignature } from './image-signatures.ts';
 import { renderProvenance } from './provenance.ts';
-import { cBinaryComponent, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
+import { cBinaryComponent, chartComponent, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
 import type { CdxComponent } from './sbom.ts';
 import { loadSigningKey, signBlob, signFile } from '../pki/signing.ts';
 import { sha256File } from '../util/sha256-file.ts';
@@ -232,6 +232,8 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     nodeRuntimeComponent(process.version.replace(/^v/, ''), nodeSha256),
     ...(await productionPackages()).map((p) => npmComponent(p.name, p.version, p.license)),
     ...binaries.values(),
+    // The packaged charts; the Gateway API CRD chart nests the module its files come from.
+    ...manifest.artifacts.filter((a) => a.kind === 'chart').map((c) => chartComponent(c)),
   ];
   const sha = new Map<string, string>();
   for (const f of [names.tarball, names.rpm, names.images]) sha.set(f, await sha256File(join(vdir, f)));
@@ -258,6 +260,9 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     } else {
       deps.set(`pkg:golang/${a.source.module}@${a.source.version}#${a.source.file}`, { sha256: a.source.fileSha256, goModuleH1: a.source.sum });
     }
+  }
+  for (const a of manifest.artifacts) {
+    if (a.kind === 'chart' && a.source) deps.set(`pkg:golang/${a.source.module}@${a.source.version}`, { goModuleH1: a.source.sum });
   }
   deps.set(`pkg:generic/nodejs@${process.version}`, { sha256: nodeSha256 });
   // The vulnerability database the release was checked against: its module zip and the v1 layout made from it.
