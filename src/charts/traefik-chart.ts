@@ -146,6 +146,9 @@ spec:
             - --entryPoints.web.address=:{{ .Values.ports.web.port }}/tcp
             - --entryPoints.websecure.address=:{{ .Values.ports.websecure.port }}/tcp
             - --entryPoints.websecure.http.tls=true
+            # Routes without entrypoints (Ingresses) go to web and websecure, not to the probes' port.
+            - --entryPoints.web.asDefault=true
+            - --entryPoints.websecure.asDefault=true
             - --entryPoints.traefik.address=:{{ .Values.ports.traefik.port }}/tcp
             - --ping=true
             - --log.level={{ .Values.logLevel }}
