@@ -243,9 +243,16 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     version: 'v3.7.13',
     modules: ['github.com/traefik/traefik/v3'],
     license: 'MIT',
-    // ACME DNS-provider SDKs (through go-acme/lego) at the versions upstream asks for are refused by
-    // the proxy; these newer releases of the same major version are served (go/traefik/README.md).
     goRequires: {
+      // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+      'github.com/andybalholm/brotli': 'v1.2.7',
+      'github.com/klauspost/compress': 'v1.20.2',
+      'go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc': 'v0.21.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
+      'go.opentelemetry.io/otel/sdk/log': 'v0.21.0',
+      'golang.org/x/net': 'v0.62.0',
+      // ACME DNS-provider SDKs (through go-acme/lego) at the versions upstream asks for are refused by
+      // the proxy; these newer releases of the same major version are served (go/traefik/unavailable/README.md).
       'github.com/huaweicloud/huaweicloud-sdk-go-v3': 'v0.1.215',
       'github.com/sacloud/sacloud-sdk-go': 'v0.2.0',
       'github.com/ucloud/ucloud-sdk-go': 'v0.22.123',
