@@ -247,7 +247,10 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
       'github.com/andybalholm/brotli': 'v1.2.7',
       'github.com/klauspost/compress': 'v1.20.2',
+      // The OpenTelemetry log family moves together (log v0.21 changed its API): exporters and the logrus bridge of that release.
+      'go.opentelemetry.io/contrib/bridges/otellogrus': 'v0.20.0',
       'go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc': 'v0.21.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp': 'v0.21.0',
       'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
       'go.opentelemetry.io/otel/sdk/log': 'v0.21.0',
       'golang.org/x/net': 'v0.62.0',
