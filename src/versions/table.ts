@@ -247,12 +247,9 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
       'github.com/andybalholm/brotli': 'v1.2.7',
       'github.com/klauspost/compress': 'v1.20.2',
-      // The OpenTelemetry log family moves together (log v0.21 changed its API): exporters and the logrus bridge of that release.
-      'go.opentelemetry.io/contrib/bridges/otellogrus': 'v0.20.0',
-      'go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc': 'v0.21.0',
-      'go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp': 'v0.21.0',
+      // Not the OpenTelemetry log exporters' fixes (otlploggrpc, sdk/log v0.21.0): otel/log v0.21 changed the API
+      // Traefik 3.7.13's own code uses; that code runs only with --experimental.otlpLogs (security/vex.yaml).
       'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
-      'go.opentelemetry.io/otel/sdk/log': 'v0.21.0',
       'golang.org/x/net': 'v0.62.0',
       // ACME DNS-provider SDKs (through go-acme/lego) at the versions upstream asks for are refused by
       // the proxy; these newer releases of the same major version are served (go/traefik/unavailable/README.md).
