@@ -105,6 +105,8 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       'go.opentelemetry.io/otel': 'v1.45.0',
       'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
       'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
       'go.opentelemetry.io/otel/metric': 'v1.45.0',
       'go.opentelemetry.io/otel/sdk': 'v1.45.0',
       'go.opentelemetry.io/otel/trace': 'v1.45.0',
@@ -250,6 +252,8 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       // Not the OpenTelemetry log exporters' fixes (otlploggrpc, sdk/log v0.21.0): otel/log v0.21 changed the API
       // Traefik 3.7.13's own code uses; that code runs only with --experimental.otlpLogs (security/vex.yaml).
       'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp': 'v1.45.0',
       'golang.org/x/net': 'v0.62.0',
       // ACME DNS-provider SDKs (through go-acme/lego) at the versions upstream asks for are refused by
       // the proxy; these newer releases of the same major version are served (go/traefik/unavailable/README.md).
