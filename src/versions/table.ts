@@ -105,8 +105,6 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       'go.opentelemetry.io/otel': 'v1.45.0',
       'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
       'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
-      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp': 'v1.45.0',
-      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
       'go.opentelemetry.io/otel/metric': 'v1.45.0',
       'go.opentelemetry.io/otel/sdk': 'v1.45.0',
       'go.opentelemetry.io/otel/trace': 'v1.45.0',
