@@ -107,13 +107,6 @@ test('rfo-gateway-api-crds, then rfo-traefik: a DaemonSet on every node, the def
   assert.match(await kubectlOk('get', 'ingressclass', 'traefik', '-o', 'jsonpath={.metadata.annotations}'), /"ingressclass\.kubernetes\.io\/is-default-class":"true"/);
   await eventually('GatewayClass traefik Accepted', async () => (await kubectl('get', 'gatewayclass', 'traefik', '-o', 'jsonpath={.status.conditions[?(@.type=="Accepted")].status}')).stdout.trim() === 'True', 120_000, 2000);
   await eventually('Gateway traefik-gateway Programmed', async () => (await kubectl('-n', 'kube-system', 'get', 'gateway', 'traefik-gateway', '-o', 'jsonpath={.status.conditions[?(@.type=="Programmed")].status}')).stdout.trim() === 'True', 120_000, 2000);
-  // Idle memory of the Traefik pods, as the kubelet measures it (working set).
-  const stats = await kubectl('get', '--raw', '/api/v1/nodes/s1/proxy/stats/summary');
-  if (stats.code === 0) {
-    const summary = JSON.parse(stats.stdout) as { pods: { podRef: { name: string }; memory?: { workingSetBytes?: number } }[] };
-    const p = summary.pods.find((x) => x.podRef.name.startsWith('rfo-traefik-'));
-    if (p?.memory?.workingSetBytes) process.stderr.write(`rfo-traefik pod on s1: working set ${(p.memory.workingSetBytes / 1024 ** 2).toFixed(1)} MiB\n`);
-  }
 });
 
 test('an Ingress with a host rule reaches the backend through port 80 of each node', { timeout: 300_000 }, async () => {
@@ -162,6 +155,18 @@ spec:
     await eventually(`http://${ip}/ with Host gw.rfo.test`, () => reaches(ip, 'gw.rfo.test', /^backend web-/), 120_000, 1000);
   }
   timings.httpRouteRouted = Date.now() - t0;
+  // Memory of each node's Traefik pod after serving these requests, as the kubelet measures it (working set), for the record.
+  for (const n of nodes) {
+    let mib: number | undefined;
+    await eventually(`the kubelet's memory figure for ${n}'s Traefik pod`, async () => {
+      const stats = await kubectl('get', '--raw', `/api/v1/nodes/${n}/proxy/stats/summary`);
+      const summary = stats.code === 0 ? (JSON.parse(stats.stdout) as { pods: { podRef: { name: string }; memory?: { workingSetBytes?: number } }[] }) : { pods: [] };
+      const bytes = summary.pods.find((x) => x.podRef.name.startsWith('rfo-traefik-'))?.memory?.workingSetBytes;
+      mib = bytes ? bytes / 1024 ** 2 : undefined;
+      return mib !== undefined;
+    }, 60_000, 2000);
+    process.stderr.write(`rfo-traefik pod on ${n}: working set ${mib?.toFixed(1)} MiB\n`);
+  }
 });
 
 test('ingress-controller: ingress-nginx is refused, naming the migration, before anything is written', async () => {
