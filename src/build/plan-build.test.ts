@@ -84,9 +84,22 @@ test('cross builds skip C and cgo artifacts and the images that need them', () =
   assert.ok(names.includes('kubernetes'));
   assert.ok(!names.includes('runc'));
   assert.ok(!names.includes('pause'));
-  assert.deepEqual(plan.skipped.map((s) => s.name).sort(), ['pause', 'registry.k8s.io/pause:3.10.2', 'runc']);
+  assert.deepEqual(plan.skipped.map((s) => s.name).sort(), ['docker.io/rfo/kube-router:v2.1.0', 'pause', 'registry.k8s.io/pause:3.10.2', 'runc']);
+  // The network policy image takes iptables, ipset and glibc from Debian packages pinned for amd64 only.
+  assert.match(plan.skipped.find((s) => s.name.includes('kube-router'))?.reason ?? '', /no Debian packages pinned for arm64: iptables, .*libc6/);
+  assert.ok(names.includes('kube-router'), 'the binary itself is pure Go and cross-built');
   assert.ok(plan.images.some((i) => i.ref.includes('coredns')));
   assert.notEqual(keys({ ...base, arch: 'arm64' }).kubernetes, keys(base).kubernetes);
+});
+
+test('the Debian packages an image takes files from are part of the runtime key', () => {
+  const image = imageRecipes.find((i) => i.component === 'kube-router');
+  assert.ok(image?.debianFiles);
+  const other = { ...image, debianFiles: image.debianFiles.filter((d) => d.package !== 'netbase') };
+  const a = planBuild({ ...base, imageRecipes: [image] });
+  const b = planBuild({ ...base, imageRecipes: [other] });
+  assert.notEqual(a.runtimeKey, b.runtimeKey);
+  assert.equal(a.cacheDir, base.cacheDir);
 });
 
 test('--only restricts the plan', () => {

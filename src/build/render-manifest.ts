@@ -55,8 +55,22 @@ export interface ImageRecord {
   /** Which runtime binaries the image carries (their records hold the source). */
   readonly contents: readonly string[];
   readonly base: string;
+  /** Debian packages the image took files from (iptables, ipset, glibc): the .deb's sha256 and its source package. */
+  readonly debianPackages?: readonly DebianPackageRecord[];
   readonly sha256: string;
   readonly size: number;
+}
+
+export interface DebianPackageRecord {
+  readonly name: string;
+  readonly version: string;
+  readonly arch: string;
+  /** e.g. "debian bookworm"; the corresponding source is the Debian source package of that version. */
+  readonly distribution: string;
+  readonly sourcePackage: string;
+  readonly license: string;
+  readonly file: string;
+  readonly sha256: string;
 }
 
 export interface FileRecord {

@@ -7,6 +7,7 @@ import { imageRecipes } from '../versions/recipes.ts';
 import type { ComponentId } from '../versions/table.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { corednsChart } from './coredns-chart.ts';
+import { networkPolicyChart } from './network-policy-chart.ts';
 
 function imageOf(component: ComponentId): string {
   const recipe = imageRecipes.find((r) => r.component === component);
@@ -21,5 +22,8 @@ export interface PackagedChart {
 }
 
 export function packagedCharts(): PackagedChart[] {
-  return [{ spec: corednsChart({ image: imageOf('coredns'), version: components.coredns.version }), component: 'coredns' }];
+  return [
+    { spec: corednsChart({ image: imageOf('coredns'), version: components.coredns.version }), component: 'coredns' },
+    { spec: networkPolicyChart({ image: imageOf('kube-router'), version: components['kube-router'].version }), component: 'kube-router' },
+  ];
 }

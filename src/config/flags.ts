@@ -7,7 +7,7 @@ export type Command = 'server' | 'agent' | 'etcd-snapshot' | 'secrets-encrypt' |
 
 export type FlagType = 'string' | 'bool' | 'int' | 'list';
 
-export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'encryption-provider';
+export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'network-policy' | 'encryption-provider';
 
 export interface FlagSpec {
   /** Long name, kebab-case; also the config.yaml key. */
@@ -68,7 +68,8 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'cluster-dns', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DNS', default: '10.43.0.10', check: 'ip', usage: 'IPv4 Cluster IP for coredns service. Should be in your service-cidr range' },
   { name: 'cluster-domain', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DOMAIN', default: 'cluster.local', check: 'dns-subdomain', usage: 'Cluster Domain' },
   { name: 'cni', type: 'list', splitComma: true, commands: server, section: 'networking', env: 'RFO_CNI', default: ['flannel'], check: 'cni', usage: 'CNI plugin to deploy, one of none, flannel' },
-  { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns)' },
+  { name: 'network-policy', type: 'string', commands: server, section: 'networking', env: 'RFO_NETWORK_POLICY', default: 'kube-router', check: 'network-policy', usage: 'NetworkPolicy engine beside flannel, deployed as the rfo-network-policy chart: kube-router or none' },
+  { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns, rfo-network-policy)' },
   { name: 'node-name', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'node', env: 'RFO_NODE_NAME', check: 'dns-subdomain', usage: 'Node name (default: hostname)' },
   { name: 'node-ip', short: 'i', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_IP', check: 'ip', usage: 'IPv4/IPv6 addresses to advertise for node' },
   { name: 'node-external-ip', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_EXTERNAL_IP', check: 'ip', usage: 'IPv4/IPv6 external IP addresses to advertise for node' },

@@ -20,7 +20,9 @@ const manifest = {
     { kind: 'image', name: 'example.org/pause:1', component: 'pause' },
     { kind: 'image', name: 'example.org/coredns:2', component: 'coredns' },
     { kind: 'image', name: 'example.org/klipper-helm:4', component: 'helm' },
+    { kind: 'image', name: 'example.org/kube-router:5', component: 'kube-router' },
     { kind: 'chart', name: 'rfo-coredns', component: 'coredns', path: 'charts/rfo-coredns.tgz' },
+    { kind: 'chart', name: 'rfo-network-policy', component: 'kube-router', path: 'charts/rfo-network-policy.tgz' },
   ],
 } as unknown as RuntimeManifest;
 
@@ -42,8 +44,10 @@ test('settings are typed once: ports, CIDRs, extra args, disable and cni', () =>
   assert.equal(config.supervisorPort, 9345);
   assert.equal(config.clusterCidr, '10.42.0.0/16');
   assert.equal(config.advertiseAddress, '10.9.9.9');
-  assert.deepEqual([...config.disabled], ['rfo-coredns']);
+  // cni: none takes the network policy add-on with flannel: a CNI of the user's brings its own policy.
+  assert.deepEqual([...config.disabled], ['rfo-coredns', 'rfo-network-policy']);
   assert.equal(config.flannel, false);
+  assert.equal(config.networkPolicy, 'none');
   assert.deepEqual(config.extraArgs['kube-apiserver'], ['v=4']);
   assert.equal(config.helmController, true);
   assert.equal(plan(['--disable-helm-controller']).config.helmController, false);
@@ -54,7 +58,7 @@ test('the plan holds every process with its real command line, the runtime manif
   const { p } = plan(['--https-listen-port', '7443']);
   assert.deepEqual(p.processes.map((x) => x.name), ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'helm-controller', 'containerd', 'kubelet', 'kube-proxy', 'flanneld']);
   assert.ok(p.processes.find((x) => x.name === 'kube-apiserver')?.args.includes('--secure-port=7443'));
-  assert.deepEqual(p.images, { sandbox: 'example.org/pause:1', coredns: 'example.org/coredns:2', helmJob: 'example.org/klipper-helm:4' });
+  assert.deepEqual(p.images, { sandbox: 'example.org/pause:1', coredns: 'example.org/coredns:2', helmJob: 'example.org/klipper-helm:4', networkPolicy: 'example.org/kube-router:5' });
   // helm-controller: its own kubeconfig, our job image, user args last
   assert.deepEqual(p.processes.find((x) => x.name === 'helm-controller')?.args, ['--kubeconfig=/d/server/cred/helm-controller.kubeconfig', '--default-job-image=example.org/klipper-helm:4', '--node-name=n1']);
   assert.equal(p.charts['rfo-coredns'], '/d/data/k1/charts/rfo-coredns.tgz');
@@ -62,13 +66,37 @@ test('the plan holds every process with its real command line, the runtime manif
   assert.ok(p.files.includes('/d/server/token'));
   assert.ok(p.certificates.some((c) => c.id === 'server-ca'));
   assert.deepEqual(p.ports.map(([port]) => port), [7443, 9345, 2379, 2380, 10250]);
-  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: [] });
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy'], remove: [] });
+  assert.equal(p.charts['rfo-network-policy'], '/d/data/k1/charts/rfo-network-policy.tgz');
+  assert.ok(p.files.includes('/d/server/manifests/rfo-network-policy.yaml'));
+});
+
+test('network-policy: kube-router by default; none or disable removes the add-on and needs no image of it', () => {
+  assert.equal(plan([]).config.networkPolicy, 'kube-router');
+  for (const args of [['--network-policy', 'none'], ['--disable', 'rfo-network-policy']]) {
+    const { config, p, stages } = plan(args);
+    assert.equal(config.networkPolicy, 'none', args.join(' '));
+    assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: ['rfo-network-policy'] });
+    assert.equal(p.images.networkPolicy, undefined);
+    assert.equal(p.charts['rfo-network-policy'], undefined);
+    assert.ok(!stages.flat().includes('network-policy-manifest'));
+    assert.ok(!p.warnings.some((w) => /rfo-network-policy/.test(w)), 'a known add-on');
+  }
+  const { stages } = plan([]);
+  const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
+  assert.ok(stageOf('network-policy-manifest') > stageOf('addons'), 'written once the deployer runs');
+});
+
+test('kube-network-policies is refused with the reason (the nftables queue verdict)', () => {
+  const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--network-policy', 'kube-network-policies'] });
+  assert.ok(!r.ok);
+  assert.match(JSON.stringify(r.issues), /CONFIG_NFT_QUEUE/);
 });
 
 test('cni: none drops flanneld and its steps; disable moves an add-on to remove; an unknown name is a warning', () => {
   const { p, stages } = plan(['--cni', 'none', '--disable', 'rfo-coredns,traefik']);
   assert.ok(!p.processes.some((x) => x.name === 'flanneld'));
-  assert.deepEqual(p.addons, { deploy: [], remove: ['rfo-coredns'] });
+  assert.deepEqual(p.addons, { deploy: [], remove: ['rfo-coredns', 'rfo-network-policy'] });
   assert.ok(!p.files.some((f) => f.endsWith('rfo-coredns.yaml')));
   assert.ok(p.warnings.some((w) => /traefik is not a packaged component/.test(w)));
   const names = stages.flat();

@@ -17,7 +17,7 @@ import { chartPathOf, imageRefOf } from '../runtime/runtime-images.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 
 /** Packaged add-ons a server writes to server/manifests (file name without .yaml). */
-export const packagedAddons = ['rfo-coredns'] as const;
+export const packagedAddons = ['rfo-coredns', 'rfo-network-policy'] as const;
 
 export interface ServerPlan {
   readonly controlPlane: ControlPlaneInput;
@@ -28,9 +28,10 @@ export interface ServerPlan {
   /** Files rfo writes or keeps current (certificates aside). */
   readonly files: readonly string[];
   readonly addons: { readonly deploy: readonly string[]; readonly remove: readonly string[] };
-  readonly images: { readonly sandbox: string; readonly coredns: string; readonly helmJob: string };
-  /** Packaged charts in the staged runtime, by name. */
-  readonly charts: { readonly 'rfo-coredns': string };
+  /** networkPolicy only when rfo-network-policy is deployed (a runtime without its image can run `network-policy: none`). */
+  readonly images: { readonly sandbox: string; readonly coredns: string; readonly helmJob: string; readonly networkPolicy?: string };
+  /** Packaged charts in the staged runtime, by name (rfo-network-policy only when deployed). */
+  readonly charts: { readonly 'rfo-coredns': string; readonly 'rfo-network-policy'?: string };
   /** Ports that must be free, with their owner. */
   readonly ports: readonly (readonly [number, string])[];
   readonly warnings: readonly string[];
@@ -69,7 +70,14 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     extraArgs: c.extraArgs,
   };
   const node = nodeInputFor(s, bin, c.clusterCidr);
-  const images = { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns'), helmJob: imageRefOf(i.manifest, 'helm') };
+  const networkPolicy = c.networkPolicy !== 'none';
+  const images = {
+    sandbox: imageRefOf(i.manifest, 'pause'),
+    coredns: imageRefOf(i.manifest, 'coredns'),
+    helmJob: imageRefOf(i.manifest, 'helm'),
+    ...(networkPolicy ? { networkPolicy: imageRefOf(i.manifest, 'kube-router') } : {}),
+  };
+  const runtimeDir = s.paths.runtimeDir(i.manifest.key);
   const processes = [
     planEtcd(controlPlane),
     planApiserver(controlPlane),
@@ -117,7 +125,10 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     ],
     addons: { deploy, remove },
     images,
-    charts: { 'rfo-coredns': join(s.paths.runtimeDir(i.manifest.key), chartPathOf(i.manifest, 'rfo-coredns')) },
+    charts: {
+      'rfo-coredns': join(runtimeDir, chartPathOf(i.manifest, 'rfo-coredns')),
+      ...(networkPolicy ? { 'rfo-network-policy': join(runtimeDir, chartPathOf(i.manifest, 'rfo-network-policy')) } : {}),
+    },
     ports: [
       [c.httpsPort, 'kube-apiserver'],
       [c.supervisorPort, 'rfo supervisor'],

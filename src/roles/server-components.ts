@@ -8,6 +8,7 @@
 //   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
 //                          pod-cidr → flanneld → cni-config
 //   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
+//   addons → network-policy-manifest (the rfo-network-policy HelmChart)
 //
 // Building the list starts nothing: every component acts only when the
 // manager calls it, so `--dry-run` builds the same list to print its stages.
@@ -35,6 +36,7 @@ import { renderKubeletCsrRbac } from '../render/kubelet-csr-rbac.ts';
 import { waitCrdEstablished } from '../kube/apply-crd.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { corednsImageValues } from '../charts/coredns-chart.ts';
+import { networkPolicyDeployValues } from '../charts/network-policy-chart.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
 import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
@@ -235,7 +237,27 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
+  // rfo-network-policy as soon as the deployer runs: its DaemonSet tolerates not-ready nodes, so
+  // policies hold from the first pods on. Disabled (or network-policy: none), the file was removed above.
+  const networkPolicyChart = plan.charts['rfo-network-policy'];
+  const networkPolicyImage = plan.images.networkPolicy;
+  const networkPolicy: Component[] =
+    disabled.has('rfo-network-policy') || !networkPolicyChart || !networkPolicyImage
+      ? []
+      : [
+          stepComponent(
+            'network-policy-manifest',
+            async () => {
+              const chart = await readFile(networkPolicyChart);
+              const values = networkPolicyDeployValues({ image: networkPolicyImage, serviceCidr: config.serviceCidr, serviceNodePortRange: config.serviceNodePortRange });
+              await writeFileAtomic(join(s.paths.server.manifestsDir, 'rfo-network-policy.yaml'), renderPackagedHelmChart({ name: 'rfo-network-policy', chart, targetNamespace: 'kube-system', values }));
+              await deployer?.sync();
+            },
+            { after: ['addons'] },
+          ),
+        ];
+
+  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...networkPolicy];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

@@ -42,6 +42,7 @@ import type { Scheduler } from '../etcd/snapshot-scheduler.ts';
 import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
 import { manageComponents } from '../lifecycle/manager.ts';
 import { planStartOrder } from '../lifecycle/plan-start-order.ts';
+import { preflightNetworkPolicy } from './preflight-network-policy.ts';
 import { resolveServerSettings } from './resolve-server-settings.ts';
 import { planServer } from './plan-server.ts';
 import { renderNodePlan } from './render-plan.ts';
@@ -83,6 +84,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const s = settingsFrom(resolved.options.values, facts);
   const config = resolveServerSettings(s.values, s.nodeIp);
   if (!config.dryRun) requireRoot(facts);
+  await preflightNetworkPolicy(config.networkPolicy, log);
   // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);

@@ -45,6 +45,7 @@ export type ComponentId =
   | 'cni-plugins'
   | 'flannel'
   | 'coredns'
+  | 'kube-router'
   | 'helm'
   | 'helm-controller'
   | 'crictl'
@@ -190,6 +191,24 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       'golang.org/x/text': 'v0.41.0',
       'google.golang.org/grpc': 'v1.83.2',
     },
+  },
+  'kube-router': {
+    id: 'kube-router',
+    version: 'v2.1.0',
+    modules: ['github.com/cloudnativelabs/kube-router/v2'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    // kube-router's own two advisories (GO-2026-4724 proxy, GO-2026-5653 GoBGP) are in packages
+    // this binary does not link: security/vex.yaml.
+    goRequires: {
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/text': 'v0.41.0',
+    },
+    note:
+      'the rfo-network-policy engine: only its network policy controller (iptables + ipset, what K3s embeds). ' +
+      'The only version the module proxy serves; kube-network-policies (v0.7.0/v0.8.0 served) needs the nftables ' +
+      '`queue` verdict, which kernels without CONFIG_NFT_QUEUE lack. go/kube-router/main.go runs the firewall only ' +
+      'and picks the iptables backend the node uses',
   },
   helm: {
     id: 'helm',
