@@ -11,7 +11,7 @@ want_go=$(sed -n "s/^export const goToolchain = '\(go[0-9.]*\)';.*/\1/p" src/ver
 [ -n "$want_go" ] || { echo "[setup] goToolchain not found in src/versions/table.ts" >&2; exit 1; }
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-apt_packages=(gcc libc6-dev libseccomp-dev iptables iproute2 zstd ca-certificates curl unzip busybox-static openssl rpm)
+apt_packages=(gcc libc6-dev libseccomp-dev iptables ipset iproute2 zstd ca-certificates curl unzip busybox-static openssl rpm)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

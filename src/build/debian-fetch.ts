@@ -14,6 +14,8 @@ import type { DebianPackage } from '../versions/debian-packages.ts';
 import type { Arch } from '../versions/table.ts';
 import type { DebEntry } from '../images/plan-debian-files.ts';
 
+let listsUpdated = false;
+
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 export interface FetchedDeb {
@@ -35,7 +37,14 @@ export async function fetchDeb(cacheDir: string, p: DebianPackage, arch: Arch): 
   const work = await mkdtemp(join(dir, '.download-'));
   try {
     const spec = pin.debArch === 'all' ? `${p.name}=${p.version}` : `${p.name}:${pin.debArch}=${p.version}`;
-    const r = await run({ cmd: 'apt-get', args: ['download', spec], cwd: work, purpose: `downloading Debian package ${p.name}` });
+    const download = () => run({ cmd: 'apt-get', args: ['download', spec], cwd: work, purpose: `downloading Debian package ${p.name}` });
+    let r = await download();
+    // A fresh host has no package lists yet: read them once, then try again.
+    if (r.code !== 0 && !listsUpdated) {
+      listsUpdated = true;
+      await run({ cmd: 'apt-get', args: ['update', '-qq'], purpose: 'reading the apt package lists' });
+      r = await download();
+    }
     if (r.code !== 0) {
       throw new RfoError('RFO_DEB_UNAVAILABLE', `apt-get download ${spec} failed: ${r.stderr.trim().split('\n').pop() ?? ''}`, {
         hint:

@@ -202,7 +202,9 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     // this binary does not link: security/vex.yaml.
     goRequires: {
       'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/oauth2': 'v0.27.0',
       'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/protobuf': 'v1.33.0',
     },
     note:
       'the rfo-network-policy engine: only its network policy controller (iptables + ipset, what K3s embeds). ' +
