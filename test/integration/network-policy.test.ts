@@ -73,7 +73,7 @@ test('rfo-network-policy runs on every node, servers included, from the runtime 
   const pods = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'pods', '-l', 'app.kubernetes.io/name=rfo-network-policy', '-o', 'json')) as {
     items: { spec: { nodeName: string; hostNetwork: boolean; containers: { image: string; imagePullPolicy: string }[] } }[];
   };
-  assert.deepEqual(pods.items.map((p) => p.spec.nodeName).sort(), nodes);
+  assert.deepEqual(pods.items.map((p) => p.spec.nodeName).sort(), [...nodes].sort());
   for (const p of pods.items) {
     assert.equal(p.spec.hostNetwork, true);
     assert.match(p.spec.containers[0]?.image ?? '', /^docker\.io\/rfo\/kube-router:v/);
@@ -119,14 +119,15 @@ spec:
     image: ${busyboxRef}
     imagePullPolicy: Never
     # Probes port 8080 every 0.2 s and logs "<host uptime at start> ok|fail": the enforcement latency, measured in the pod.
-    command: [sh, -c, 'while true; do s=$(cut -d" " -f1 /proc/uptime); if wget -T 1 -qO /dev/null http://${webIp}:8080; then r=ok; else r=fail; fi; echo "$s $r" >> /tmp/probe.log; sleep 0.2; done']
+    # (busybox's own timeout: its wget -T crashes in this build)
+    command: [sh, -c, 'mkdir -p /tmp; while true; do read s _ < /proc/uptime; if busybox timeout 1 wget -qO /dev/null http://${webIp}:8080; then r=ok; else r=fail; fi; echo "$s $r" >> /tmp/probe.log; sleep 0.2; done']
 `;
 
 let webIp = '';
 
 /** One connection from the client (a2) to the web pod (a1) on a port: true when it got the page. */
 async function reaches(port: number): Promise<boolean> {
-  const r = await kubectl('-n', 'np', 'exec', 'client', '--', 'wget', '-T', '2', '-qO-', `http://${webIp}:${port}`);
+  const r = await kubectl('-n', 'np', 'exec', 'client', '--', 'busybox', 'timeout', '2', 'wget', '-qO-', `http://${webIp}:${port}`);
   return r.code === 0 && r.stdout.trim() === 'web';
 }
 
@@ -198,7 +199,7 @@ test('an allow rule opens exactly the allowed port; another port stays blocked',
   const a1 = await policyState('a1');
   assert.ok(a1.ipsets.length > 0, `the allow rule's ipsets on a1: ${a1.ipsets.join(' ')}`);
   // A pod without the client label on the same node is still refused on 8080.
-  await kubectlOk('-n', 'np', 'run', 'stranger', `--image=${busyboxRef}`, '--image-pull-policy=Never', '--restart=Never', '--overrides={"spec":{"nodeName":"a2"}}', '--', 'wget', '-T', '2', '-qO-', `http://${webIp}:8080`);
+  await kubectlOk('-n', 'np', 'run', 'stranger', `--image=${busyboxRef}`, '--image-pull-policy=Never', '--restart=Never', '--overrides={"spec":{"nodeName":"a2"}}', '--', 'busybox', 'timeout', '2', 'wget', '-qO-', `http://${webIp}:8080`);
   await eventually('stranger to finish', async () => ['Succeeded', 'Failed'].includes((await kubectl('-n', 'np', 'get', 'pod', 'stranger', '-o', 'jsonpath={.status.phase}')).stdout), 60_000, 500);
   assert.equal((await kubectlOk('-n', 'np', 'get', 'pod', 'stranger', '-o', 'jsonpath={.status.phase}')).trim(), 'Failed', 'a pod the rule does not select');
 });
