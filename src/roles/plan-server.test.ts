@@ -87,6 +87,21 @@ test('network-policy: kube-router by default; none or disable removes the add-on
   assert.ok(stageOf('network-policy-manifest') > stageOf('addons'), 'written once the deployer runs');
 });
 
+test('a runtime without the network policy image (arm64) runs without the add-on and warns that policies are not enforced', () => {
+  const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--data-dir', '/d', '--run-dir', '/r'] });
+  assert.ok(r.ok);
+  const s = settingsFrom(r.options.values, facts);
+  const config = resolveServerSettings(s.values, s.nodeIp);
+  const without = { ...manifest, artifacts: manifest.artifacts.filter((a) => !('component' in a) || a.component !== 'kube-router') } as RuntimeManifest;
+  const p = planServer({ s, config, manifest: without });
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: ['rfo-network-policy'] });
+  assert.equal(p.images.networkPolicy, undefined);
+  assert.ok(p.warnings.some((w) => /^network-policy: .*NetworkPolicies are NOT enforced/.test(w)));
+  // acknowledged: no warning
+  const none = resolveServerSettings({ ...s.values, 'network-policy': 'none' }, s.nodeIp);
+  assert.ok(!planServer({ s, config: none, manifest: without }).warnings.some((w) => /network-policy/.test(w)));
+});
+
 test('kube-network-policies is refused with the reason (the nftables queue verdict)', () => {
   const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--network-policy', 'kube-network-policies'] });
   assert.ok(!r.ok);

@@ -70,7 +70,10 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     extraArgs: c.extraArgs,
   };
   const node = nodeInputFor(s, bin, c.clusterCidr);
-  const networkPolicy = c.networkPolicy !== 'none';
+  // A runtime without the image (arm64, riscv64: no Debian packages pinned for them) cannot enforce
+  // policies: the server runs, says so at every start, and `network-policy: none` acknowledges it.
+  const hasPolicyImage = i.manifest.artifacts.some((a) => a.kind === 'image' && a.component === 'kube-router') && i.manifest.artifacts.some((a) => a.kind === 'chart' && a.name === 'rfo-network-policy');
+  const networkPolicy = c.networkPolicy !== 'none' && hasPolicyImage;
   const images = {
     sandbox: imageRefOf(i.manifest, 'pause'),
     coredns: imageRefOf(i.manifest, 'coredns'),
@@ -93,11 +96,14 @@ export function planServer(i: ServerPlanInput): ServerPlan {
   const agent = (n: string) => join(s.paths.agent.dir, n);
   const kubeconfigs = [cred('admin.kubeconfig'), cred('controller.kubeconfig'), cred('scheduler.kubeconfig'), cred('helm-controller.kubeconfig'), agent('kubelet.kubeconfig'), agent('kubeproxy.kubeconfig'), agent('flannel.kubeconfig')];
   const userKubeconfigs = [s.kubeconfigOut, ...(s.kubeconfigOut.endsWith('.yaml') ? [s.kubeconfigOut.replace(/\.yaml$/, '.yml')] : [])];
-  const deploy = packagedAddons.filter((a) => !c.disabled.has(a));
-  const remove = packagedAddons.filter((a) => c.disabled.has(a));
+  const deploy = packagedAddons.filter((a) => !c.disabled.has(a) && (a !== 'rfo-network-policy' || networkPolicy));
+  const remove = packagedAddons.filter((a) => !deploy.includes(a));
   const warnings = [
     ...(c.flannel ? [] : [`cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
     ...(c.helmController ? [] : ['disable-helm-controller: HelmCharts (rfo-coredns among them) are not installed, upgraded or removed on this server']),
+    ...(c.networkPolicy !== 'none' && !hasPolicyImage
+      ? [`network-policy: the runtime ${i.manifest.key} has no rfo-network-policy image or chart: NetworkPolicies are NOT enforced (set network-policy: none to acknowledge)`]
+      : []),
     ...[...c.disabled].filter((d) => !(packagedAddons as readonly string[]).includes(d)).map((d) => `disable: ${d} is not a packaged component (known: ${packagedAddons.join(', ')})`),
   ];
   return {

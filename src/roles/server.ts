@@ -126,7 +126,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
   // Creates nothing (a joining server writes nothing before its checks); it only stops a dead rfo's processes and removes their pid files.
   await recoverLeftovers(s.paths.run.dir, log);
-  for (const w of plan.warnings) if (w.startsWith('disable:')) log(`WARNING: ${w}`);
+  for (const w of plan.warnings) if (w.startsWith('disable:') || w.startsWith('network-policy:')) log(`WARNING: ${w}`);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
   // A server proves its node name with a node password, as agents do (written below, once the join is accepted).

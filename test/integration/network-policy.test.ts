@@ -192,6 +192,21 @@ test('a default-deny ingress policy blocks pod-to-pod traffic across nodes', { t
   assert.ok(a1.ipsets.length > 0 || a1.chains.some((c) => c.startsWith(':KUBE-NWPLCY-')), 'policy chains');
 });
 
+test('a policy pod that restarts keeps its node\'s rules: traffic stays blocked throughout', { timeout: 180_000 }, async () => {
+  const pod = (await kubectlOk('-n', 'kube-system', 'get', 'pods', '-l', 'app.kubernetes.io/name=rfo-network-policy', '--field-selector', 'spec.nodeName=a1', '-o', 'name')).trim();
+  assert.match(pod, /^pod\//);
+  const t0 = await uptime();
+  await kubectlOk('-n', 'kube-system', 'delete', pod, '--wait=true');
+  await eventually('a new policy pod ready on a1', async () => {
+    const r = await kubectl('-n', 'kube-system', 'get', 'pods', '-l', 'app.kubernetes.io/name=rfo-network-policy', '--field-selector', 'spec.nodeName=a1', '-o', 'jsonpath={.items[*].status.containerStatuses[0].ready}');
+    return r.stdout.trim() === 'true';
+  }, 120_000, 500);
+  await new Promise((r) => setTimeout(r, 2000));
+  const leaked = (await probeLog()).filter((p) => p.at >= t0 && p.ok);
+  assert.deepEqual(leaked, [], 'no connection got through while the pod restarted');
+  assert.ok((await policyState('a1')).chains.some((c) => c.startsWith(':KUBE-POD-FW-')));
+});
+
 test('an allow rule opens exactly the allowed port; another port stays blocked', { timeout: 120_000 }, async () => {
   await applyOk(allow8080);
   await eventually('8080 open for the client', () => reaches(8080), 60_000, 200);
@@ -209,6 +224,26 @@ test('deleting the policies restores traffic on both ports', { timeout: 120_000 
   await eventually('9090 open again', () => reaches(9090), 60_000, 200);
   assert.ok(await reaches(8080));
   await eventually('no policy ipsets left on a1', async () => (await policyState('a1')).ipsets.length === 0, 60_000, 1000);
+});
+
+test('a HelmChartConfig customises the add-on (extra kube-router flags, resources)', { timeout: 300_000 }, async () => {
+  await applyOk(`
+apiVersion: helm.cattle.io/v1
+kind: HelmChartConfig
+metadata: {name: rfo-network-policy, namespace: kube-system}
+spec:
+  valuesContent: |
+    extraArgs: ["--v=2"]
+    resources: {requests: {cpu: 20m, memory: 48Mi}, limits: {memory: 200Mi}}
+`);
+  await eventually('the DaemonSet rolled out with the new values', async () => {
+    const ds = JSON.parse((await kubectl('-n', 'kube-system', 'get', 'ds', 'rfo-network-policy', '-o', 'json')).stdout || '{}') as {
+      spec?: { template: { spec: { containers: { args: string[]; resources: { limits?: { memory?: string } } }[] } } };
+      status?: { updatedNumberScheduled?: number; numberReady?: number };
+    };
+    const c = ds.spec?.template.spec.containers[0];
+    return c?.args.includes('--v=2') === true && c.resources.limits?.memory === '200Mi' && ds.status?.updatedNumberScheduled === 3 && ds.status.numberReady === 3;
+  }, 240_000, 2000);
 });
 
 test('disable: [rfo-network-policy] (server restart) uninstalls the add-on and leaves no rules or ipsets on the nodes', { timeout: 600_000 }, async () => {
