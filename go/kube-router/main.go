@@ -16,6 +16,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 
 	"github.com/cloudnativelabs/kube-router/v2/pkg/options"
 	"github.com/cloudnativelabs/kube-router/v2/pkg/version"
@@ -82,5 +84,22 @@ func runMain() error {
 		return err
 	}
 	klog.Infof("iptables backend: %s", mode)
+	if err := checkIPSet(); err != nil {
+		return err
+	}
 	return runFirewall(config)
+}
+
+// checkIPSet fails with the kernel options to look for when ipsets do not
+// work on this node; upstream kube-router would only log "ipset save failed"
+// and enforce nothing (K3s "silently skips" its controller then).
+func checkIPSet() error {
+	out, err := exec.Command("ipset", "list", "-n").CombinedOutput()
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("rfo-network-policy cannot enforce NetworkPolicy on this node: `ipset list -n` failed (%v: %s); "+
+		"the kernel needs ip_set, ip_set_hash_ip, ip_set_hash_net and xt_set (CONFIG_IP_SET, CONFIG_IP_SET_HASH_IP, "+
+		"CONFIG_IP_SET_HASH_NET, CONFIG_NETFILTER_XT_SET): load them (modprobe ip_set xt_set ...) or set network-policy: none on the servers",
+		err, strings.TrimSpace(string(out)))
 }
