@@ -19,6 +19,7 @@ import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { readHostFacts } from '../host/host-facts.ts';
 import { locateRuntime } from '../runtime/locate-runtime.ts';
+import { readRegisteredNodeIps } from '../join/node-ips.ts';
 import { httpsGet, waitFor } from '../host/probes.ts';
 import { readConfigSources } from '../config/read-config-sources.ts';
 import { notifySystemd } from '../host/notify-systemd.ts';
@@ -252,6 +253,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       etcdMembers: joinService.etcdMembers,
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
+      registeredNodeIps: async () => readRegisteredNodeIps(await adminClient()),
       metrics: async () => renderCertMetrics(await readCertExpiries(serverCertFiles(tlsDir, plan.certificates, s.paths.kubeletDir)), s.nodeName),
       serverRoutes: {
         ...encryptionRoutes(encryption),
