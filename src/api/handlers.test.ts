@@ -180,7 +180,7 @@ test("the agent token gets no certificate for an address another node registered
   const issued: string[] = [];
   const s: ApiState = {
     ...state,
-    registeredNodeIps: () => Promise.resolve(new Map([['agent-2', ['10.0.0.7']], ['agent-1', ['10.0.0.9']]])),
+    registeredNodeIps: () => Promise.resolve(new Map([['agent-2', ['10.0.0.7']], ['agent-1', ['10.0.0.9']], ['taken', ['10.0.0.50']]])),
     issueNodeCert: (kind, name, ips) => {
       issued.push(`${name}:${ips.join(',')}`);
       return Promise.resolve('cert');
@@ -190,6 +190,10 @@ test("the agent token gets no certificate for an address another node registered
   assert.equal(r.status, 403);
   assert.match(r.body, /10\.0\.0\.7 is registered to node agent-2.*kubectl delete node agent-2/);
   assert.deepEqual(issued, [], 'nothing issued, nothing registered');
+  // a known name with the wrong password hears about the name first
+  const name = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('taken') }, s);
+  assert.equal(name.status, 403);
+  assert.match(name.body, /taken is already registered with a different node password/);
   // agent-2 itself, at a re-join with the same address
   assert.equal((await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('agent-2') }, s)).status, 200);
   // the server token is trusted with any address (it holds the CAs anyway)

@@ -124,6 +124,7 @@ export function ipHolder(registered: ReadonlyMap<string, readonly string[]> | un
 async function nodeCert(kind: NodeCertKind, req: ApiRequest, role: Role, state: ApiState): Promise<ApiResponse> {
   const id = parseNodeIdentity(req.headers ?? {}, state.identityRules);
   if (!id.ok) return text(400, `${id.error}\n`);
+  const registered = role === 'server' ? undefined : await state.registeredNodeIps?.();
   if (role !== 'server') {
     const servers = await state.servers();
     if (servers.names.has(id.name)) {
@@ -131,23 +132,29 @@ async function nodeCert(kind: NodeCertKind, req: ApiRequest, role: Role, state: 
     }
     const taken = id.ips.find((ip) => servers.ips.has(ip));
     if (taken) return text(403, `node IP ${taken} belongs to a server; the agent token cannot get certificates for it. Check --node-ip on this node\n`);
-    const holder = ipHolder(await state.registeredNodeIps?.(), id.name, id.ips);
-    if (holder) {
-      return text(
-        403,
-        `node IP ${holder.ip} is registered to node ${holder.node}; the agent token cannot get certificates for another node's address. ` +
-          `Check --node-ip on this node, or if ${holder.node} is gone: kubectl delete node ${holder.node}\n`,
-      );
-    }
   }
-  if (!(await state.checkNodePassword(id.name, id.password))) {
+  // A known name proves itself first (that check registers nothing); a new
+  // name is registered by it, so the address check comes before it then.
+  const known = registered?.has(id.name) ?? false;
+  if (known && !(await state.checkNodePassword(id.name, id.password))) return nameTaken(id.name);
+  const holder = ipHolder(registered, id.name, id.ips);
+  if (holder) {
     return text(
       403,
-      `node name ${id.name} is already registered with a different node password: another node uses this name. ` +
-        `Give this node another --node-name, or if the old node is gone, delete its secret: kubectl -n kube-system delete secret ${id.name}.node-password.rfo\n`,
+      `node IP ${holder.ip} is registered to node ${holder.node}; the agent token cannot get certificates for another node's address. ` +
+        `Check --node-ip on this node, or if ${holder.node} is gone: kubectl delete node ${holder.node}\n`,
     );
   }
+  if (!known && !(await state.checkNodePassword(id.name, id.password))) return nameTaken(id.name);
   return text(200, await state.issueNodeCert(kind, id.name, id.ips));
+}
+
+function nameTaken(name: string): ApiResponse {
+  return text(
+    403,
+    `node name ${name} is already registered with a different node password: another node uses this name. ` +
+      `Give this node another --node-name, or if the old node is gone, delete its secret: kubectl -n kube-system delete secret ${name}.node-password.rfo\n`,
+  );
 }
 
 const serverOnly = 'this token lets agents join, not servers: use the server token (server/token) to join a server\n';
