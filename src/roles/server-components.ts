@@ -96,8 +96,8 @@ function build(c: ServerContext): Component[] {
       ...(c.cluster && remote
         ? { spec: async () => planEtcd({ ...plan.controlPlane, etcdJoin: { initialCluster: await joinEtcd(remote, c.cluster?.members ?? [], s.nodeName, peerUrl, log) } }) }
         : {}),
-      ready: async () => {
-        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls(true))).body.includes('"health":"true"'), 120_000, 200);
+      ready: async (signal) => {
+        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls(true))).body.includes('"health":"true"'), 120_000, 200, signal);
         if (remote) await promoteLearner(remote, peerUrl, log);
       },
       readyTimeoutMs: 300_000,
@@ -107,17 +107,17 @@ function build(c: ServerContext): Component[] {
     stepComponent('secrets-encryption', async () => void (await c.encryption.reconcileAtStart()), { after: ['etcd'], readyTimeoutMs: 60_000 }),
     processComponent(specOf(plan, 'kube-apiserver'), proc, {
       after: ['etcd', 'secrets-encryption'],
-      ready: () => waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${config.httpsPort}/readyz`, tls(false))).status === 200, 180_000, 200),
+      ready: (signal) => waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${config.httpsPort}/readyz`, tls(false))).status === 200, 180_000, 200, signal),
       readyTimeoutMs: 180_000,
     }),
     stepComponent(
       'node-password',
-      async () => {
+      async (signal) => {
         await c.joinService.refreshMembers().catch(() => undefined);
         // Register this server's node password (a no-op when it is registered
         // already): until then an agent could take the name and its kubelet identity.
         let ownName: boolean | undefined;
-        await waitFor('node password registration', async () => (ownName = await c.joinService.ensureNodePassword(s.nodeName, c.self.password)) !== undefined, 60_000, 1000);
+        await waitFor('node password registration', async () => (ownName = await c.joinService.ensureNodePassword(s.nodeName, c.self.password)) !== undefined, 60_000, 1000, signal);
         if (!ownName) {
           throw new RfoError('RFO_JOIN_FORBIDDEN', `node name ${s.nodeName} is registered with a different node password: another node uses this server's name`, {
             hint: `stop the other node, or if it is gone: kubectl -n kube-system delete secret ${s.nodeName}.node-password.rfo; then start rfo again`,
@@ -171,9 +171,9 @@ function build(c: ServerContext): Component[] {
           // controller earlier, and on a 2-core host starting it beside kube-controller-manager
           // delayed the pod CIDR (and the whole cold start) by 1.5 s (bench:server).
           after: ['helm-controller-rbac', config.flannel ? 'pod-cidr' : 'kubelet'],
-          ready: async () => {
+          ready: async (signal) => {
             const client = await c.adminClient();
-            for (const name of ['helmcharts.helm.cattle.io', 'helmchartconfigs.helm.cattle.io']) await waitCrdEstablished(client, name, { timeoutMs: 120_000 });
+            for (const name of ['helmcharts.helm.cattle.io', 'helmchartconfigs.helm.cattle.io']) await waitCrdEstablished(client, name, { timeoutMs: 120_000, signal });
           },
           readyTimeoutMs: 120_000,
         }),
@@ -227,7 +227,7 @@ function build(c: ServerContext): Component[] {
         // Without helm-controller (disable-helm-controller) the chart is written but nothing installs it.
         ...(config.flannel && config.helmController
           ? [
-              stepComponent('coredns', () => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 250), {
+              stepComponent('coredns', (signal) => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 250, signal), {
                 after: ['coredns-manifest'],
                 readyTimeoutMs: 300_000,
               }),
