@@ -11,7 +11,7 @@
 // node's private /run) counts as not running.
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
@@ -133,8 +133,11 @@ export function interfaceOf(ip: string, interfaces: NodeJS.Dict<readonly { reado
   return Object.entries(interfaces).find(([, addrs]) => (addrs ?? []).some((a) => a.address === ip))?.[0];
 }
 
+/** Enabled = systemctl enable's symlink exists (whatever it points to). */
 async function cloudSetupState(systemdDir: string, names: Set<string>): Promise<{ enabled: string[]; running: boolean }> {
-  return { enabled: cloudSetupWants.filter(([dir, unit]) => existsSync(join(systemdDir, dir, unit))).map(([, unit]) => unit), running: names.has('nm-cloud-setup') };
+  const enabled: string[] = [];
+  for (const [dir, unit] of cloudSetupWants) if (await lstat(join(systemdDir, dir, unit)).then(() => true, () => false)) enabled.push(unit);
+  return { enabled, running: names.has('nm-cloud-setup') };
 }
 
 async function applyNetworkManager(o: HostNetworkOptions, names: Set<string>): Promise<HostNetworkResult['networkManager']> {
