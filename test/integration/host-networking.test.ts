@@ -8,7 +8,8 @@
 // CIDRs, service rfo with the server's ports lands in the zone of the node
 // IP's interface, a second start changes nothing (no file write, no
 // firewalld reload), the opt-out flags and an unreachable bus change nothing,
-// and the real rfo-uninstall.sh takes it all away.
+// and the real rfo-uninstall.sh takes it all away. TCP probes from a second
+// namespace (another node and its pod) show what firewalld lets through.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,8 +85,11 @@ before(async () => {
   await ip('link', 'set', 'user0', 'up');
   // The node's uplink in zone internal, set as on an openEuler host (the connection's zone, which
   // NetworkManager hands to firewalld): rfo's ports go there, not to the default zone.
-  await d.nmcli('connection', 'modify', 'eth0', 'connection.zone', 'internal');
+  // The other node's pod network is routed through it, as flannel would route it.
+  await d.nmcli('connection', 'modify', 'eth0', 'connection.zone', 'internal', 'ipv4.routes', '10.42.1.5/32 192.0.2.20');
+  await d.nmcli('device', 'reapply', 'eth0');
   await eventually('eth0 in zone internal', async () => (await d.firewallCmd('--get-zone-of-interface=eth0')).trim() === 'internal', 15_000, 250);
+  await eventually('the route to the other node\'s pod', async () => (await d.inNetns('ip', ['route', 'show', '10.42.1.5'])).stdout.includes('via 192.0.2.20'), 15_000, 250);
 });
 
 after(async () => {
@@ -102,6 +106,11 @@ test('before rfo: NetworkManager manages the pod interfaces, firewalld knows not
   assert.equal(dev.user0, 'unmanaged', 'the user\'s drop-in applies');
   assert.doesNotMatch(await d.firewallCmd('--get-zones'), /\brfo\b/);
   assert.doesNotMatch(await d.firewallCmd('--get-services'), /\brfo\b/);
+  // From the other node: ssh (zone internal has it) gets through, the apiserver's port and pods do not.
+  assert.equal(await d.probe(22, '192.0.2.20'), 'ECONNREFUSED');
+  assert.equal(await d.probe(22, '10.42.1.5'), 'ECONNREFUSED');
+  assert.equal(await d.probe(6443, '192.0.2.20'), 'EHOSTUNREACH');
+  assert.equal(await d.probe(12346, '10.42.1.5'), 'EHOSTUNREACH');
 });
 
 test('opted out (disable-*-config), or with the daemons not on rfo\'s bus (a lab node), nothing changes', { timeout: 60_000 }, async () => {
@@ -144,6 +153,10 @@ test('first start: drop-in written and reloaded, zone and service rfo in place, 
   }
   // The uplink is still in zone internal after the reload.
   assert.equal((await d.firewallCmd('--get-zone-of-interface=eth0')).trim(), 'internal');
+  // Packets: the other node reaches rfo's ports and nothing else; its pod reaches anything.
+  for (const port of [6443, 9345, 2379, 10250, 443, 30080]) assert.equal(await d.probe(port, '192.0.2.20'), 'ECONNREFUSED', `port ${port}`);
+  assert.equal(await d.probe(12346, '192.0.2.20'), 'EHOSTUNREACH');
+  assert.equal(await d.probe(12346, '10.42.1.5'), 'ECONNREFUSED');
 });
 
 test('second start changes nothing: same file (not rewritten), no firewall-cmd change, no reload', { timeout: 120_000 }, async () => {
@@ -189,6 +202,9 @@ test('rfo-uninstall.sh removes the drop-in (NetworkManager manages the interface
     assert.doesNotMatch(await d.firewallCmd(...perm, '--get-services'), /\brfo\b/);
     assert.doesNotMatch(await d.firewallCmd(...perm, '--zone=internal', '--list-services'), /\brfo\b/);
   }
-  // Nothing happened outside the namespace.
+  assert.equal(await d.probe(6443, '192.0.2.20'), 'EHOSTUNREACH');
+  assert.equal(await d.probe(12346, '10.42.1.5'), 'EHOSTUNREACH');
+  // Nothing happened outside the namespaces.
   assert.equal(existsSync(hostConf), hostConfBefore);
+  assert.ok(!existsSync('/etc/firewalld/zones/rfo.xml') && !existsSync('/etc/firewalld/services/rfo.xml'));
 });

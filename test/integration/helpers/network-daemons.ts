@@ -31,6 +31,13 @@ export interface NetworkDaemons {
   readonly nmConfDir: string;
   /** A command inside the daemons' network namespace (host mount namespace). */
   inNetns(cmd: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): Promise<ExecResult>;
+  /**
+   * A TCP connection from the other node (192.0.2.20, or its pod 10.42.1.5) to
+   * this one's 192.0.2.10:port, nothing listening: ECONNREFUSED means the
+   * packet got through firewalld (the kernel answered), EHOSTUNREACH that
+   * firewalld rejected it (icmp admin-prohibited).
+   */
+  probe(port: number, from: '192.0.2.20' | '10.42.1.5'): Promise<string>;
   /** firewall-cmd / nmcli on the private bus; throws on a non-zero exit. */
   firewallCmd(...args: string[]): Promise<string>;
   nmcli(...args: string[]): Promise<string>;
@@ -51,7 +58,11 @@ const busConfig = (socket: string) => `<!DOCTYPE busconfig PUBLIC "-//freedeskto
 </busconfig>
 `;
 
-/** The namespace's init: mounts, a node-like uplink eth0 (192.0.2.10/24, TEST-NET-1, never leaves the namespace), the three daemons. */
+/**
+ * The namespace's init: mounts, a node-like uplink eth0 (192.0.2.10/24,
+ * TEST-NET-1) whose peer is in a second namespace standing for another node,
+ * the three daemons. No packet leaves these namespaces.
+ */
 const innerScript = (dir: string) => `set -e
 d='${dir}'
 mount -t tmpfs -o mode=0755 tmpfs /run
@@ -61,12 +72,19 @@ mount --bind "$d/var-nm" /var/lib/NetworkManager
 mount --bind "$d/etc-fw" /etc/firewalld
 ip link set lo up
 ip link add eth0 type veth peer name eth0peer
-ip link set eth0peer up
 ip link set eth0 up
 ip addr add 192.0.2.10/24 dev eth0
+# The other end of the uplink: a network namespace of its own (held by sleep) standing for
+# another node (192.0.2.20) and one of its pods (10.42.1.5; the test routes it through
+# 192.0.2.20 with NetworkManager, which owns eth0's routes once it manages the uplink).
+unshare --net sleep 1000000 &
+client=$!
+i=0; while [ "$(readlink /proc/$client/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+ip link set eth0peer netns "$client"
+nsenter --net=/proc/$client/ns/net sh -c 'ip link set lo up && ip link set eth0peer up && ip addr add 192.0.2.20/24 dev eth0peer && ip addr add 10.42.1.5/32 dev eth0peer'
 mkdir -p /run/dbus
 dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile >"$d/dbus.log" 2>&1 &
-pids=$!
+pids="$client $!"
 i=0; while [ ! -S "$d/bus" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 ln -s "$d/bus" /run/dbus/system_bus_socket
 NetworkManager --debug --log-level=INFO >"$d/nm.log" 2>&1 &
@@ -75,7 +93,7 @@ firewalld --nofork --nopid --log-target=console >"$d/firewalld.log" 2>&1 &
 pids="$pids $!"
 # Stopped with SIGTERM: the daemons first (firewalld removes its rules), then this shell.
 trap 'kill $pids 2>/dev/null; wait; exit 0' TERM INT
-echo ready
+echo "ready $client"
 wait
 `;
 
@@ -98,12 +116,18 @@ export async function startNetworkDaemons(dir: string): Promise<NetworkDaemons> 
 
   // The network namespace: that of the sh that unshare forked (its only child).
   let netnsPid = 0;
+  let clientPid = 0;
   await eventually('the daemons\' namespace', async () => {
     if (child.exitCode !== null) throw new Error(`the namespace exited: ${output}`);
     const kids = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean);
     netnsPid = Number(kids[0] ?? 0);
-    return netnsPid > 0 && output.includes('ready');
+    clientPid = Number(/^ready (\d+)$/m.exec(output)?.[1] ?? 0);
+    return netnsPid > 0 && clientPid > 0;
   }, 20_000, 100);
+  const probeScript = `const s = require('node:net').connect({ host: '192.0.2.10', port: Number(process.argv[1]), localAddress: process.argv[2], timeout: 5000 });
+s.on('connect', () => { console.log('open'); s.destroy(); });
+s.on('timeout', () => { console.log('timeout'); s.destroy(); });
+s.on('error', (e) => console.log(e.code));`;
   const inNetns = (cmd: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
     run({ cmd: 'nsenter', args: [`--net=/proc/${netnsPid}/ns/net`, '--', cmd, ...args], env: options.env ?? env });
   const checked = async (cmd: string, args: readonly string[]) => {
@@ -116,6 +140,10 @@ export async function startNetworkDaemons(dir: string): Promise<NetworkDaemons> 
     env,
     nmConfDir: join(dir, 'etc-nm', 'conf.d'),
     inNetns,
+    probe: async (port, from) => {
+      const r = await run({ cmd: 'nsenter', args: [`--net=/proc/${clientPid}/ns/net`, '--', process.execPath, '-e', probeScript, String(port), from] });
+      return r.stdout.trim();
+    },
     firewallCmd: (...args) => checked('firewall-cmd', args),
     nmcli: (...args) => checked('nmcli', args),
     stop: async () => {
