@@ -167,9 +167,14 @@ async function applyNetworkManager(o: HostNetworkOptions, names: Set<string>): P
 
 async function applyFirewalld(o: HostNetworkOptions, names: Set<string>): Promise<HostNetworkResult['firewalld']> {
   if (!o.firewalld.enabled) return 'disabled';
-  if (!names.has('firewalld') || !(await firewalldRunning(o.env))) return 'not running';
+  if (!names.has('firewalld')) return 'not running';
+  // The state is read alongside --state (a firewalld process runs, so it most likely answers):
+  // every firewall-cmd spends half a second starting Python and connecting.
+  const [running, read] = await Promise.all([firewalldRunning(o.env), readFirewalld(o.env).catch((err: unknown) => err as Error)]);
+  if (!running) return 'not running';
+  if (read instanceof Error) throw read;
   const nodeInterface = interfaceOf(o.nodeIp);
-  const plan = planFirewalld({ ...o.firewalld, ...(nodeInterface ? { nodeInterface } : {}) }, await readFirewalld(o.env));
+  const plan = planFirewalld({ ...o.firewalld, ...(nodeInterface ? { nodeInterface } : {}) }, read);
   await runFirewalldPlan(plan, o.env);
   o.log(plan.summary);
   return plan;

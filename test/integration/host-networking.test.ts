@@ -28,7 +28,9 @@ let d: NetworkDaemons;
 const serverPorts = ['6443/tcp', '9345/tcp', '2379-2380/tcp', '10250/tcp', '8472/udp', '80/tcp', '443/tcp', '30000-32767/tcp', '30000-32767/udp'];
 const confFile = () => join(d.nmConfDir, 'rfo.conf');
 const hostConf = '/etc/NetworkManager/conf.d/rfo.conf';
-const hostConfBefore = existsSync(hostConf);
+// rfo's files on the host itself, before the test: the test must leave them as they were.
+const hostFiles = [hostConf, '/etc/firewalld/zones/rfo.xml', '/etc/firewalld/services/rfo.xml'];
+const hostFilesBefore = hostFiles.map((f) => existsSync(f));
 
 /** DEVICE → STATE from nmcli. */
 async function devices(): Promise<Record<string, string>> {
@@ -205,6 +207,5 @@ test('rfo-uninstall.sh removes the drop-in (NetworkManager manages the interface
   assert.equal(await d.probe(6443, '192.0.2.20'), 'EHOSTUNREACH');
   assert.equal(await d.probe(12346, '10.42.1.5'), 'EHOSTUNREACH');
   // Nothing happened outside the namespaces.
-  assert.equal(existsSync(hostConf), hostConfBefore);
-  assert.ok(!existsSync('/etc/firewalld/zones/rfo.xml') && !existsSync('/etc/firewalld/services/rfo.xml'));
+  assert.deepEqual(hostFiles.map((f) => existsSync(f)), hostFilesBefore);
 });
