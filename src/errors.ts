@@ -49,7 +49,9 @@ export type RfoErrorCode =
   // secrets encryption at rest
   | 'RFO_ENCRYPTION_CONFIG_INVALID'
   | 'RFO_ENCRYPTION_STAGE'
-  | 'RFO_ENCRYPTION_FAILED';
+  | 'RFO_ENCRYPTION_FAILED'
+  // NetworkManager and firewalld on the node (host/host-network.ts)
+  | 'RFO_HOST_NETWORK';
 
 export interface RfoErrorOptions {
   hint?: string;

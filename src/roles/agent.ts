@@ -17,6 +17,8 @@ import { parseToken } from '../join/token.ts';
 import { checkNodeInputs, givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, nodeInputFor, writeNodeConfigs } from './node-setup.ts';
+import { applyHostNetwork } from '../host/host-network.ts';
+import { hostNetworkOptions } from './host-network-options.ts';
 import type { NodeSetup } from './node-setup.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../join/node-password-file.ts';
 import { renderKubeconfig } from '../render/kubeconfig.ts';
@@ -47,6 +49,8 @@ export interface AgentConfig {
   readonly 'service-cidr': string;
   readonly 'cluster-dns': string;
   readonly 'cluster-domain': string;
+  /** For the NodePort range this node opens in firewalld (servers before this field: the default). */
+  readonly 'service-node-port-range'?: string;
   /** Supervisor URLs of every server. */
   readonly servers: readonly string[];
   /** host:port of every apiserver. */
@@ -171,6 +175,9 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     [10250, 'kubelet'],
     [lbPort, 'apiserver load balancer'],
   ]);
+  // NetworkManager and firewalld, where they run, before any interface or port of rfo's exists.
+  const nodePortRange = config['service-node-port-range'] ?? '30000-32767';
+  await applyHostNetwork(hostNetworkOptions(s, { role: 'agent', clusterCidr: config['cluster-cidr'], serviceCidr: config['service-cidr'], nodePortRange, httpsPort: 0, supervisorPort: 0, flannel }, log));
   if (isNew) await writeNodePassword(s.paths.agent.dir, password);
   for (const [kind, c] of Object.entries(certs)) {
     await writeFileAtomic(join(agentDir, `${kind}.key`), c.key, 0o600);

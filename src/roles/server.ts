@@ -34,6 +34,8 @@ import { fetchBootstrap, writeBootstrapFiles } from '../join/join-cluster.ts';
 import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, writeNodeConfigs } from './node-setup.ts';
+import { applyHostNetwork } from '../host/host-network.ts';
+import { hostNetworkOptions } from './host-network-options.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../join/node-password-file.ts';
 import type { NodeSetup } from './node-setup.ts';
 import { checkedSnapshotContext } from '../etcd/snapshot-context.ts';
@@ -138,6 +140,10 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   await mkdir(s.paths.run.dir, { recursive: true });
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   await preflight(s, facts, log, plan.ports);
+  // NetworkManager and firewalld, where they run, before any interface or port of rfo's exists.
+  await applyHostNetwork(
+    hostNetworkOptions(s, { role: 'server', clusterCidr: config.clusterCidr, serviceCidr: config.serviceCidr, nodePortRange: config.serviceNodePortRange, httpsPort: config.httpsPort, supervisorPort: config.supervisorPort, flannel: config.flannel }, log),
+  );
 
   log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);
   await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
@@ -240,6 +246,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
           'service-cidr': config.serviceCidr,
           'cluster-dns': config.clusterDns,
           'cluster-domain': config.clusterDomain,
+          'service-node-port-range': config.serviceNodePortRange,
           servers: servers.map((ip) => `https://${ip}:${config.supervisorPort}`),
           apiservers: servers.map((ip) => `${ip}:${config.httpsPort}`),
           'client-ca': clientCaPem,
