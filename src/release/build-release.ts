@@ -24,6 +24,8 @@ import { RfoError } from '../errors.ts';
 import { run, runChecked } from '../util/exec.ts';
 import { components, rfoVersion } from '../versions/table.ts';
 import { renderChannels } from './channels.ts';
+import { defaultMinor, minorLines } from '../versions/minors.ts';
+import { renderSupportMatrix } from '../versions/render-support-matrix.ts';
 import { parseGoBuildInfo } from './go-buildinfo.ts';
 import { imageSignaturePayload } from './image-signatures.ts';
 import type { ImageSignature } from './image-signatures.ts';
@@ -295,7 +297,10 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   });
 
   // Top level: channels, the installer with the public key inside, the key itself.
-  await writeFile(join(o.distDir, 'channels.json'), renderChannels(version));
+  // Every version the tree holds (a release per minor adds its own beside the others).
+  const inTree = (await readdir(o.distDir, { withFileTypes: true })).filter((e) => e.isDirectory() && /^v\d+\.\d+\.\d+\+rfor\d+$/.test(e.name)).map((e) => e.name);
+  await writeFile(join(o.distDir, 'channels.json'), renderChannels(inTree, defaultMinor));
+  await writeFile(join(o.distDir, 'support-matrix.md'), renderSupportMatrix(minorLines, inTree));
   const installer = (await readFile(join(repoRoot, 'scripts', 'install-rfo.sh'), 'utf8')).replace('@RFO_PUBLIC_KEY@', key.publicKeyPem.trim());
   await writeFile(join(o.distDir, 'install-rfo.sh'), installer, { mode: 0o755 });
   await signInto(key, join(o.distDir, 'install-rfo.sh'));

@@ -40,6 +40,8 @@ import type { Component } from '../lifecycle/manager.ts';
 import { imageRefOf } from '../runtime/runtime-images.ts';
 import { nodeComponents, nodeReadyComponent } from './node-components.ts';
 import { renderNodePlan } from './render-plan.ts';
+import { readNodeVersions, writeNodeVersions } from './node-versions.ts';
+import { planVersionSkew } from '../versions/plan-version-skew.ts';
 import { agentCertCheck, splitCertAndKey } from './agent-cert-check.ts';
 import { checkIntervalMs, startCertRenewal } from './cert-renewal.ts';
 
@@ -58,6 +60,8 @@ export interface AgentConfig {
   readonly 'client-ca': string;
   /** The server's `cni:` (servers before this field: flannel). */
   readonly cni?: readonly string[];
+  /** The server's Kubernetes version (servers before this field: not checked). */
+  readonly 'kubernetes-version'?: string;
 }
 
 export interface RunningAgent {
@@ -117,6 +121,10 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     return { first: session, config: JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig };
   });
   log(`joined ${first.server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
+  const versionsFile = join(s.paths.agent.dir, 'versions.json');
+  const previous = await readNodeVersions(versionsFile);
+  const serverVersion = config['kubernetes-version'];
+  for (const note of planVersionSkew({ role: 'agent', kubernetes: runtime.manifest.kubernetesVersion, servers: serverVersion ? [serverVersion] : [], ...(previous ? { previous: previous.kubernetes } : {}) })) log(note);
 
   const flannel = !(config.cni ?? ['flannel']).includes('none');
   const node = nodeInputFor(s, s.paths.binLink, config['cluster-cidr']);
@@ -241,6 +249,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const ready = (async () => {
     await managed.ready;
     log(`rfo agent is ready (${elapsed()}): node ${s.nodeName} Ready`);
+    await writeNodeVersions(versionsFile, { kubernetes: runtime.manifest.kubernetesVersion }).catch((err: unknown) => log(`could not record the version this node runs: ${(err as Error).message}`));
     await notifySystemd(env, `rfo agent is ready: node ${s.nodeName}`, log);
   })();
   return { ready, stop };

@@ -20,6 +20,8 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import { readHostFacts } from '../host/host-facts.ts';
 import { locateRuntime } from '../runtime/locate-runtime.ts';
 import { readRegisteredNodeIps } from '../join/node-ips.ts';
+import { readNodeVersions, runtimeEtcdVersion, writeNodeVersions } from './node-versions.ts';
+import { planVersionSkew } from '../versions/plan-version-skew.ts';
 import { httpsGet, waitFor } from '../host/probes.ts';
 import { readConfigSources } from '../config/read-config-sources.ts';
 import { notifySystemd } from '../host/notify-systemd.ts';
@@ -106,6 +108,20 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     sandboxImage: plan.images.sandbox,
   };
   const joining = config.joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
+  // An in-place upgrade (a newer release, same data dir) is checked against what this node ran last.
+  const versionsFile = join(s.paths.server.dir, 'db', 'versions.json');
+  const previous = await readNodeVersions(versionsFile);
+  const etcdVersion = runtimeEtcdVersion(runtime.manifest);
+  const skewFor = (servers: readonly string[]) =>
+    planVersionSkew({
+      role: 'server',
+      kubernetes: runtime.manifest.kubernetesVersion,
+      servers,
+      ...(previous ? { previous: previous.kubernetes } : {}),
+      ...(etcdVersion ? { etcd: etcdVersion } : {}),
+      ...(previous?.etcd ? { etcdData: previous.etcd } : {}),
+    });
+  for (const note of skewFor([])) log(note);
   if (config.dryRun) {
     const stages = planStartOrder(serverComponents.declare({ s, config, plan, setup, log }));
     return { ready: Promise.resolve(), stop: () => Promise.resolve(), dryRun: renderNodePlan({
@@ -133,7 +149,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // A server proves its node name with a node password, as agents do (written below, once the join is accepted).
   const nodePassword = await readOrMakeNodePassword(s.paths.agent.dir);
   const self = { name: s.nodeName, password: nodePassword.password, ips: [s.nodeIp, ...config.nodeExternalIps] };
-  const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log) : undefined;
+  const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log, (v) => skewFor(v ? [v] : [])) : undefined;
   if (joining) log(`joining the cluster of ${config.joinUrl}: CA verified, settings match`);
   // killall finds this instance's rfo by this file (several may share a host); written
   // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
@@ -252,6 +268,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
           'client-ca': clientCaPem,
           // Agents run flanneld only when the cluster does (cni: none reaches them too).
           cni: config.flannel ? ['flannel'] : ['none'],
+          // Joining agents and servers check the version skew against it before they write anything.
+          'kubernetes-version': runtime.manifest.kubernetesVersion,
         };
       },
       issueNodeCert: joinService.issueNodeCert,
@@ -314,6 +332,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       throw err;
     }
     isReady = true;
+    await writeNodeVersions(versionsFile, { kubernetes: runtime.manifest.kubernetesVersion, ...(etcdVersion ? { etcd: etcdVersion } : {}) }).catch((err: unknown) => log(`could not record the versions this node runs: ${(err as Error).message}`));
     // Scheduled snapshots and the ETCDSnapshotFile view start once the cluster serves.
     // In the background: a slow or unreachable S3 must not delay readiness.
     void syncSnapshotObjects(snapshots, admin).catch((err: unknown) => log(`ETCDSnapshotFile objects not updated: ${(err as Error).message}`));

@@ -6,6 +6,8 @@
 // To bump a component: change its version here, run `npm run gen:gomod`, then
 // `npm run build:runtime`. The tests check that go/*/go.mod agree with this table.
 
+import { defaultMinor, minorLine, minorLines, tableForMinor } from './minors.ts';
+
 export type Arch = 'amd64' | 'arm64' | 'riscv64';
 export const supportedArches: readonly Arch[] = ['amd64', 'arm64', 'riscv64'];
 
@@ -80,9 +82,16 @@ export interface Component {
    * from source like the rest by `npm run build:tools`, never staged in the runtime.
    */
   readonly tool?: boolean;
+  /**
+   * The wrapper module directory go/<wrapper> when it is not go/<id>: a
+   * non-default minor's Kubernetes (go/kubernetes-1.35) or paired etcd
+   * (go/etcd-3.7), each with its own go.sum. Set by tableForMinor.
+   */
+  readonly wrapper?: string;
 }
 
-export const components: Readonly<Record<ComponentId, Component>> = {
+/** The default minor's table (src/versions/minors.ts replaces the per-minor entries for the others). */
+export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
   kubernetes: {
     id: 'kubernetes',
     version: 'v1.36.3',
@@ -274,6 +283,25 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     note: 'tool: npm run scan checks every Go binary (govulncheck -mode binary) against the pinned vulnDatabase, offline',
   },
 };
+
+/**
+ * The table a build uses: the default minor's, or the minor named by
+ * RFO_BUILD_MINOR, which `npm run build:runtime -- --minor 1.35` and the
+ * other build commands set before they load this module. Build time only: a
+ * running rfo reads its versions from the staged runtime's manifest.
+ */
+export const components: Readonly<Record<ComponentId, Component>> = selectBuildTable(process.env.RFO_BUILD_MINOR);
+
+function selectBuildTable(minor: string | undefined): Readonly<Record<ComponentId, Component>> {
+  if (!minor || minor === defaultMinor) return pinnedComponents;
+  if (!minorLine(minor)) throw new Error(`RFO_BUILD_MINOR=${minor} is not a maintained minor (${minorLines.map((l) => l.minor).join(', ')})`);
+  return tableForMinor(pinnedComponents, minor);
+}
+
+/** The wrapper module directory name of a component (go/<name>). */
+export function wrapperName(c: Component): string {
+  return c.wrapper ?? c.id;
+}
 
 /** Kubernetes version without the leading v: 1.36.3. */
 export function kubernetesVersion(): string {
