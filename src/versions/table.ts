@@ -259,6 +259,12 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     license: 'Apache-2.0',
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
+      'go.opentelemetry.io/otel': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
+      'go.opentelemetry.io/otel/metric': 'v1.45.0',
+      'go.opentelemetry.io/otel/sdk': 'v1.45.0',
+      'go.opentelemetry.io/otel/trace': 'v1.45.0',
       'golang.org/x/crypto': 'v0.58.0',
       'golang.org/x/net': 'v0.62.0',
       'golang.org/x/text': 'v0.41.0',
@@ -275,6 +281,7 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     license: 'Apache-2.0',
     // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
     goRequires: {
+      'github.com/klauspost/compress': 'v1.20.2',
       'golang.org/x/net': 'v0.62.0',
     },
     note:
