@@ -11,6 +11,10 @@ want_go=$(sed -n "s/^export const goToolchain = '\(go[0-9.]*\)';.*/\1/p" src/ver
 [ -n "$want_go" ] || { echo "[setup] goToolchain not found in src/versions/table.ts" >&2; exit 1; }
 log() { printf '[setup] %s\n' "$*" >&2; }
 
+# busybox-static: the tests' workload image; the runtime's helper image for
+# rfo-local-path takes busybox from the .deb pinned in src/versions/table.ts
+# (apt's cache or `apt-get download`, checked against its sha256), so the
+# version installed here does not matter to the build.
 # network-manager and firewalld: the host-networking test runs Debian's real daemons in
 # namespaces of its own (test/integration/helpers/network-daemons.ts); they are never
 # started on the host (policy-rc.d below; and without systemd as PID 1 nothing starts them).

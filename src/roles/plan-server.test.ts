@@ -115,3 +115,48 @@ test("etcd's timing: short while this server's etcd is (or was last seen as) the
   assert.equal(flag(plan([], 3).p), '--election-timeout=5000', 'the first server after others joined');
   assert.equal(flag(plan(['--server', 'https://10.0.0.1:9345', '--token', 'K10abc::server:x']).p), '--election-timeout=5000', 'a joining server');
 });
+
+const withAddons = {
+  ...manifest,
+  artifacts: [
+    ...manifest.artifacts,
+    { kind: 'image', name: 'example.org/metrics-server:v1', component: 'metrics-server' },
+    { kind: 'image', name: 'example.org/local-path-provisioner:v2', component: 'local-path-provisioner' },
+    { kind: 'image', name: 'example.org/busybox:3', component: 'busybox' },
+    { kind: 'chart', name: 'rfo-metrics-server', component: 'metrics-server', path: 'charts/rfo-metrics-server.tgz' },
+    { kind: 'chart', name: 'rfo-local-path', component: 'local-path-provisioner', path: 'charts/rfo-local-path.tgz' },
+  ],
+} as unknown as RuntimeManifest;
+
+function planWith(args: string[]) {
+  const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--data-dir', '/d', '--run-dir', '/r', ...args] });
+  assert.ok(r.ok);
+  const s = settingsFrom(r.options.values, facts);
+  const config = resolveServerSettings(s.values, s.nodeIp);
+  const p = planServer({ s, config, manifest: withAddons });
+  const setup = { paths: s.paths, facts, node: p.node, flannel: config.flannel, stagedRuntime: '/d/data/k1', sandboxImage: p.images.sandbox } as unknown as NodeSetup;
+  const stages = planStartOrder(serverComponents.declare({ s, config, plan: p, setup, log: () => undefined }));
+  assert.ok(stages.ok);
+  return { p, stages: stages.stages };
+}
+
+test('metrics-server and local-path are deployed by default as charts of the runtime, written once the node is Ready', () => {
+  const { p, stages } = planWith([]);
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-metrics-server', 'rfo-local-path'], remove: [] });
+  assert.deepEqual(p.addonCharts.map((a) => [a.name, a.chart]), [
+    ['rfo-metrics-server', '/d/data/k1/charts/rfo-metrics-server.tgz'],
+    ['rfo-local-path', '/d/data/k1/charts/rfo-local-path.tgz'],
+  ]);
+  assert.equal(p.storagePath, '/d/storage', 'volumes live under the data dir');
+  assert.ok(p.files.includes('/d/server/manifests/rfo-metrics-server.yaml') && p.files.includes('/d/server/manifests/rfo-local-path.yaml'));
+  const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
+  assert.ok(stageOf('addon-charts') > stageOf('node-ready') && stageOf('addon-charts') > stageOf('addons'));
+});
+
+test('disable: [rfo-metrics-server, rfo-local-path] removes them and writes no chart for them', () => {
+  const { p, stages } = planWith(['--disable', 'rfo-metrics-server,rfo-local-path']);
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: ['rfo-metrics-server', 'rfo-local-path'] });
+  assert.deepEqual(p.addonCharts, []);
+  assert.ok(!stages.flat().includes('addon-charts'));
+  assert.ok(!p.warnings.some((w) => /not a packaged component/.test(w)));
+});
