@@ -1,4 +1,4 @@
-// npm run build:runtime [-- --arch amd64|arm64|riscv64] [--only a,b] [--verify-reproducible]
+// npm run build:runtime [-- --minor 1.35|--version v1.35.4+rfor1] [--arch amd64|arm64|riscv64] [--only a,b] [--verify-reproducible]
 // Builds whatever the cache lacks and prints, as its last line, the runtime
 // directory (${RFO_CACHE_DIR:-~/.cache/rfo}/runtime/<key>/).
 
@@ -11,6 +11,7 @@ import { isRfoError, RfoError } from '../src/errors.ts';
 import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { buildRuntime } from '../src/build/build-runtime.ts';
+import { reexecForMinor } from '../src/build/build-minor.ts';
 import { readToolchain } from '../src/build/toolchain.ts';
 import { verifyReproducible } from '../src/build/verify-reproducible.ts';
 import { components, supportedArches } from '../src/versions/table.ts';
@@ -40,7 +41,7 @@ function parseCli(argv: string[]): Cli {
       allowPositionals: false,
     }));
   } catch (err) {
-    throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'options: --arch, --only, --verify-reproducible, --cache-dir, --base-rootfs' });
+    throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'options: --minor, --version, --arch, --only, --verify-reproducible, --cache-dir, --base-rootfs' });
   }
   const arch = values.arch as Arch | undefined;
   if (arch !== undefined && !supportedArches.includes(arch)) {
@@ -81,7 +82,7 @@ function useFetchedGo(): void {
 async function main(): Promise<void> {
   useFetchedGo();
   const started = Date.now();
-  const cli = parseCli(process.argv.slice(2));
+  const cli = parseCli(reexecForMinor(process.argv.slice(2)));
   const progress = createProgress((line) => process.stderr.write(`${line}\n`));
   const toolchain = await readToolchain();
   progress.info(`toolchain ${toolchain.go}, ${toolchain.cc}; cache ${cli.cacheDir}`);

@@ -6,6 +6,7 @@ export type RfoErrorCode =
   | 'RFO_USAGE'
   | 'RFO_CONFIG_INVALID'
   | 'RFO_VERSION_UNKNOWN'
+  | 'RFO_VERSION_SKEW'
   | 'RFO_TOOL_MISSING'
   | 'RFO_BUILD_FAILED'
   | 'RFO_MODULE_NOT_FOUND'
@@ -51,7 +52,9 @@ export type RfoErrorCode =
   // secrets encryption at rest
   | 'RFO_ENCRYPTION_CONFIG_INVALID'
   | 'RFO_ENCRYPTION_STAGE'
-  | 'RFO_ENCRYPTION_FAILED';
+  | 'RFO_ENCRYPTION_FAILED'
+  // NetworkManager and firewalld on the node (host/host-network.ts)
+  | 'RFO_HOST_NETWORK';
 
 export interface RfoErrorOptions {
   hint?: string;

@@ -12,6 +12,7 @@ import { components, rfoRevision, vulnDatabase } from '../versions/table.ts';
 import type { Arch, Component, ComponentId } from '../versions/table.ts';
 import { packagedCharts } from '../charts/packaged-charts.ts';
 import { debianPackage, debianPin } from '../versions/debian-packages.ts';
+import { debianPinOf } from './plan-debian-pin.ts';
 import type { PackagedChart } from '../charts/packaged-charts.ts';
 
 /**
@@ -85,7 +86,7 @@ export interface BuildPlan {
 }
 
 function needsCc(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
-  return recipes.some((r) => r.kind === 'c-binary' || usesCgo(r, arch));
+  return recipes.some((r) => r.kind === 'c-binary' || (r.kind === 'go-binary' && usesCgo(r, arch)));
 }
 
 export function artifactKey(component: ComponentId, recipes: readonly BinaryRecipe[], input: BuildPlanInput): string {
@@ -111,7 +112,10 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   for (const id of ids) {
     const recipes: BinaryRecipe[] = [];
     for (const recipe of (input.binaryRecipes ?? binaryRecipes).filter((r) => r.component === id)) {
-      if (input.arch !== input.hostArch && !isCrossBuildable(recipe, input.arch)) {
+      const pin = recipe.kind === 'deb-binary' ? debianPinOf(table[id], input.arch) : undefined;
+      if (pin && 'missing' in pin) {
+        skipped.push({ name: recipe.name, reason: pin.missing });
+      } else if (input.arch !== input.hostArch && !isCrossBuildable(recipe, input.arch)) {
         skipped.push({ name: recipe.name, reason: `needs a C cross toolchain for ${input.arch}; only pure-Go artifacts are cross-built` });
       } else recipes.push(recipe);
     }
@@ -135,7 +139,7 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     else images.push(image);
   }
   const withImages = new Set(images.map((i) => i.component));
-  const charts = (input.charts ?? packagedCharts()).filter((c) => withImages.has(c.component));
+  const charts = (input.charts ?? packagedCharts()).filter((c) => [c.component, ...(c.alsoRuns ?? [])].every((id) => withImages.has(id)));
   const runtimeKey = hashJson({
     format: runtimeFormatVersion,
     arch: input.arch,

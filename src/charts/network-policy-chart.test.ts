@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { networkPolicyChart, networkPolicyDeployValues } from './network-policy-chart.ts';
+import { networkPolicyChart } from './network-policy-chart.ts';
 import { packagedCharts } from './packaged-charts.ts';
 
 const chart = networkPolicyChart({ image: 'docker.io/rfo/kube-router:v2.1.0', version: 'v2.1.0' });
@@ -30,14 +30,6 @@ test('a privileged hostNetwork DaemonSet running only the firewall, told how to 
   const rbac = file('templates/rbac.yaml');
   assert.match(rbac, /resources: \[networkpolicies\]/);
   assert.match(rbac, /resourceNames: \[rfo-network-policy\]\n\s+verbs: \[get\]/, 'the DaemonSet read is limited to its own');
-});
-
-test('the values a server sets: the runtime image and its service CIDR and node port range', () => {
-  assert.deepEqual(networkPolicyDeployValues({ image: 'example.org/rfo/kube-router:v9', serviceCidr: '10.96.0.0/12', serviceNodePortRange: '30000-32000' }), {
-    image: { repository: 'example.org/rfo/kube-router', tag: 'v9' },
-    serviceClusterIPRange: '10.96.0.0/12',
-    serviceNodePortRange: '30000-32000',
-  });
 });
 
 test('the runtime carries the chart beside rfo-coredns, naming the kube-router image of the same runtime', () => {

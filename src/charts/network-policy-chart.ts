@@ -20,18 +20,6 @@ export interface NetworkPolicyChartInput {
 
 export const networkPolicyChartName = 'rfo-network-policy';
 
-/** The chart's values rfo sets when it writes the HelmChart (the rest are the chart's defaults). */
-export type NetworkPolicyDeployValues = {
-  readonly image: { readonly repository: string; readonly tag: string };
-  readonly serviceClusterIPRange: string;
-  readonly serviceNodePortRange: string;
-};
-
-/** Pure: the values a server passes, from its settings and the staged runtime's image. */
-export function networkPolicyDeployValues(input: { image: string; serviceCidr: string; serviceNodePortRange: string }): NetworkPolicyDeployValues {
-  return { image: { repository: refRepository(input.image), tag: refTag(input.image) }, serviceClusterIPRange: input.serviceCidr, serviceNodePortRange: input.serviceNodePortRange };
-}
-
 const labels = `{{- define "rfo-network-policy.labels" -}}
 app.kubernetes.io/name: rfo-network-policy
 {{- end }}`;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kubeletDropinPath, nodeArgv, overlaps, planLab, renderKubeletDropin } from './plan-lab.ts';
+import { kubeletDropinPath, nodeArgv, overlaps, planLab, renderKubeletDropin, withRuntimeDir } from './plan-lab.ts';
 import { labDefaults } from './plan-lab.ts';
 
 test('servers get .11.., agents .21.., the bridge .1; names fit in 15 characters', () => {
@@ -76,4 +76,9 @@ test('each node gets a kubelet drop-in with its own cgroup root', () => {
   assert.ok(roots.every((r) => r.kind === 'KubeletConfiguration' && r.cgroupsPerQOS));
   // lexically after rfo's 00-rfo-defaults.conf, so kubelet merges it over the defaults
   assert.ok(kubeletDropinPath.endsWith('kubelet.conf.d/50-rfo-lab.conf') && '50-rfo-lab.conf' > '00-rfo-defaults.conf');
+});
+
+test('withRuntimeDir swaps the runtime of a node command line, or adds one', () => {
+  assert.deepEqual(withRuntimeDir(['rfo', 'agent', '--runtime-dir', '/a', '--node-ip', '1'], '/b'), ['rfo', 'agent', '--runtime-dir', '/b', '--node-ip', '1']);
+  assert.deepEqual(withRuntimeDir(['rfo', 'agent'], '/b'), ['rfo', 'agent', '--runtime-dir', '/b']);
 });

@@ -168,6 +168,13 @@ export function nodeArgv(i: NodeArgvInput): string[] {
   ];
 }
 
+/** The same command line with another runtime: the lab's in-place upgrade (install the newer release, restart). */
+export function withRuntimeDir(argv: readonly string[], runtimeDir: string): string[] {
+  const at = argv.indexOf('--runtime-dir');
+  if (at < 0 || at + 1 >= argv.length) return [...argv, '--runtime-dir', runtimeDir];
+  return [...argv.slice(0, at + 1), runtimeDir, ...argv.slice(at + 2)];
+}
+
 /** Where the lab puts its kubelet drop-in, relative to the node's host dir (the node sees /var/lib/rancher/rfo/agent/etc/kubelet.conf.d). */
 export const kubeletDropinPath = join('var-lib-rancher', 'rfo', 'agent', 'etc', 'kubelet.conf.d', '50-rfo-lab.conf');
 

@@ -58,7 +58,7 @@ test('the plan holds every process with its real command line, the runtime manif
   const { p } = plan(['--https-listen-port', '7443']);
   assert.deepEqual(p.processes.map((x) => x.name), ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'helm-controller', 'containerd', 'kubelet', 'kube-proxy', 'flanneld']);
   assert.ok(p.processes.find((x) => x.name === 'kube-apiserver')?.args.includes('--secure-port=7443'));
-  assert.deepEqual(p.images, { sandbox: 'example.org/pause:1', coredns: 'example.org/coredns:2', helmJob: 'example.org/klipper-helm:4', networkPolicy: 'example.org/kube-router:5' });
+  assert.deepEqual(p.images, { sandbox: 'example.org/pause:1', coredns: 'example.org/coredns:2', helmJob: 'example.org/klipper-helm:4' });
   // helm-controller: its own kubeconfig, our job image, user args last
   assert.deepEqual(p.processes.find((x) => x.name === 'helm-controller')?.args, ['--kubeconfig=/d/server/cred/helm-controller.kubeconfig', '--default-job-image=example.org/klipper-helm:4', '--node-name=n1']);
   assert.equal(p.charts['rfo-coredns'], '/d/data/k1/charts/rfo-coredns.tgz');
@@ -67,7 +67,7 @@ test('the plan holds every process with its real command line, the runtime manif
   assert.ok(p.certificates.some((c) => c.id === 'server-ca'));
   assert.deepEqual(p.ports.map(([port]) => port), [7443, 9345, 2379, 2380, 10250]);
   assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy'], remove: [] });
-  assert.equal(p.charts['rfo-network-policy'], '/d/data/k1/charts/rfo-network-policy.tgz');
+  assert.deepEqual(p.addonCharts, [{ name: 'rfo-network-policy', chart: '/d/data/k1/charts/rfo-network-policy.tgz', images: { image: 'example.org/kube-router:5' } }]);
   assert.ok(p.files.includes('/d/server/manifests/rfo-network-policy.yaml'));
 });
 
@@ -77,14 +77,13 @@ test('network-policy: kube-router by default; none or disable removes the add-on
     const { config, p, stages } = plan(args);
     assert.equal(config.networkPolicy, 'none', args.join(' '));
     assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: ['rfo-network-policy'] });
-    assert.equal(p.images.networkPolicy, undefined);
-    assert.equal(p.charts['rfo-network-policy'], undefined);
-    assert.ok(!stages.flat().includes('network-policy-manifest'));
+    assert.deepEqual(p.addonCharts, []);
+    assert.ok(!stages.flat().includes('addon-charts'));
     assert.ok(!p.warnings.some((w) => /rfo-network-policy/.test(w)), 'a known add-on');
   }
   const { stages } = plan([]);
   const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
-  assert.ok(stageOf('network-policy-manifest') > stageOf('addons'), 'written once the deployer runs');
+  assert.ok(stageOf('addon-charts') > stageOf('addons') && stageOf('addon-charts') > stageOf('node-ready'), 'written with the other add-on charts once the node is Ready');
 });
 
 test('a runtime without the network policy image (arm64) runs without the add-on and warns that policies are not enforced', () => {
@@ -94,8 +93,8 @@ test('a runtime without the network policy image (arm64) runs without the add-on
   const config = resolveServerSettings(s.values, s.nodeIp);
   const without = { ...manifest, artifacts: manifest.artifacts.filter((a) => !('component' in a) || a.component !== 'kube-router') } as RuntimeManifest;
   const p = planServer({ s, config, manifest: without });
-  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: ['rfo-network-policy'] });
-  assert.equal(p.images.networkPolicy, undefined);
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: [] });
+  assert.deepEqual(p.addonCharts, []);
   assert.ok(p.warnings.some((w) => /^network-policy: .*NetworkPolicies are NOT enforced/.test(w)));
   // acknowledged: no warning
   const none = resolveServerSettings({ ...s.values, 'network-policy': 'none' }, s.nodeIp);
@@ -157,4 +156,50 @@ test("etcd's timing: short while this server's etcd is (or was last seen as) the
   assert.equal(flag(plan([], 1).p), '--election-timeout=1000', 'a one-member cluster restarting');
   assert.equal(flag(plan([], 3).p), '--election-timeout=5000', 'the first server after others joined');
   assert.equal(flag(plan(['--server', 'https://10.0.0.1:9345', '--token', 'K10abc::server:x']).p), '--election-timeout=5000', 'a joining server');
+});
+
+const withAddons = {
+  ...manifest,
+  artifacts: [
+    ...manifest.artifacts,
+    { kind: 'image', name: 'example.org/metrics-server:v1', component: 'metrics-server' },
+    { kind: 'image', name: 'example.org/local-path-provisioner:v2', component: 'local-path-provisioner' },
+    { kind: 'image', name: 'example.org/busybox:3', component: 'busybox' },
+    { kind: 'chart', name: 'rfo-metrics-server', component: 'metrics-server', path: 'charts/rfo-metrics-server.tgz' },
+    { kind: 'chart', name: 'rfo-local-path', component: 'local-path-provisioner', path: 'charts/rfo-local-path.tgz' },
+  ],
+} as unknown as RuntimeManifest;
+
+function planWith(args: string[]) {
+  const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--data-dir', '/d', '--run-dir', '/r', ...args] });
+  assert.ok(r.ok);
+  const s = settingsFrom(r.options.values, facts);
+  const config = resolveServerSettings(s.values, s.nodeIp);
+  const p = planServer({ s, config, manifest: withAddons });
+  const setup = { paths: s.paths, facts, node: p.node, flannel: config.flannel, stagedRuntime: '/d/data/k1', sandboxImage: p.images.sandbox } as unknown as NodeSetup;
+  const stages = planStartOrder(serverComponents.declare({ s, config, plan: p, setup, log: () => undefined }));
+  assert.ok(stages.ok);
+  return { p, stages: stages.stages };
+}
+
+test('metrics-server and local-path are deployed by default as charts of the runtime, written once the node is Ready', () => {
+  const { p, stages } = planWith([]);
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy', 'rfo-metrics-server', 'rfo-local-path'], remove: [] });
+  assert.deepEqual(p.addonCharts.map((a) => [a.name, a.chart]), [
+    ['rfo-network-policy', '/d/data/k1/charts/rfo-network-policy.tgz'],
+    ['rfo-metrics-server', '/d/data/k1/charts/rfo-metrics-server.tgz'],
+    ['rfo-local-path', '/d/data/k1/charts/rfo-local-path.tgz'],
+  ]);
+  assert.equal(p.storagePath, '/d/storage', 'volumes live under the data dir');
+  assert.ok(p.files.includes('/d/server/manifests/rfo-metrics-server.yaml') && p.files.includes('/d/server/manifests/rfo-local-path.yaml'));
+  const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
+  assert.ok(stageOf('addon-charts') > stageOf('node-ready') && stageOf('addon-charts') > stageOf('addons'));
+});
+
+test('disable: [rfo-metrics-server, rfo-local-path] removes them and writes no chart for them', () => {
+  const { p, stages } = planWith(['--disable', 'rfo-metrics-server,rfo-local-path']);
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy'], remove: ['rfo-metrics-server', 'rfo-local-path'] });
+  assert.deepEqual(p.addonCharts.map((a) => a.name), ['rfo-network-policy']);
+  assert.ok(stages.flat().includes('addon-charts'), 'still written: rfo-network-policy');
+  assert.ok(!p.warnings.some((w) => /not a packaged component/.test(w)));
 });

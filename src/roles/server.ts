@@ -19,6 +19,9 @@ import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { readHostFacts } from '../host/host-facts.ts';
 import { locateRuntime } from '../runtime/locate-runtime.ts';
+import { readRegisteredNodeIps } from '../join/node-ips.ts';
+import { readNodeVersions, runtimeEtcdVersion, writeNodeVersions } from './node-versions.ts';
+import { planVersionSkew } from '../versions/plan-version-skew.ts';
 import { httpsGet, waitFor } from '../host/probes.ts';
 import { readConfigSources } from '../config/read-config-sources.ts';
 import { notifySystemd } from '../host/notify-systemd.ts';
@@ -33,6 +36,8 @@ import { fetchBootstrap, writeBootstrapFiles } from '../join/join-cluster.ts';
 import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, writeNodeConfigs } from './node-setup.ts';
+import { applyHostNetwork } from '../host/host-network.ts';
+import { hostNetworkOptions } from './host-network-options.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../join/node-password-file.ts';
 import type { NodeSetup } from './node-setup.ts';
 import { checkedSnapshotContext } from '../etcd/snapshot-context.ts';
@@ -105,6 +110,20 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     sandboxImage: plan.images.sandbox,
   };
   const joining = config.joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
+  // An in-place upgrade (a newer release, same data dir) is checked against what this node ran last.
+  const versionsFile = join(s.paths.server.dir, 'db', 'versions.json');
+  const previous = await readNodeVersions(versionsFile);
+  const etcdVersion = runtimeEtcdVersion(runtime.manifest);
+  const skewFor = (servers: readonly string[]) =>
+    planVersionSkew({
+      role: 'server',
+      kubernetes: runtime.manifest.kubernetesVersion,
+      servers,
+      ...(previous ? { previous: previous.kubernetes } : {}),
+      ...(etcdVersion ? { etcd: etcdVersion } : {}),
+      ...(previous?.etcd ? { etcdData: previous.etcd } : {}),
+    });
+  for (const note of skewFor([])) log(note);
   if (config.dryRun) {
     const stages = planStartOrder(serverComponents.declare({ s, config, plan, setup, log }));
     return { ready: Promise.resolve(), stop: () => Promise.resolve(), dryRun: renderNodePlan({
@@ -132,13 +151,17 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // A server proves its node name with a node password, as agents do (written below, once the join is accepted).
   const nodePassword = await readOrMakeNodePassword(s.paths.agent.dir);
   const self = { name: s.nodeName, password: nodePassword.password, ips: [s.nodeIp, ...config.nodeExternalIps] };
-  const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log) : undefined;
+  const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log, (v) => skewFor(v ? [v] : [])) : undefined;
   if (joining) log(`joining the cluster of ${config.joinUrl}: CA verified, settings match`);
   // killall finds this instance's rfo by this file (several may share a host); written
   // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
   await mkdir(s.paths.run.dir, { recursive: true });
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   await preflight(s, facts, log, plan.ports);
+  // NetworkManager and firewalld, where they run, before any interface or port of rfo's exists.
+  await applyHostNetwork(
+    hostNetworkOptions(s, { role: 'server', clusterCidr: config.clusterCidr, serviceCidr: config.serviceCidr, nodePortRange: config.serviceNodePortRange, httpsPort: config.httpsPort, supervisorPort: config.supervisorPort, flannel: config.flannel }, log),
+  );
 
   log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);
   await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
@@ -241,11 +264,14 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
           'service-cidr': config.serviceCidr,
           'cluster-dns': config.clusterDns,
           'cluster-domain': config.clusterDomain,
+          'service-node-port-range': config.serviceNodePortRange,
           servers: servers.map((ip) => `https://${ip}:${config.supervisorPort}`),
           apiservers: servers.map((ip) => `${ip}:${config.httpsPort}`),
           'client-ca': clientCaPem,
           // Agents run flanneld only when the cluster does (cni: none reaches them too).
           cni: config.flannel ? ['flannel'] : ['none'],
+          // Joining agents and servers check the version skew against it before they write anything.
+          'kubernetes-version': runtime.manifest.kubernetesVersion,
         };
       },
       issueNodeCert: joinService.issueNodeCert,
@@ -254,6 +280,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       etcdMembers: joinService.etcdMembers,
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
+      registeredNodeIps: async () => readRegisteredNodeIps(await adminClient()),
       metrics: async () => renderCertMetrics(await readCertExpiries(serverCertFiles(tlsDir, plan.certificates, s.paths.kubeletDir)), s.nodeName),
       serverRoutes: {
         ...encryptionRoutes(encryption),
@@ -307,6 +334,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       throw err;
     }
     isReady = true;
+    await writeNodeVersions(versionsFile, { kubernetes: runtime.manifest.kubernetesVersion, ...(etcdVersion ? { etcd: etcdVersion } : {}) }).catch((err: unknown) => log(`could not record the versions this node runs: ${(err as Error).message}`));
     // Scheduled snapshots and the ETCDSnapshotFile view start once the cluster serves.
     // In the background: a slow or unreachable S3 must not delay readiness.
     void syncSnapshotObjects(snapshots, admin).catch((err: unknown) => log(`ETCDSnapshotFile objects not updated: ${(err as Error).message}`));

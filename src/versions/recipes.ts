@@ -38,7 +38,17 @@ export interface CBinaryRecipe {
   readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
 }
 
-export type BinaryRecipe = GoBinaryRecipe | CBinaryRecipe;
+/** A file taken from the Debian package pinned in the component's `debian` entry (table.ts). */
+export interface DebBinaryRecipe {
+  readonly kind: 'deb-binary';
+  readonly name: string;
+  readonly component: ComponentId;
+  /** The file's path inside the package, e.g. /bin/busybox. */
+  readonly file: string;
+  readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
+}
+
+export type BinaryRecipe = GoBinaryRecipe | CBinaryRecipe | DebBinaryRecipe;
 
 export interface ImageFile {
   /** Binary name from the runtime's bin/. */
@@ -246,6 +256,40 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
   },
   {
     kind: 'go-binary',
+    name: 'metrics-server',
+    component: 'metrics-server',
+    package: 'sigs.k8s.io/metrics-server/cmd/metrics-server',
+    cgo: false, // upstream's Makefile: CGO_ENABLED=0
+    tags: [],
+    // upstream's VERSION_LDFLAGS (its Makefile sets PKG=k8s.io/client-go/pkg)
+    xflags: {
+      'k8s.io/client-go/pkg/version.gitVersion': '{version}',
+      'k8s.io/client-go/pkg/version.gitCommit': '{version}',
+      'k8s.io/client-go/pkg/version.gitTreeState': 'clean',
+      'k8s.io/client-go/pkg/version.buildDate': '{buildDate}',
+    },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'local-path-provisioner',
+    component: 'local-path-provisioner',
+    package: 'github.com/rancher/local-path-provisioner',
+    cgo: false, // upstream's scripts/build: CGO_ENABLED=0
+    tags: [],
+    xflags: { 'main.VERSION': '{version}' },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    // Not built: Debian's static busybox, fetched as the pinned .deb (see table.ts busybox.debian).
+    kind: 'deb-binary',
+    name: 'busybox',
+    component: 'busybox',
+    file: '/bin/busybox',
+    versionCheck: { args: ['--help'], expect: 'BusyBox v{semver}' },
+  },
+  {
+    kind: 'go-binary',
     name: 'versitygw',
     component: 'versitygw',
     package: 'github.com/versity/versitygw/cmd/versitygw',
@@ -287,6 +331,17 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
   },
 ];
 
+/**
+ * The busybox applets the helper image links (what local-path's setup and
+ * teardown scripts use, plus the usual tools for a user's own scripts).
+ */
+const busyboxApplets = ['sh', 'ash', 'mkdir', 'rm', 'rmdir', 'chmod', 'chown', 'ls', 'cat', 'echo', 'test', '[', 'sleep', 'stat', 'du', 'df', 'touch', 'cp', 'mv', 'ln', 'find', 'true', 'false', 'env', 'id', 'printf', 'sync'];
+
+/** An image tag from a Debian version: 1:1.35.0-4+deb12u1+b1 → 1.35.0-4-deb12u1-b1 (no epoch; '+' is not allowed in tags). */
+export function debianImageTag(version: string): string {
+  return version.replace(/^\d+:/, '').replace(/[^A-Za-z0-9_.-]/g, '-');
+}
+
 export const imageRecipes: readonly ImageRecipe[] = [
   {
     kind: 'image',
@@ -326,6 +381,32 @@ export const imageRecipes: readonly ImageRecipe[] = [
         'SSL_CERT_FILE=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
       ],
     },
+  },
+  {
+    kind: 'image',
+    ref: `registry.k8s.io/metrics-server/metrics-server:${components['metrics-server'].version}`,
+    component: 'metrics-server',
+    files: [{ from: 'metrics-server', to: '/metrics-server', mode: 0o755 }],
+    // upstream's image: distroless static, USER 65534, ENTRYPOINT /metrics-server
+    config: { entrypoint: ['/metrics-server'], user: '65534:65534' },
+  },
+  {
+    kind: 'image',
+    ref: `docker.io/rancher/local-path-provisioner:${components['local-path-provisioner'].version}`,
+    component: 'local-path-provisioner',
+    // upstream's image: scratch with the binary at /usr/bin (its Deployment runs `local-path-provisioner` from PATH)
+    files: [{ from: 'local-path-provisioner', to: '/usr/bin/local-path-provisioner', mode: 0o755 }],
+    config: { cmd: ['/usr/bin/local-path-provisioner'], env: ['PATH=/usr/bin:/bin'] },
+  },
+  {
+    // The helper pod local-path-provisioner runs to create and remove volume directories.
+    kind: 'image',
+    ref: `docker.io/rfo/busybox:${debianImageTag(components.busybox.debian?.version ?? components.busybox.version)}`,
+    component: 'busybox',
+    files: [{ from: 'busybox', to: '/bin/busybox', mode: 0o755 }],
+    symlinks: busyboxApplets.map((a) => ({ path: `/bin/${a}`, target: 'busybox' })),
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { cmd: ['sh'], env: ['PATH=/bin'] },
   },
   {
     // rfo-network-policy: kube-router's policy controller with the iptables

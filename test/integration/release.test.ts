@@ -44,6 +44,9 @@ test('dist holds the tarball, airgap images, RPM, checksums, SBOMs, provenance a
   assert.equal(channels.stable, v);
   assert.equal(channels.latest, v);
   assert.equal(channels['v1.36'], v);
+  // The support matrix names this release as the newest 1.36.
+  const matrix = await readFile(join(rel.dist, 'support-matrix.md'), 'utf8');
+  assert.match(matrix, new RegExp(`^\\| v1\\.36 \\(stable\\) \\|.*\\| ${v.replace(/[.+]/g, '\\$&')} \\|$`, 'm'));
   // every file listed in the checksum file has that sha256
   const sums = (await readFile(join(vdir(), `sha256sum-${arch}.txt`), 'utf8')).trim().split('\n');
   assert.ok(sums.length >= 6);
