@@ -3,8 +3,12 @@
 # for one target arch, on a Debian 12 amd64 host. Only cross builds run it
 # (build:runtime --arch X calls it when the cross compiler is missing), never
 # .ci/run's default path: the packages are ~150 MiB per arch.
-#   bash scripts/setup-cross.sh arm64|riscv64 [--qemu]
-# --qemu also installs qemu-user-static (running foreign binaries in tests).
+#   bash scripts/setup-cross.sh arm64|riscv64 [--qemu] [--vm]
+# --qemu also installs qemu-user-static (running foreign binaries in tests);
+# --vm (arm64) also installs qemu-system-arm and fetches Debian's arm64 kernel
+#   and busybox-static:arm64 (apt-get download, unpacked, not installed) into
+#   ${RFO_CACHE_DIR:-~/.cache/rfo}/cross/arm64/vm/: test/cross boots them to run
+#   the arm64 runc for real (qemu-user cannot: it refuses runc's clone(CLONE_PARENT)).
 #
 # arm64: Debian's cross gcc + libc, and libseccomp-dev:arm64 through multiarch
 #   (dpkg --add-architecture arm64), the same package amd64 builds link.
@@ -20,11 +24,18 @@ log() { printf '[setup-cross] %s\n' "$*" >&2; }
 
 arch=${1:-}
 qemu=false
-[ "${2:-}" = --qemu ] && qemu=true
+vm=false
+for flag in "${@:2}"; do
+  case "$flag" in
+    --qemu) qemu=true ;;
+    --vm) vm=true ;;
+    *) echo "unknown option $flag" >&2; exit 2 ;;
+  esac
+done
 case "$arch" in
   arm64) triplet=aarch64-linux-gnu; qemu_bin=qemu-aarch64-static ;;
   riscv64) triplet=riscv64-linux-gnu; qemu_bin=qemu-riscv64-static ;;
-  *) echo "usage: $0 arm64|riscv64 [--qemu]" >&2; exit 2 ;;
+  *) echo "usage: $0 arm64|riscv64 [--qemu] [--vm]" >&2; exit 2 ;;
 esac
 [ "$(dpkg --print-architecture)" = amd64 ] || { log "cross builds are set up for an amd64 host only"; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
@@ -69,7 +80,7 @@ if [ "$arch" = riscv64 ]; then
       updated=false
       apt_update
     fi
-    work=$(mktemp -d)
+    work=$(mktemp -d) && chmod 755 "$work" # apt-get source fetches as _apt
     trap 'rm -rf "$work"' EXIT
     log "apt-get source libseccomp=$version; building it static for $triplet"
     (cd "$work" && apt-get source -qq "libseccomp=$version" >/dev/null)
@@ -92,4 +103,24 @@ if [ "$arch" = riscv64 ]; then
   log "libseccomp for riscv64: $dest"
 fi
 $qemu && log "qemu: $(command -v "$qemu_bin")"
+if $vm; then
+  [ "$arch" = arm64 ] || { log "--vm: only arm64 (Debian 12 has no riscv64 kernel package)"; exit 2; }
+  apt_install qemu-system-arm
+  vmdir="${RFO_CACHE_DIR:-$HOME/.cache/rfo}/cross/arm64/vm"
+  # The kernel the metapackage points at today; its version names the directory.
+  kpkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-arm64\).*/\1/p' | head -1)
+  [ -n "$kpkg" ] || { apt_update; kpkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-arm64\).*/\1/p' | head -1); }
+  if [ ! -f "$vmdir/$kpkg/done" ]; then
+    work=$(mktemp -d) && chmod 755 "$work"
+    log "apt-get download $kpkg:arm64 busybox-static:arm64 (unpacked into $vmdir/$kpkg, not installed)"
+    (cd "$work" && apt-get download -qq "$kpkg:arm64" busybox-static:arm64 >/dev/null)
+    rm -rf "$vmdir/$kpkg.partial" && mkdir -p "$vmdir/$kpkg.partial"
+    for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/x"; done
+    cp "$work"/x/boot/vmlinuz-* "$vmdir/$kpkg.partial/vmlinuz"
+    cp "$work/x/bin/busybox" "$vmdir/$kpkg.partial/busybox"
+    (cd "$work" && dpkg-deb -f ./linux-image-*.deb Package Version; dpkg-deb -f ./busybox-static*.deb Package Version) > "$vmdir/$kpkg.partial/done"
+    rm -rf "$work" "$vmdir/$kpkg" && mv "$vmdir/$kpkg.partial" "$vmdir/$kpkg"
+  fi
+  log "arm64 VM: $vmdir/$kpkg ($(command -v qemu-system-aarch64))"
+fi
 log "ready: $("$triplet-gcc" --version | head -1)"
