@@ -62,6 +62,8 @@ if [ "$arch" = arm64 ]; then
   fi
   # Multiarch: the arm64 package must be the same version as the amd64 one.
   want+=(libseccomp-dev:arm64)
+  # Node (dynamically linked, unlike our static binaries) needs it to start under qemu-user.
+  $qemu && want+=(libstdc++6:arm64)
 fi
 apt_install "${want[@]}"
 

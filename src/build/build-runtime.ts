@@ -11,7 +11,7 @@ import type { Arch, ComponentId } from '../versions/table.ts';
 import { buildArtifact, isArtifactComplete, readArtifactRecords } from './build-artifact.ts';
 import { wrapperDir } from './paths.ts';
 import { goArch, needsCc, needsSeccomp, planBuild } from './plan-build.ts';
-import { ensureCrossToolchain } from './toolchain.ts';
+import { ensureCrossToolchain, readToolchain } from './toolchain.ts';
 import type { BaseRootfs, BuildPlan, ToolchainFacts } from './plan-build.ts';
 import type { Progress } from './progress.ts';
 import { formatElapsed } from './progress.ts';
@@ -92,9 +92,11 @@ async function runtimeComplete(dir: string): Promise<boolean> {
 /** A cross build with C or cgo artifacts gets Debian's cross toolchain first (its version is in their keys). */
 async function toolchainFor(options: BuildRuntimeOptions): Promise<ToolchainFacts> {
   const arch = options.arch ?? goArch(process.arch);
-  const draft = await makePlan(options);
+  // Callers pass the host's facts; a cross build's C facts are the cross compiler's.
+  const facts = arch === goArch(process.arch) ? options.toolchain : await readToolchain(arch, options.cacheDir);
+  const draft = await makePlan({ ...options, toolchain: facts });
   const recipes = draft.steps.flatMap((s) => s.recipes);
-  return ensureCrossToolchain(arch, options.toolchain, { c: needsCc(recipes, arch), seccomp: needsSeccomp(recipes, arch) }, options.progress);
+  return ensureCrossToolchain(arch, facts, { c: needsCc(recipes, arch), seccomp: needsSeccomp(recipes, arch) }, options.progress);
 }
 
 export async function buildRuntime(buildOptions: BuildRuntimeOptions): Promise<BuildRuntimeResult> {
