@@ -4,7 +4,8 @@
 // plugins and flanneld for arm64 and riscv64 (not the whole runtimes: a
 // Kubernetes cross build takes ~30 min on 2 cores). What runs emulated:
 //   - qemu-user (Debian's qemu-user-static): every arm64 and riscv64 binary
-//     built here answers its version check; runc also `spec` and `features`;
+//     built here (and arm64 busybox, taken from Debian's busybox-static:arm64)
+//     answers its version check; runc also `spec` and `features`;
 //   - qemu-system-aarch64 (TCG, Debian's arm64 kernel, busybox initramfs):
 //     the arm64 runc runs the arm64 pause image with a seccomp filter, is
 //     killed with TERM and deleted. runc cannot run containers under
@@ -68,7 +69,9 @@ let registeredBefore: string[] = [];
 before(async () => {
   await setupCross(['arm64', '--qemu', '--vm']);
   await setupCross(['riscv64', '--qemu']);
-  for (const arch of ['arm64', 'riscv64']) runtimes[arch] = await buildRuntime(['--arch', arch, '--only', 'runc,pause,cni-plugins,flannel']);
+  // busybox: Debian's busybox-static:arm64 (bookworm has none for riscv64).
+  runtimes.arm64 = await buildRuntime(['--arch', 'arm64', '--only', 'runc,pause,cni-plugins,flannel,busybox']);
+  runtimes.riscv64 = await buildRuntime(['--arch', 'riscv64', '--only', 'runc,pause,cni-plugins,flannel']);
   runtimes.amd64 = await buildRuntime(['--only', 'containerd,runc,pause']);
   registeredBefore = await registeredNames();
   binfmt = await registerQemu(['arm64', 'riscv64']);
@@ -84,7 +87,8 @@ for (const arch of ['arm64', 'riscv64'] as const) {
     const { dir, manifest } = runtimes[arch] ?? assert.fail('no runtime');
     assert.equal(manifest.arch, arch);
     const binaries = manifest.artifacts.filter((a): a is BinaryRecord => a.kind === 'binary');
-    assert.deepEqual(binaries.map((b) => b.name).sort(), ['bandwidth', 'bridge', 'flanneld', 'host-local', 'loopback', 'pause', 'portmap', 'runc']);
+    const expected = ['bandwidth', 'bridge', 'flanneld', 'host-local', 'loopback', 'pause', 'portmap', 'runc', ...(arch === 'arm64' ? ['busybox'] : [])];
+    assert.deepEqual(binaries.map((b) => b.name).sort(), expected.sort());
     for (const b of binaries) {
       const path = join(dir, b.path);
       assert.equal(await readElfMachine(path), arch, b.name);
