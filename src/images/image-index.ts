@@ -9,9 +9,9 @@
 //     and its manifest digest is the one the index lists for that arch;
 //   - the release's multi-arch archive (rfo-images.multiarch.tar.zst) names,
 //     per reference, an index over the arches released, with every blob
-//     inside: `ctr images import --all-platforms` takes it whole, a plain
-//     import keeps the node's platform, and it can be pushed to a registry
-//     as one multi-arch image.
+//     inside (OCI image layout): `ctr images import --all-platforms` takes it
+//     whole, a plain import names the same index, and it can be pushed to a
+//     registry as one multi-arch image.
 
 import { RfoError } from '../errors.ts';
 import { canonicalJson } from '../util/canonical-json.ts';

@@ -179,6 +179,12 @@ test('one reference serves every arch: the multi-arch archive imports with --all
       const info = await containerd.ctr([...ns, 'content', 'get', image.config.digest]);
       assert.equal(info.code, 0, `${image.arch} config in the content store: ${info.stderr}`);
     }
+    // A plain import (no --all-platforms) takes the same archive and names the same index.
+    const plainNs = ['-n', 'rfo-multiarch-plain'];
+    const plain = await containerd.ctr([...plainNs, 'images', 'import', archive]);
+    assert.equal(plain.code, 0, plain.stderr);
+    const plainLine = (await containerd.ctr([...plainNs, 'images', 'ls'])).stdout.split('\n').find((l) => l.startsWith(`${pause.ref} `)) ?? '';
+    assert.ok(plainLine.includes(pause.index.digest), plainLine);
     for (const platform of ['linux/amd64', 'linux/arm64']) {
       const id = `pause-${platform.split('/')[1]}`;
       const started = await containerd.ctr([...ns, 'run', '-d', '--platform', platform, pause.ref, id]);
