@@ -446,9 +446,9 @@ export function usesCgo(recipe: GoBinaryRecipe, arch: Arch): boolean {
   return recipe.cgoOnlyOn === undefined || recipe.cgoOnlyOn.includes(arch);
 }
 
-/** Recipes whose output can be built for an arch other than the host's (pure Go there). */
-export function isCrossBuildable(recipe: BinaryRecipe, arch: Arch): boolean {
-  return recipe.kind === 'go-binary' && !usesCgo(recipe, arch);
+/** Whether this recipe links libseccomp on this arch (runc's seccomp tag, with cgo). */
+export function linksSeccomp(recipe: GoBinaryRecipe, arch: Arch): boolean {
+  return usesCgo(recipe, arch) && recipe.tags.includes('seccomp');
 }
 
 export function recipesFor(component: ComponentId): BinaryRecipe[] {

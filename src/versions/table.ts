@@ -317,7 +317,12 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     debian: {
       package: 'busybox-static',
       version: '1:1.35.0-4+deb12u1+b1',
-      sha256: { amd64: '3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744' },
+      // Per arch, from Debian's signed index (apt-cache show busybox-static:<arch>=<version>);
+      // bookworm has no riscv64, so a riscv64 runtime has no busybox image (and no rfo-local-path).
+      sha256: {
+        amd64: '3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744',
+        arm64: '732c9135564fc71337e0e05fb4da4d11e6c28c1834bce3e405e575afef2a52f5',
+      },
     },
     note:
       "the shell of rfo-local-path's helper pod (mkdir/rm of volume directories): Debian 12's static busybox, " +
