@@ -3,7 +3,8 @@
 # and everything it started (rfo-killall.sh), disables the units, deletes
 # what install-rfo.sh (or the RPM) put on the host, deletes rfo's state —
 # the data dir, the config and kubeconfig dir, the kubelet dir and the CNI
-# config rfo wrote — and finally itself.
+# config rfo wrote —, what rfo set up in NetworkManager and firewalld, and
+# finally itself.
 #
 # The paths are rfo's defaults; the same RFO_* variables that move them for
 # `rfo server` (RFO_DATA_DIR, RFO_RUN_DIR, RFO_KUBELET_DIR, RFO_CNI_CONF_DIR)
@@ -40,6 +41,17 @@ fi
 info "stopping rfo and its containers (rfo-killall.sh)"
 if [ -x "$bindir/rfo-killall.sh" ]; then
   "$bindir/rfo-killall.sh" --run-dir "$run_dir" --data-dir "$data_dir" --kubelet-dir "$kubelet_dir" || info "rfo-killall.sh failed; removing files anyway"
+fi
+
+# What rfo server/agent set up in NetworkManager (the drop-in, moved by
+# RFO_NETWORKMANAGER_CONF or networkmanager-conf) and firewalld (zone and
+# service rfo); before the rfo program goes.
+info "removing rfo's NetworkManager drop-in and firewalld zone and service (rfo host-network remove)"
+if [ -x "$bindir/rfo" ]; then
+  # A moved drop-in (networkmanager-conf) is named in the node's config file.
+  set --
+  [ -z "${RFO_CONFIG_FILE:-}" ] && [ -f "$etc_dir/config.yaml" ] && set -- --config "$etc_dir/config.yaml"
+  "$bindir/rfo" host-network remove "$@" || info "rfo host-network remove failed; see above"
 fi
 
 # An RPM install is removed by rpm, which also reloads systemd.

@@ -1,4 +1,4 @@
-// npm run build:runtime [-- --arch amd64|arm64|riscv64] [--only a,b] [--verify-reproducible]
+// npm run build:runtime [-- --minor 1.35|--version v1.35.4+rfor1] [--arch amd64|arm64|riscv64] [--only a,b] [--verify-reproducible]
 // Builds whatever the cache lacks and prints, as its last line, the runtime
 // directory (${RFO_CACHE_DIR:-~/.cache/rfo}/runtime/<key>/).
 
@@ -11,6 +11,7 @@ import { isRfoError, RfoError } from '../src/errors.ts';
 import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { buildRuntime } from '../src/build/build-runtime.ts';
+import { reexecForMinor } from '../src/build/build-minor.ts';
 import { readToolchain } from '../src/build/toolchain.ts';
 import { verifyReproducible } from '../src/build/verify-reproducible.ts';
 import { components, supportedArches } from '../src/versions/table.ts';
@@ -40,7 +41,7 @@ function parseCli(argv: string[]): Cli {
       allowPositionals: false,
     }));
   } catch (err) {
-    throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'options: --arch, --only, --verify-reproducible, --cache-dir, --base-rootfs' });
+    throw new RfoError('RFO_USAGE', (err as Error).message, { hint: 'options: --minor, --version, --arch, --only, --verify-reproducible, --cache-dir, --base-rootfs' });
   }
   const arch = values.arch as Arch | undefined;
   if (arch !== undefined && !supportedArches.includes(arch)) {
@@ -81,14 +82,14 @@ function useFetchedGo(): void {
 async function main(): Promise<void> {
   useFetchedGo();
   const started = Date.now();
-  const cli = parseCli(process.argv.slice(2));
+  const cli = parseCli(reexecForMinor(process.argv.slice(2)));
   const progress = createProgress((line) => process.stderr.write(`${line}\n`));
-  const toolchain = await readToolchain();
-  progress.info(`toolchain ${toolchain.go}, ${toolchain.cc}; cache ${cli.cacheDir}`);
+  const toolchain = await readToolchain(cli.arch, cli.cacheDir);
+  progress.info(`toolchain ${toolchain.go}, ${toolchain.cc}${toolchain.libseccomp ? `, ${toolchain.libseccomp}` : ''}; cache ${cli.cacheDir}`);
   const baseRootfs = await readBaseRootfs(cli.baseRootfs);
   const result = await buildRuntime({ arch: cli.arch, cacheDir: cli.cacheDir, only: cli.only, toolchain, progress, baseRootfs });
   if (cli.verify) {
-    const report = await verifyReproducible(result.plan, result.manifest, { toolchain, progress });
+    const report = await verifyReproducible(result.plan, result.manifest, { toolchain: result.toolchain, progress });
     for (const line of report.lines) process.stderr.write(`${line}\n`);
     if (!report.ok) {
       throw new RfoError('RFO_NOT_REPRODUCIBLE', `${report.mismatches.length} artifact(s) differ between two clean builds: ${report.mismatches.join(', ')}`, {

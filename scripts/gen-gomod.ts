@@ -10,7 +10,7 @@ import { components, goToolchain } from '../src/versions/table.ts';
 import type { ComponentId } from '../src/versions/table.ts';
 import { recipesFor } from '../src/versions/recipes.ts';
 import { runChecked } from '../src/util/exec.ts';
-import { repoRoot } from '../src/build/paths.ts';
+import { wrapperDir } from '../src/build/paths.ts';
 
 // The pinned toolchain, so tidy resolves exactly as the build will.
 const goEnv = { ...process.env, GOTOOLCHAIN: goToolchain, GOFLAGS: '-mod=mod' };
@@ -30,13 +30,13 @@ async function kubernetesGoMod(version: string): Promise<string> {
 async function generate(id: ComponentId): Promise<void> {
   const component = components[id];
   if (component.modules.length === 0) return;
-  const dir = join(repoRoot, 'go', id);
+  const dir = wrapperDir(id);
   await mkdir(dir, { recursive: true });
   const stagingModules = id === 'kubernetes' ? parseStagingReplaces(await kubernetesGoMod(component.version)) : undefined;
   await writeFile(join(dir, 'go.mod'), renderWrapperGoMod({ component, recipes: recipesFor(id), stagingModules }));
   const started = Date.now();
   await runChecked({ cmd: 'go', args: ['mod', 'tidy'], cwd: dir, env: goEnv, purpose: `go mod tidy for ${id}` });
-  console.log(`go/${id}/go.mod ${component.version} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  console.log(`${dir.slice(dir.lastIndexOf("/go/") + 1)}/go.mod ${component.version} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
 }
 
 const wanted = process.argv.slice(2);

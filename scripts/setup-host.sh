@@ -11,14 +11,27 @@ want_go=$(sed -n "s/^export const goToolchain = '\(go[0-9.]*\)';.*/\1/p" src/ver
 [ -n "$want_go" ] || { echo "[setup] goToolchain not found in src/versions/table.ts" >&2; exit 1; }
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-apt_packages=(gcc libc6-dev libseccomp-dev iptables iproute2 zstd ca-certificates curl unzip busybox-static openssl rpm)
+# busybox-static: the tests' workload image; the runtime's helper image for
+# rfo-local-path takes busybox from the .deb pinned in src/versions/table.ts
+# (apt's cache or `apt-get download`, checked against its sha256), so the
+# version installed here does not matter to the build.
+# network-manager and firewalld: the host-networking test runs Debian's real daemons in
+# namespaces of its own (test/integration/helpers/network-daemons.ts); they are never
+# started on the host (policy-rc.d below; and without systemd as PID 1 nothing starts them).
+apt_packages=(gcc libc6-dev libseccomp-dev iptables ipset iproute2 zstd ca-certificates curl unzip busybox-static openssl rpm network-manager firewalld)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Packages must not start their services on this host (firewalld would load its rules):
+  # policy-rc.d exit 101 is Debian's "do not start", honoured by invoke-rc.d and deb-systemd-invoke.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=false
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=true; fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "$own_policy" = true ]; then rm -f "$policy"; fi
 fi
 
 # Go: rfo runs every go command with GOTOOLCHAIN=$want_go, and the go command

@@ -6,11 +6,14 @@ export type RfoErrorCode =
   | 'RFO_USAGE'
   | 'RFO_CONFIG_INVALID'
   | 'RFO_VERSION_UNKNOWN'
+  | 'RFO_VERSION_SKEW'
   | 'RFO_TOOL_MISSING'
   | 'RFO_BUILD_FAILED'
   | 'RFO_MODULE_NOT_FOUND'
   | 'RFO_DISK_FULL'
   | 'RFO_IMAGE_INVALID'
+  | 'RFO_DEB_UNAVAILABLE'
+  | 'RFO_KERNEL_UNSUPPORTED'
   | 'RFO_NOT_REPRODUCIBLE'
   | 'RFO_RUNTIME_MISSING'
   // joining a cluster
@@ -33,6 +36,7 @@ export type RfoErrorCode =
   | 'RFO_SNAPSHOT_INVALID'
   // releases and installs
   | 'RFO_SIGNATURE_INVALID'
+  | 'RFO_UNSUPPORTED_ARCH'
   | 'RFO_VERIFY_FAILED'
   // rfo's own Kubernetes API calls
   | 'RFO_KUBE_API'
@@ -49,7 +53,9 @@ export type RfoErrorCode =
   // secrets encryption at rest
   | 'RFO_ENCRYPTION_CONFIG_INVALID'
   | 'RFO_ENCRYPTION_STAGE'
-  | 'RFO_ENCRYPTION_FAILED';
+  | 'RFO_ENCRYPTION_FAILED'
+  // NetworkManager and firewalld on the node (host/host-network.ts)
+  | 'RFO_HOST_NETWORK';
 
 export interface RfoErrorOptions {
   hint?: string;

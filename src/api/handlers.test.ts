@@ -175,3 +175,27 @@ test('server routes: only the server token reaches them, with the method they we
   assert.equal((await handle({ method: 'GET', path: '/v1-rfo/encrypt/config', authorization: basic('server', 'server-secret') }, s)).status, 404);
   assert.equal((await handle({ method: 'PUT', path: '/v1-rfo/config', authorization: basic('server', 'server-secret') }, s)).status, 405);
 });
+
+test("the agent token gets no certificate for an address another node registered; the node itself and the server token do", async () => {
+  const issued: string[] = [];
+  const s: ApiState = {
+    ...state,
+    registeredNodeIps: () => Promise.resolve(new Map([['agent-2', ['10.0.0.7']], ['agent-1', ['10.0.0.9']], ['taken', ['10.0.0.50']]])),
+    issueNodeCert: (kind, name, ips) => {
+      issued.push(`${name}:${ips.join(',')}`);
+      return Promise.resolve('cert');
+    },
+  };
+  const r = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('agent-1') }, s);
+  assert.equal(r.status, 403);
+  assert.match(r.body, /10\.0\.0\.7 is registered to node agent-2.*kubectl delete node agent-2/);
+  assert.deepEqual(issued, [], 'nothing issued, nothing registered');
+  // a known name with the wrong password hears about the name first
+  const name = await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('taken') }, s);
+  assert.equal(name.status, 403);
+  assert.match(name.body, /taken is already registered with a different node password/);
+  // agent-2 itself, at a re-join with the same address
+  assert.equal((await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('node', 'agent-secret'), headers: nodeHeaders('agent-2') }, s)).status, 200);
+  // the server token is trusted with any address (it holds the CAs anyway)
+  assert.equal((await handle({ method: 'GET', path: '/v1-rfo/serving-kubelet.crt', authorization: basic('server', 'server-secret'), headers: nodeHeaders('agent-1') }, s)).status, 200);
+});

@@ -66,6 +66,12 @@ export interface ApiState {
    * canonicalIp), read live: only the server token gets certificates for them.
    */
   readonly servers: () => Promise<{ readonly names: ReadonlySet<string>; readonly ips: ReadonlySet<string> }>;
+  /**
+   * Addresses other nodes registered at their join (node name → canonical
+   * IPs, node-ips.ts): an agent gets no serving certificate for an address
+   * another node holds, or it could pose as that node's kubelet.
+   */
+  readonly registeredNodeIps?: () => Promise<ReadonlyMap<string, readonly string[]>>;
   /** GET /metrics: Prometheus text (format 0.0.4) of this server's metrics; absent, /metrics is 404. */
   readonly metrics?: () => Promise<string>;
   /** Server-role endpoints, e.g. `GET /v1-rfo/encrypt/status`. */
@@ -105,9 +111,20 @@ export function authenticate(authorization: string | undefined, passwords: ApiSt
  * password of) a server's name and get its kubelet identity. Every check runs
  * before the node password is registered, so a refused request leaves nothing.
  */
+/** Pure: the other node that registered one of these addresses, if any. */
+export function ipHolder(registered: ReadonlyMap<string, readonly string[]> | undefined, name: string, ips: readonly string[]): { node: string; ip: string } | undefined {
+  for (const [node, held] of registered ?? []) {
+    if (node === name) continue;
+    const ip = ips.find((i) => held.includes(i));
+    if (ip) return { node, ip };
+  }
+  return undefined;
+}
+
 async function nodeCert(kind: NodeCertKind, req: ApiRequest, role: Role, state: ApiState): Promise<ApiResponse> {
   const id = parseNodeIdentity(req.headers ?? {}, state.identityRules);
   if (!id.ok) return text(400, `${id.error}\n`);
+  const registered = role === 'server' ? undefined : await state.registeredNodeIps?.();
   if (role !== 'server') {
     const servers = await state.servers();
     if (servers.names.has(id.name)) {
@@ -116,14 +133,28 @@ async function nodeCert(kind: NodeCertKind, req: ApiRequest, role: Role, state: 
     const taken = id.ips.find((ip) => servers.ips.has(ip));
     if (taken) return text(403, `node IP ${taken} belongs to a server; the agent token cannot get certificates for it. Check --node-ip on this node\n`);
   }
-  if (!(await state.checkNodePassword(id.name, id.password))) {
+  // A known name proves itself first (that check registers nothing); a new
+  // name is registered by it, so the address check comes before it then.
+  const known = registered?.has(id.name) ?? false;
+  if (known && !(await state.checkNodePassword(id.name, id.password))) return nameTaken(id.name);
+  const holder = ipHolder(registered, id.name, id.ips);
+  if (holder) {
     return text(
       403,
-      `node name ${id.name} is already registered with a different node password: another node uses this name. ` +
-        `Give this node another --node-name, or if the old node is gone, delete its secret: kubectl -n kube-system delete secret ${id.name}.node-password.rfo\n`,
+      `node IP ${holder.ip} is registered to node ${holder.node}; the agent token cannot get certificates for another node's address. ` +
+        `Check --node-ip on this node, or if ${holder.node} is gone: kubectl delete node ${holder.node}\n`,
     );
   }
+  if (!known && !(await state.checkNodePassword(id.name, id.password))) return nameTaken(id.name);
   return text(200, await state.issueNodeCert(kind, id.name, id.ips));
+}
+
+function nameTaken(name: string): ApiResponse {
+  return text(
+    403,
+    `node name ${name} is already registered with a different node password: another node uses this name. ` +
+      `Give this node another --node-name, or if the old node is gone, delete its secret: kubectl -n kube-system delete secret ${name}.node-password.rfo\n`,
+  );
 }
 
 const serverOnly = 'this token lets agents join, not servers: use the server token (server/token) to join a server\n';

@@ -4,6 +4,8 @@
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { components, wrapperName } from '../versions/table.ts';
+import type { ComponentId } from '../versions/table.ts';
 
 const sourceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The checkout (or installed lib/rfo), also when running the compiled copy in dist/js (npm run build:js). */
@@ -13,6 +15,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.RFO_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rfo');
 }
 
-export function wrapperDir(component: string): string {
-  return join(repoRoot, 'go', component);
+/** go/<component>, or the minor's own wrapper (go/kubernetes-1.35) when the build table names one. */
+export function wrapperDir(component: ComponentId): string {
+  return join(repoRoot, 'go', wrapperName(components[component]));
 }

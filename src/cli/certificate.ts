@@ -13,7 +13,7 @@ import { readConfigSources } from '../config/read-config-sources.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { managedKubeconfigs, planInventory, resolveServices } from '../pki/plan-inventory.ts';
 import type { CertService, NodeRole } from '../pki/plan-inventory.ts';
-import { collectCertRows, renderCheckJson, renderCheckTable } from '../pki/render-cert-check.ts';
+import { certStatus, collectCertRows, renderCheckJson, renderCheckTable } from '../pki/render-cert-check.ts';
 import { planCertRotation } from '../pki/plan-cert-rotation.ts';
 import { liveRfoPid } from '../supervisor/recover-leftovers.ts';
 import { kubeletCertDir } from '../components/plan-node.ts';
@@ -33,7 +33,7 @@ Subcommands:
               restart every server, then every agent, to use them`;
 
 const verbHelp: Readonly<Record<CertificateVerb, string>> = {
-  check: 'Usage: rfo certificate check [-o table|json] [--service a,b] [--data-dir dir]\n\nList every certificate rfo manages on this node (server: server/tls, CAs included; agent: agent/*.crt; and kubeconfig certificates that are in no file), with FILENAME SUBJECT USAGES EXPIRES RESIDUAL-TIME STATUS. STATUS is ok, expiring (under 90 days left: renewed at the next start) or expired. -o json adds the issuer, days left and the components that use each certificate.\n',
+  check: 'Usage: rfo certificate check [-o table|json] [--service a,b] [--data-dir dir]\n\nList every certificate rfo manages on this node (server: server/tls, CAs included; agent: agent/*.crt; and kubeconfig certificates that are in no file), with FILENAME SUBJECT USAGES EXPIRES RESIDUAL-TIME STATUS. STATUS is ok, expiring (under 90 days left: renewed at the next start) or expired; the exit code is 1 when one has expired. -o json adds the issuer, days left and the components that use each certificate.\n',
   rotate: 'Usage: rfo certificate rotate [--service a,b] [--data-dir dir] [--run-dir dir]\n\nRun while rfo is stopped. Copies server/tls to server/tls-<unix seconds> (an agent: its certificate files to agent/tls-<unix seconds>), then removes the leaf certificates and keys of the services (never a CA); the next start of rfo issues them again under the same CAs. Services: admin, api-server, controller-manager, scheduler, rfo-controller (flanneld; also "flannel"), rfo-server (the supervisor on 9345), cloud-controller (none in rfo: nothing to do), etcd, auth-proxy, kubelet, kube-proxy, helm-controller. Default: all on a server; kubelet, kube-proxy, rfo-controller on an agent.\n',
   'rotate-ca': 'Usage: rfo certificate rotate-ca --path <dir> [--force] [--server https://127.0.0.1:9345] [--token T] [--data-dir dir]\n\nSends new CA material to a running server: <dir> holds any of server-ca.crt/.key, client-ca.crt/.key, request-header-ca.crt/.key, etcd/server-ca.crt/.key, etcd/peer-ca.crt/.key, service.key; files not given keep their current value. Each new CA certificate file must be a bundle whose first certificate is the new CA and that chains to the current CA (cross-signed), its key must match it, and a new service.key must still contain the current key; --force skips these checks. The server hands them on to every other server; each checks them against its own files and, only when all accept, backs up server/tls and writes them (a server that is down or refuses stops it: nothing is written anywhere). Then restart each server, then each agent. If server-ca changed, the token hash changes: agents and servers joining later need the new token from server/token.\n',
 };
@@ -94,7 +94,11 @@ async function check(dataDir: string, requested: readonly string[], output: stri
   const now = new Date();
   process.stdout.write(output === 'json' ? renderCheckJson(rows, now) : renderCheckTable(rows, now));
   for (const n of notes) process.stderr.write(`${n}\n`);
-  return 0;
+  // Scripts and monitoring read the exit code: 1 when anything has expired.
+  const expired = rows.filter((r) => certStatus(r.notAfter, now) === 'expired').length;
+  if (expired === 0) return 0;
+  process.stderr.write(`${expired} certificate(s) expired: run \`rfo certificate rotate\` and restart rfo (or just restart rfo: it renews expired leaves at start)\n`);
+  return 1;
 }
 
 async function rotate(dataDir: string, runDir: string, kubeletDir: string, requested: readonly string[], log: (m: string) => void): Promise<number> {

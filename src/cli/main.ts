@@ -1,6 +1,7 @@
 // rfo's command line: parse argv, run one command, map errors to exit codes.
 // This is the only module that touches process.argv, stdout and exit codes.
 
+import { join } from 'node:path';
 import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
@@ -19,6 +20,7 @@ Commands:
   secrets-encrypt  secrets encryption at rest: status, enable, disable, prepare, rotate, reencrypt, rotate-keys
   certificate    check and rotate this node's certificates, rotate the cluster CAs (rfo certificate --help)
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
+  host-network   remove what rfo set up in NetworkManager and firewalld (rfo-uninstall.sh runs it)
   lab            a multi-node cluster on this host in namespaces (rfo lab help)
   verify         check the installed runtime and airgap images against the signed manifest
   version        print the rfo, Kubernetes and Node versions (also --version, -v)
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return agentCommand(args.slice(1));
     case 'killall':
       return killallCommand(args.slice(1));
+    case 'host-network':
+      return (await import('./host-network.ts')).hostNetworkCommand(args.slice(1), log);
     case 'lab':
       return (await import('../lab/lab-command.ts')).labCommand(args.slice(1));
     case 'etcd-snapshot':
@@ -75,7 +79,7 @@ async function killallCommand(args: string[]): Promise<number> {
   const v = resolved.options.values;
   const dirs = ['data-dir', 'kubelet-dir', 'run-dir'].map((k) => String(v[k] as string));
   const { killall } = await import('../killall/killall.ts');
-  await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), log });
+  await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), binDir: join(String(v['data-dir']), 'bin'), log });
   return 0;
 }
 

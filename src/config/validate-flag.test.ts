@@ -53,6 +53,10 @@ const cases: [FlagCheck, string, boolean][] = [
   ['ingress-controller', 'none', true],
   ['ingress-controller', 'haproxy', false],
   ['ingress-controller', 'ingress-nginx', false],
+  ['network-policy', 'kube-router', true],
+  ['network-policy', 'none', true],
+  ['network-policy', 'kube-network-policies', false],
+  ['network-policy', 'calico', false],
 ];
 
 test('ingress-controller: ingress-nginx is refused with the way out, not just "unsupported"', () => {

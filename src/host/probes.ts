@@ -27,18 +27,33 @@ export async function httpsGet(url: string, tls: TlsClient, timeoutMs = 3000): P
 }
 
 /** Poll until check() resolves true, or throw after timeoutMs with the last reason. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<void> {
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
+    // rfo is stopping (SIGTERM during the start): give up now, not at the deadline.
+    if (signal?.aborted) throw new Error(`${what}: rfo is stopping`);
     try {
       if (await check()) return;
     } catch (err) {
       last = (err as Error).message;
     }
     if (Date.now() > deadline) throw new Error(`${what} not ready after ${Math.round(timeoutMs / 1000)}s${last ? `: ${last}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs, signal);
   }
+}
+
+/** setTimeout that an abort ends early. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Whether a TCP port can be bound on the address (i.e. nobody else is listening). */

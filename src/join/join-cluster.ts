@@ -30,7 +30,16 @@ export interface JoiningNode {
   readonly ips: readonly string[];
 }
 
-export async function fetchBootstrap(server: string, tokenText: string, values: Readonly<Record<string, FlagValue | undefined>>, agentTokenText: string, node: JoiningNode, log: Log): Promise<ClusterBootstrap> {
+export async function fetchBootstrap(
+  server: string,
+  tokenText: string,
+  values: Readonly<Record<string, FlagValue | undefined>>,
+  agentTokenText: string,
+  node: JoiningNode,
+  log: Log,
+  /** Throws when this server may not run next to the cluster's version (plan-version-skew.ts). */
+  checkSkew: (clusterVersion: string | undefined) => void = () => undefined,
+): Promise<ClusterBootstrap> {
   if (!tokenText) throw new RfoError('RFO_CONFIG_INVALID', 'joining a cluster needs the server token', { hint: 'set token: to the content of server/token (or server/node-token) on an existing server' });
   const token = parseToken(tokenText);
   if (token.username === 'node') {
@@ -39,6 +48,8 @@ export async function fetchBootstrap(server: string, tokenText: string, values: 
   const caPem = await fetchCacerts(server);
   verifyCa(token, caPem, log);
   const session = { server, caPem, username: 'server', password: token.password };
+  // Before the node name is claimed: a refused join leaves nothing behind on either side.
+  checkSkew((JSON.parse(await joinGet(session, '/v1-rfo/config')) as { 'kubernetes-version'?: string })['kubernetes-version']);
   const sealed = await joinGet(session, '/v1-rfo/bootstrap');
   let data: BootstrapData;
   try {

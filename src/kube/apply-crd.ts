@@ -27,10 +27,11 @@ export async function applyCrd(client: Pick<KubeClient, 'apply' | 'get'>, crd: o
  * Wait until a CRD (made by rfo, or by a controller such as helm-controller)
  * is Established; `first` is an answer already in hand (no request for it).
  */
-export async function waitCrdEstablished(client: Pick<KubeClient, 'get'>, name: string, o: { timeoutMs?: number; pollMs?: number; first?: Crd } = {}): Promise<void> {
+export async function waitCrdEstablished(client: Pick<KubeClient, 'get'>, name: string, o: { timeoutMs?: number; pollMs?: number; first?: Crd; signal?: AbortSignal } = {}): Promise<void> {
   let live: Crd | undefined = o.first ?? (await client.get<Crd>(crdType, name));
   const deadline = Date.now() + (o.timeoutMs ?? 30_000);
   while (!crdEstablished(live)) {
+    if (o.signal?.aborted) throw new RfoError('RFO_KUBE_API', `waiting for CustomResourceDefinition ${name}: rfo is stopping`);
     if (Date.now() > deadline) {
       const why = live?.status?.conditions?.find((c) => c.status !== 'True' && c.message)?.message;
       throw new RfoError('RFO_KUBE_API', `CustomResourceDefinition ${name} not Established after ${Math.round((o.timeoutMs ?? 30_000) / 1000)}s${why ? `: ${why}` : live ? '' : ' (it does not exist)'}`, {

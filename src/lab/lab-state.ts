@@ -11,7 +11,8 @@ import type { LabNodePlan, LabPlan } from './plan-lab.ts';
 
 export interface LabNodeState extends LabNodePlan {
   /** The rfo command line, run again by `rfo lab start`. */
-  readonly argv: readonly string[];
+  /** Rewritten by upgradeNode (another runtime). */
+  argv: readonly string[];
   /** The node's rfo while it runs (pid of the nsenter → unshare → rfo exec chain). */
   pid?: number;
   /** Its mount namespace ("mnt:[…]"): pids are reused, namespaces identify the node. */

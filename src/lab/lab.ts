@@ -12,7 +12,7 @@ import { repoRoot } from '../build/paths.ts';
 import { locateRuntime } from '../runtime/locate-runtime.ts';
 import { run } from '../util/exec.ts';
 import type { ExecResult } from '../util/exec.ts';
-import { kubeletDropinPath, labDefaults, nodeArgv, planLab, privateDirs, renderKubeletDropin } from './plan-lab.ts';
+import { kubeletDropinPath, labDefaults, nodeArgv, planLab, privateDirs, renderKubeletDropin, withRuntimeDir } from './plan-lab.ts';
 import type { LabOptions } from './plan-lab.ts';
 import { renderSetupScript } from './render-setup-script.ts';
 import type { LabStatus, NodeStatus } from './render-status.ts';
@@ -87,6 +87,14 @@ async function prepareNode(node: LabNodeState, images: readonly string[]): Promi
 
 /** Start a node's process tree and record its pid and mount namespace. */
 async function launch(state: LabState, node: LabNodeState): Promise<number> {
+  // Labs share the host's empty mount points (/etc/rancher...), and the lab
+  // that made one removes it at its down, also while another lab still runs:
+  // make any that went missing again (this lab's down then removes it).
+  const made = await ensureMountPoints();
+  if (made.length > 0) {
+    Object.assign(state, { createdMountPoints: [...new Set([...state.createdMountPoints, ...made])] });
+    await writeState(state);
+  }
   const script = join(node.dir, 'setup.sh');
   await writeFile(script, renderSetupScript({ nodeDir: node.dir, hostname: node.name, argv: node.argv }), { mode: 0o700 });
   const logFile = join(node.dir, 'rfo.log');
@@ -314,6 +322,25 @@ export async function startNode(nodeName: string, options: LabRef & { wait?: boo
   if (node.mntNs) await sweep(new Set([node.mntNs]), [node.cgroupRoot], node.name);
   await createCgroupRoot(node.cgroupRoot);
   await startNodes(state, [node], { wait: options.wait ?? true, log: options.log ?? (() => {}), timeoutMs: options.readyTimeoutMs ?? 600_000 });
+}
+
+/**
+ * RKE2's manual upgrade on one node: stop rfo (its pods stop with the node's
+ * namespaces, as on a host), switch the node to another runtime (what
+ * installing the newer release does), start it again. A start refused by
+ * the version-skew check throws with rfo's error, and the node stays stopped
+ * on the runtime it asked for: `upgradeNode` it back to the one it ran.
+ */
+export async function upgradeNode(nodeName: string, runtimeDir: string, options: LabRef & { log?: (l: string) => void; readyTimeoutMs?: number } = {}): Promise<void> {
+  requireRoot();
+  const runtime = await locateRuntime(runtimeDir);
+  await stopNode(nodeName, options);
+  const state = await requireState(labDirOf(options));
+  const node = findNode(state, nodeName);
+  node.argv = withRuntimeDir(node.argv, runtime.dir);
+  await writeState(state);
+  options.log?.(`${node.name}: runtime ${runtime.manifest.rfoVersion} (${runtime.dir})`);
+  await startNode(nodeName, options);
 }
 
 /**

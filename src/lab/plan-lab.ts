@@ -168,8 +168,23 @@ export function nodeArgv(i: NodeArgvInput): string[] {
   ];
 }
 
+/** The same command line with another runtime: the lab's in-place upgrade (install the newer release, restart). */
+export function withRuntimeDir(argv: readonly string[], runtimeDir: string): string[] {
+  const at = argv.indexOf('--runtime-dir');
+  if (at < 0 || at + 1 >= argv.length) return [...argv, '--runtime-dir', runtimeDir];
+  return [...argv.slice(0, at + 1), runtimeDir, ...argv.slice(at + 2)];
+}
+
 /** Where the lab puts its kubelet drop-in, relative to the node's host dir (the node sees /var/lib/rancher/rfo/agent/etc/kubelet.conf.d). */
 export const kubeletDropinPath = join('var-lib-rancher', 'rfo', 'agent', 'etc', 'kubelet.conf.d', '50-rfo-lab.conf');
+
+/**
+ * Lab nodes share one host disk with each other (and with builds): kubelet's
+ * default thresholds are percentages of that disk (nodefs 10 %, imagefs 15 %),
+ * so what the rest of the host uses put every node under DiskPressure and
+ * evicted its pods (seen: 12 GiB free of 252 GiB). Absolute floors instead.
+ */
+export const labEvictionHard = { 'memory.available': '100Mi', 'nodefs.available': '1Gi', 'imagefs.available': '1Gi', 'nodefs.inodesFree': '5%' } as const;
 
 /**
  * The node's kubelet drop-in: its own cgroup root, so the kubepods trees of
@@ -177,5 +192,5 @@ export const kubeletDropinPath = join('var-lib-rancher', 'rfo', 'agent', 'etc', 
  * 00-rfo-defaults.conf (--config-dir).
  */
 export function renderKubeletDropin(node: LabNodePlan): string {
-  return `${JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupRoot: node.cgroupRoot, cgroupsPerQOS: true }, null, 2)}\n`;
+  return `${JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupRoot: node.cgroupRoot, cgroupsPerQOS: true, evictionHard: labEvictionHard }, null, 2)}\n`;
 }

@@ -17,6 +17,8 @@ import { parseToken } from '../join/token.ts';
 import { checkNodeInputs, givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, nodeInputFor, writeNodeConfigs } from './node-setup.ts';
+import { applyHostNetwork } from '../host/host-network.ts';
+import { hostNetworkOptions } from './host-network-options.ts';
 import type { NodeSetup } from './node-setup.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../join/node-password-file.ts';
 import { renderKubeconfig } from '../render/kubeconfig.ts';
@@ -38,6 +40,8 @@ import type { Component } from '../lifecycle/manager.ts';
 import { imageRefOf } from '../runtime/runtime-images.ts';
 import { nodeComponents, nodeReadyComponent } from './node-components.ts';
 import { renderNodePlan } from './render-plan.ts';
+import { readNodeVersions, writeNodeVersions } from './node-versions.ts';
+import { planVersionSkew } from '../versions/plan-version-skew.ts';
 import { agentCertCheck, splitCertAndKey } from './agent-cert-check.ts';
 import { checkIntervalMs, startCertRenewal } from './cert-renewal.ts';
 
@@ -47,6 +51,8 @@ export interface AgentConfig {
   readonly 'service-cidr': string;
   readonly 'cluster-dns': string;
   readonly 'cluster-domain': string;
+  /** For the NodePort range this node opens in firewalld (servers before this field: the default). */
+  readonly 'service-node-port-range'?: string;
   /** Supervisor URLs of every server. */
   readonly servers: readonly string[];
   /** host:port of every apiserver. */
@@ -54,6 +60,8 @@ export interface AgentConfig {
   readonly 'client-ca': string;
   /** The server's `cni:` (servers before this field: flannel). */
   readonly cni?: readonly string[];
+  /** The server's Kubernetes version (servers before this field: not checked). */
+  readonly 'kubernetes-version'?: string;
 }
 
 export interface RunningAgent {
@@ -113,6 +121,10 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     return { first: session, config: JSON.parse(await joinGet(session, '/v1-rfo/config')) as AgentConfig };
   });
   log(`joined ${first.server}: cluster ${config['cluster-cidr']}, ${config.apiservers.length} apiserver(s)`);
+  const versionsFile = join(s.paths.agent.dir, 'versions.json');
+  const previous = await readNodeVersions(versionsFile);
+  const serverVersion = config['kubernetes-version'];
+  for (const note of planVersionSkew({ role: 'agent', kubernetes: runtime.manifest.kubernetesVersion, servers: serverVersion ? [serverVersion] : [], ...(previous ? { previous: previous.kubernetes } : {}) })) log(note);
 
   const flannel = !(config.cni ?? ['flannel']).includes('none');
   const node = nodeInputFor(s, s.paths.binLink, config['cluster-cidr']);
@@ -171,6 +183,9 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     [10250, 'kubelet'],
     [lbPort, 'apiserver load balancer'],
   ]);
+  // NetworkManager and firewalld, where they run, before any interface or port of rfo's exists.
+  const nodePortRange = config['service-node-port-range'] ?? '30000-32767';
+  await applyHostNetwork(hostNetworkOptions(s, { role: 'agent', clusterCidr: config['cluster-cidr'], serviceCidr: config['service-cidr'], nodePortRange, httpsPort: 0, supervisorPort: 0, flannel }, log));
   if (isNew) await writeNodePassword(s.paths.agent.dir, password);
   for (const [kind, c] of Object.entries(certs)) {
     await writeFileAtomic(join(agentDir, `${kind}.key`), c.key, 0o600);
@@ -234,6 +249,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const ready = (async () => {
     await managed.ready;
     log(`rfo agent is ready (${elapsed()}): node ${s.nodeName} Ready`);
+    await writeNodeVersions(versionsFile, { kubernetes: runtime.manifest.kubernetesVersion }).catch((err: unknown) => log(`could not record the version this node runs: ${(err as Error).message}`));
     await notifySystemd(env, `rfo agent is ready: node ${s.nodeName}`, log);
   })();
   return { ready, stop };

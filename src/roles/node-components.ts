@@ -69,7 +69,7 @@ export function nodeComponents(i: NodePartInput): Component[] {
   const components: Component[] = [
     processComponent(planContainerd(node), proc, {
       init: () => mkdir(paths.run.containerdState, { recursive: true }).then(() => undefined),
-      ready: () => waitFor('containerd', async () => (await ctrVersion()).code === 0, 60_000, 100),
+      ready: (signal) => waitFor('containerd', async () => (await ctrVersion()).code === 0, 60_000, 100, signal),
       readyTimeoutMs: 60_000,
     }),
     stepComponent(
@@ -107,7 +107,7 @@ export function nodeComponents(i: NodePartInput): Component[] {
     processComponent(planFlannel(node), proc, {
       after: ['pod-cidr', ...(i.flannelAfter ?? [])],
       init: () => mkdir(join(paths.run.dir, 'flannel'), { recursive: true }).then(() => undefined),
-      ready: () => waitFor('flannel subnet', () => Promise.resolve(existsSync(node.flannelSubnetFile)), 180_000, 100),
+      ready: (signal) => waitFor('flannel subnet', () => Promise.resolve(existsSync(node.flannelSubnetFile)), 180_000, 100, signal),
       readyTimeoutMs: 180_000,
     }),
     stepComponent(

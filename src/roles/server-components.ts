@@ -8,6 +8,7 @@
 //   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
 //                          pod-cidr → flanneld → cni-config
 //   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
+//                                                   → addon-charts (rfo-network-policy, rfo-metrics-server, rfo-local-path HelmCharts)
 //                          → gateway-api-crds-manifest → traefik-manifest (in the background: the
 //                            rfo-traefik HelmChart once the Gateway API CRDs are Established)
 //
@@ -37,6 +38,7 @@ import { renderKubeletCsrRbac } from '../render/kubelet-csr-rbac.ts';
 import { waitCrdEstablished } from '../kube/apply-crd.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { corednsImageValues } from '../charts/coredns-chart.ts';
+import { addonChartValues } from '../addons/plan-addon-charts.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
 import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
@@ -99,8 +101,8 @@ function build(c: ServerContext): Component[] {
       ...(c.cluster && remote
         ? { spec: async () => planEtcd({ ...plan.controlPlane, etcdJoin: { initialCluster: await joinEtcd(remote, c.cluster?.members ?? [], s.nodeName, peerUrl, log) } }) }
         : {}),
-      ready: async () => {
-        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls(true))).body.includes('"health":"true"'), 120_000, 200);
+      ready: async (signal) => {
+        await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls(true))).body.includes('"health":"true"'), 120_000, 200, signal);
         if (remote) await promoteLearner(remote, peerUrl, log);
       },
       readyTimeoutMs: 300_000,
@@ -110,17 +112,17 @@ function build(c: ServerContext): Component[] {
     stepComponent('secrets-encryption', async () => void (await c.encryption.reconcileAtStart()), { after: ['etcd'], readyTimeoutMs: 60_000 }),
     processComponent(specOf(plan, 'kube-apiserver'), proc, {
       after: ['etcd', 'secrets-encryption'],
-      ready: () => waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${config.httpsPort}/readyz`, tls(false))).status === 200, 180_000, 200),
+      ready: (signal) => waitFor('kube-apiserver', async () => (await httpsGet(`https://127.0.0.1:${config.httpsPort}/readyz`, tls(false))).status === 200, 180_000, 200, signal),
       readyTimeoutMs: 180_000,
     }),
     stepComponent(
       'node-password',
-      async () => {
+      async (signal) => {
         await c.joinService.refreshMembers().catch(() => undefined);
         // Register this server's node password (a no-op when it is registered
         // already): until then an agent could take the name and its kubelet identity.
         let ownName: boolean | undefined;
-        await waitFor('node password registration', async () => (ownName = await c.joinService.ensureNodePassword(s.nodeName, c.self.password)) !== undefined, 60_000, 1000);
+        await waitFor('node password registration', async () => (ownName = await c.joinService.ensureNodePassword(s.nodeName, c.self.password)) !== undefined, 60_000, 1000, signal);
         if (!ownName) {
           throw new RfoError('RFO_JOIN_FORBIDDEN', `node name ${s.nodeName} is registered with a different node password: another node uses this server's name`, {
             hint: `stop the other node, or if it is gone: kubectl -n kube-system delete secret ${s.nodeName}.node-password.rfo; then start rfo again`,
@@ -174,9 +176,9 @@ function build(c: ServerContext): Component[] {
           // controller earlier, and on a 2-core host starting it beside kube-controller-manager
           // delayed the pod CIDR (and the whole cold start) by 1.5 s (bench:server).
           after: ['helm-controller-rbac', config.flannel ? 'pod-cidr' : 'kubelet'],
-          ready: async () => {
+          ready: async (signal) => {
             const client = await c.adminClient();
-            for (const name of ['helmcharts.helm.cattle.io', 'helmchartconfigs.helm.cattle.io']) await waitCrdEstablished(client, name, { timeoutMs: 120_000 });
+            for (const name of ['helmcharts.helm.cattle.io', 'helmchartconfigs.helm.cattle.io']) await waitCrdEstablished(client, name, { timeoutMs: 120_000, signal });
           },
           readyTimeoutMs: 120_000,
         }),
@@ -230,13 +232,38 @@ function build(c: ServerContext): Component[] {
         // Without helm-controller (disable-helm-controller) the chart is written but nothing installs it.
         ...(config.flannel && config.helmController
           ? [
-              stepComponent('coredns', () => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 250), {
+              stepComponent('coredns', (signal) => waitFor('CoreDNS', async () => (await dnsQuery(config.clusterDns, `kubernetes.default.svc.${config.clusterDomain}`)) > 0, 300_000, 250, signal), {
                 after: ['coredns-manifest'],
                 readyTimeoutMs: 300_000,
               }),
             ]
           : []),
       ];
+
+  // Written once, like CoreDNS's, when the node is Ready; nothing waits for them to run.
+  const addonCharts: Component[] =
+    plan.addonCharts.length === 0
+      ? []
+      : [
+          stepComponent(
+            'addon-charts',
+            async () => {
+              const facts = {
+                kubeletCaPem: await readFile(join(tlsDir, 'kubelet-ca.crt'), 'utf8'),
+                storagePath: plan.storagePath,
+                serviceCidr: config.serviceCidr,
+                serviceNodePortRange: config.serviceNodePortRange,
+              };
+              for (const a of plan.addonCharts) {
+                const chart = await readFile(a.chart);
+                const yaml = renderPackagedHelmChart({ name: a.name, chart, targetNamespace: 'kube-system', values: addonChartValues(a, facts) });
+                await writeFileAtomic(join(s.paths.server.manifestsDir, `${a.name}.yaml`), yaml);
+              }
+              await deployer?.sync();
+            },
+            { after: [nodeReady.name, 'addons'] },
+          ),
+        ];
 
   const ingress = ingressComponents({
     plan: plan.ingress,
@@ -247,7 +274,7 @@ function build(c: ServerContext): Component[] {
     log,
   });
 
-  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...ingress];
+  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts, ...ingress];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

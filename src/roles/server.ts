@@ -19,6 +19,9 @@ import { recoverLeftovers } from '../supervisor/recover-leftovers.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { readHostFacts } from '../host/host-facts.ts';
 import { locateRuntime } from '../runtime/locate-runtime.ts';
+import { readRegisteredNodeIps } from '../join/node-ips.ts';
+import { readNodeVersions, runtimeEtcdVersion, writeNodeVersions } from './node-versions.ts';
+import { planVersionSkew } from '../versions/plan-version-skew.ts';
 import { httpsGet, waitFor } from '../host/probes.ts';
 import { readConfigSources } from '../config/read-config-sources.ts';
 import { notifySystemd } from '../host/notify-systemd.ts';
@@ -33,6 +36,8 @@ import { fetchBootstrap, writeBootstrapFiles } from '../join/join-cluster.ts';
 import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, writeNodeConfigs } from './node-setup.ts';
+import { applyHostNetwork } from '../host/host-network.ts';
+import { hostNetworkOptions } from './host-network-options.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../join/node-password-file.ts';
 import type { NodeSetup } from './node-setup.ts';
 import { checkedSnapshotContext } from '../etcd/snapshot-context.ts';
@@ -42,6 +47,7 @@ import type { Scheduler } from '../etcd/snapshot-scheduler.ts';
 import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
 import { manageComponents } from '../lifecycle/manager.ts';
 import { planStartOrder } from '../lifecycle/plan-start-order.ts';
+import { preflightNetworkPolicy } from './preflight-network-policy.ts';
 import { resolveServerSettings } from './resolve-server-settings.ts';
 import { planServer } from './plan-server.ts';
 import { renderNodePlan } from './render-plan.ts';
@@ -83,6 +89,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const s = settingsFrom(resolved.options.values, facts);
   const config = resolveServerSettings(s.values, s.nodeIp);
   if (!config.dryRun) requireRoot(facts);
+  await preflightNetworkPolicy(config.networkPolicy, log);
   // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
@@ -103,6 +110,20 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     sandboxImage: plan.images.sandbox,
   };
   const joining = config.joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
+  // An in-place upgrade (a newer release, same data dir) is checked against what this node ran last.
+  const versionsFile = join(s.paths.server.dir, 'db', 'versions.json');
+  const previous = await readNodeVersions(versionsFile);
+  const etcdVersion = runtimeEtcdVersion(runtime.manifest);
+  const skewFor = (servers: readonly string[]) =>
+    planVersionSkew({
+      role: 'server',
+      kubernetes: runtime.manifest.kubernetesVersion,
+      servers,
+      ...(previous ? { previous: previous.kubernetes } : {}),
+      ...(etcdVersion ? { etcd: etcdVersion } : {}),
+      ...(previous?.etcd ? { etcdData: previous.etcd } : {}),
+    });
+  for (const note of skewFor([])) log(note);
   if (config.dryRun) {
     const stages = planStartOrder(serverComponents.declare({ s, config, plan, setup, log }));
     return { ready: Promise.resolve(), stop: () => Promise.resolve(), dryRun: renderNodePlan({
@@ -124,19 +145,23 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
   // Creates nothing (a joining server writes nothing before its checks); it only stops a dead rfo's processes and removes their pid files.
   await recoverLeftovers(s.paths.run.dir, log);
-  for (const w of plan.warnings) if (w.startsWith('disable:')) log(`WARNING: ${w}`);
+  for (const w of plan.warnings) if (w.startsWith('disable:') || w.startsWith('network-policy:')) log(`WARNING: ${w}`);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
   // A server proves its node name with a node password, as agents do (written below, once the join is accepted).
   const nodePassword = await readOrMakeNodePassword(s.paths.agent.dir);
   const self = { name: s.nodeName, password: nodePassword.password, ips: [s.nodeIp, ...config.nodeExternalIps] };
-  const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log) : undefined;
+  const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log, (v) => skewFor(v ? [v] : [])) : undefined;
   if (joining) log(`joining the cluster of ${config.joinUrl}: CA verified, settings match`);
   // killall finds this instance's rfo by this file (several may share a host); written
   // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
   await mkdir(s.paths.run.dir, { recursive: true });
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   await preflight(s, facts, log, plan.ports);
+  // NetworkManager and firewalld, where they run, before any interface or port of rfo's exists.
+  await applyHostNetwork(
+    hostNetworkOptions(s, { role: 'server', clusterCidr: config.clusterCidr, serviceCidr: config.serviceCidr, nodePortRange: config.serviceNodePortRange, httpsPort: config.httpsPort, supervisorPort: config.supervisorPort, flannel: config.flannel }, log),
+  );
 
   log(`rfo ${runtime.manifest.rfoVersion} starting node ${s.nodeName} (${s.nodeIp}), data dir ${s.paths.roots.dataDir}`);
   await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
@@ -239,11 +264,14 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
           'service-cidr': config.serviceCidr,
           'cluster-dns': config.clusterDns,
           'cluster-domain': config.clusterDomain,
+          'service-node-port-range': config.serviceNodePortRange,
           servers: servers.map((ip) => `https://${ip}:${config.supervisorPort}`),
           apiservers: servers.map((ip) => `${ip}:${config.httpsPort}`),
           'client-ca': clientCaPem,
           // Agents run flanneld only when the cluster does (cni: none reaches them too).
           cni: config.flannel ? ['flannel'] : ['none'],
+          // Joining agents and servers check the version skew against it before they write anything.
+          'kubernetes-version': runtime.manifest.kubernetesVersion,
         };
       },
       issueNodeCert: joinService.issueNodeCert,
@@ -252,6 +280,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       etcdMembers: joinService.etcdMembers,
       identityRules: { serviceIp: apiServiceIp(config.serviceCidr), clusterDomain: config.clusterDomain },
       servers: joinService.servers,
+      registeredNodeIps: async () => readRegisteredNodeIps(await adminClient()),
       metrics: async () => renderCertMetrics(await readCertExpiries(serverCertFiles(tlsDir, plan.certificates, s.paths.kubeletDir)), s.nodeName),
       serverRoutes: {
         ...encryptionRoutes(encryption),
@@ -305,6 +334,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       throw err;
     }
     isReady = true;
+    await writeNodeVersions(versionsFile, { kubernetes: runtime.manifest.kubernetesVersion, ...(etcdVersion ? { etcd: etcdVersion } : {}) }).catch((err: unknown) => log(`could not record the versions this node runs: ${(err as Error).message}`));
     // Scheduled snapshots and the ETCDSnapshotFile view start once the cluster serves.
     // In the background: a slow or unreachable S3 must not delay readiness.
     void syncSnapshotObjects(snapshots, admin).catch((err: unknown) => log(`ETCDSnapshotFile objects not updated: ${(err as Error).message}`));

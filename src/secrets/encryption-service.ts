@@ -20,7 +20,7 @@ import { getKey, putKeyIf } from '../etcd/etcdctl.ts';
 import type { EtcdClient } from '../etcd/etcdctl.ts';
 import { openBootstrap, sealBootstrap } from '../join/bootstrap-crypto.ts';
 import { joinRequest } from '../join/join-client.ts';
-import { isConflict, isNotFound } from '../kube/kube-client.ts';
+import { isConflict, isNotFound, KubeApiError } from '../kube/kube-client.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import type { KubeObject } from '../kube/parse-watch-stream.ts';
 import { typeOf } from '../kube/resource-path.ts';
@@ -60,6 +60,8 @@ export interface EncryptionServiceOptions {
   readonly log: (message: string) => void;
   /** How long a stage may take to reach every kube-apiserver (they poll once a minute). */
   readonly loadTimeoutMs?: number;
+  /** Passes over every Secret before a reencryption gives up (default 4). */
+  readonly rewriteAttempts?: number;
 }
 
 export function encryptionPaths(credDir: string) {
@@ -259,6 +261,25 @@ export function createEncryptionService(o: EncryptionServiceOptions) {
   }
 
   /**
+   * A pass is idempotent (each Secret is rewritten with the active key), so a
+   * pass cut short by the apiserver (a 5xx or a dropped connection while it
+   * reloads its configuration, a restart) is run again instead of leaving the
+   * rotation stuck at reencrypt_active for an operator to restart.
+   */
+  async function rewriteWithRetries(): Promise<number> {
+    const attempts = o.rewriteAttempts ?? 4;
+    for (let i = 1; ; i++) {
+      try {
+        return await rewriteAllSecrets();
+      } catch (err) {
+        if (i >= attempts || (err instanceof KubeApiError && err.status < 500 && err.status !== 429)) throw err;
+        o.log(`secrets encryption: reencryption pass ${i} of ${attempts} failed (${(err as Error).message}); trying again in ${5 * i} s`);
+        await new Promise((r) => setTimeout(r, 5_000 * i));
+      }
+    }
+  }
+
+  /**
    * Rewrite every Secret through kube-apiserver: one read with a key that is
    * not the first is "stale", so the unchanged update is written again with
    * the active key. A Secret changed meanwhile (409) or deleted (404) was
@@ -295,7 +316,7 @@ export function createEncryptionService(o: EncryptionServiceOptions) {
       const started = await mustReadShared();
       // Nothing is rewritten before every server writes with the active key, or it could write with the old one after us.
       await waitLoadedEverywhere(started.record);
-      const n = await rewriteAllSecrets();
+      const n = await rewriteWithRetries();
       const now = await mustReadShared();
       await publish(now.modRevision, planReencryptFinish(now.record, { skip }));
       await announce();

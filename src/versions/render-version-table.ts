@@ -16,7 +16,9 @@ export function renderVersionTable(): string {
         ? c.modules.map((m) => `\`${m}\``).join(', ')
         : c.data
           ? `\`${c.data.module}\` (\`${c.data.dir}/*.yaml\`)`
-          : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
+          : c.debian
+            ? `Debian package \`${c.debian.package}\` ${c.debian.version} (the .deb's sha256 pinned)`
+            : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
     const provides = [...bins, ...images].join(', ') || (c.data ? 'chart data (files of a packaged chart)' : '');
     return `| ${c.id} | ${c.version} | ${source} | ${provides} |`;
   });

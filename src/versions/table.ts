@@ -6,6 +6,8 @@
 // To bump a component: change its version here, run `npm run gen:gomod`, then
 // `npm run build:runtime`. The tests check that go/*/go.mod agree with this table.
 
+import { defaultMinor, minorLine, minorLines, tableForMinor } from './minors.ts';
+
 export type Arch = 'amd64' | 'arm64' | 'riscv64';
 export const supportedArches: readonly Arch[] = ['amd64', 'arm64', 'riscv64'];
 
@@ -45,11 +47,15 @@ export type ComponentId =
   | 'cni-plugins'
   | 'flannel'
   | 'coredns'
+  | 'kube-router'
   | 'helm'
   | 'helm-controller'
   | 'crictl'
   | 'traefik'
   | 'gateway-api'
+  | 'metrics-server'
+  | 'local-path-provisioner'
+  | 'busybox'
   | 'pause'
   | 'versitygw'
   | 'cosign'
@@ -85,13 +91,31 @@ export interface Component {
   /** Why this version: shown in docs and closing notes, kept next to the pin. */
   readonly note?: string;
   /**
+   * A binary taken from a Debian package instead of built here (busybox, a
+   * C program with no Go source): the package and version fetched with apt,
+   * and the sha256 of the .deb per arch as the Debian archive's index lists
+   * it; the build refuses any other file. Arches without a hash are skipped.
+   */
+  readonly debian?: {
+    readonly package: string;
+    readonly version: string;
+    readonly sha256: Readonly<Partial<Record<Arch, string>>>;
+  };
+  /**
    * A tool for tests, benchmarks or releases (an S3 server, cosign...): built
    * from source like the rest by `npm run build:tools`, never staged in the runtime.
    */
   readonly tool?: boolean;
+  /**
+   * The wrapper module directory go/<wrapper> when it is not go/<id>: a
+   * non-default minor's Kubernetes (go/kubernetes-1.35) or paired etcd
+   * (go/etcd-3.7), each with its own go.sum. Set by tableForMinor.
+   */
+  readonly wrapper?: string;
 }
 
-export const components: Readonly<Record<ComponentId, Component>> = {
+/** The default minor's table (src/versions/minors.ts replaces the per-minor entries for the others). */
+export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
   kubernetes: {
     id: 'kubernetes',
     version: 'v1.36.3',
@@ -200,6 +224,26 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       'google.golang.org/grpc': 'v1.83.2',
     },
   },
+  'kube-router': {
+    id: 'kube-router',
+    version: 'v2.1.0',
+    modules: ['github.com/cloudnativelabs/kube-router/v2'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    // kube-router's own two advisories (GO-2026-4724 proxy, GO-2026-5653 GoBGP) are in packages
+    // this binary does not link: security/vex.yaml.
+    goRequires: {
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/oauth2': 'v0.27.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/protobuf': 'v1.33.0',
+    },
+    note:
+      'the rfo-network-policy engine: only its network policy controller (iptables + ipset, what K3s embeds). ' +
+      'The only version the module proxy serves; kube-network-policies (v0.7.0/v0.8.0 served) needs the nftables ' +
+      '`queue` verdict, which kernels without CONFIG_NFT_QUEUE lack. go/kube-router/main.go runs the firewall only ' +
+      'and picks the iptables backend the node uses',
+  },
   helm: {
     id: 'helm',
     version: 'v4.3.2',
@@ -290,6 +334,61 @@ export const components: Readonly<Record<ComponentId, Component>> = {
       'proxy at build time and checked against data.sum) become the rfo-gateway-api-crds chart, as RKE2 v1.37 ' +
       'ships rke2-gateway-api-crd. v1.6.3: the newest that needs no Go 1.27 (v1.7.0 does), and what Traefik 3.7 implements',
   },
+  'metrics-server': {
+    id: 'metrics-server',
+    version: 'v0.8.1',
+    modules: ['sigs.k8s.io/metrics-server'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'go.opentelemetry.io/otel': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
+      'go.opentelemetry.io/otel/metric': 'v1.45.0',
+      'go.opentelemetry.io/otel/sdk': 'v1.45.0',
+      'go.opentelemetry.io/otel/trace': 'v1.45.0',
+      'golang.org/x/crypto': 'v0.58.0',
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/grpc': 'v1.83.2',
+    },
+    note:
+      'rfo-metrics-server (kubectl top, HPA): newest approved v0.8 patch served by the module proxy ' +
+      '(v0.9.x is served but not an approved release here)',
+  },
+  'local-path-provisioner': {
+    id: 'local-path-provisioner',
+    version: 'v0.0.37',
+    modules: ['github.com/rancher/local-path-provisioner'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/net': 'v0.62.0',
+    },
+    note:
+      'rfo-local-path (the default StorageClass local-path, as in K3s): newest served (v0.0.36, 403 on the proxy, ' +
+      'fixed GHSA-7fxv-8wr2-mfc4, helper pod template injection; v0.0.37 has the fix)',
+  },
+  busybox: {
+    id: 'busybox',
+    version: '1.35.0',
+    modules: [],
+    license: 'GPL-2.0-only',
+    debian: {
+      package: 'busybox-static',
+      version: '1:1.35.0-4+deb12u1+b1',
+      // Per arch, from Debian's signed index (apt-cache show busybox-static:<arch>=<version>);
+      // bookworm has no riscv64, so a riscv64 runtime has no busybox image (and no rfo-local-path).
+      sha256: {
+        amd64: '3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744',
+        arm64: '732c9135564fc71337e0e05fb4da4d11e6c28c1834bce3e405e575afef2a52f5',
+      },
+    },
+    note:
+      "the shell of rfo-local-path's helper pod (mkdir/rm of volume directories): Debian 12's static busybox, " +
+      'a C program no Go module provides; pinned by package version and .deb hash',
+  },
   pause: {
     id: 'pause',
     version: '3.10.2',
@@ -335,6 +434,25 @@ export const components: Readonly<Record<ComponentId, Component>> = {
     note: 'tool: npm run scan checks every Go binary (govulncheck -mode binary) against the pinned vulnDatabase, offline',
   },
 };
+
+/**
+ * The table a build uses: the default minor's, or the minor named by
+ * RFO_BUILD_MINOR, which `npm run build:runtime -- --minor 1.35` and the
+ * other build commands set before they load this module. Build time only: a
+ * running rfo reads its versions from the staged runtime's manifest.
+ */
+export const components: Readonly<Record<ComponentId, Component>> = selectBuildTable(process.env.RFO_BUILD_MINOR);
+
+function selectBuildTable(minor: string | undefined): Readonly<Record<ComponentId, Component>> {
+  if (!minor || minor === defaultMinor) return pinnedComponents;
+  if (!minorLine(minor)) throw new Error(`RFO_BUILD_MINOR=${minor} is not a maintained minor (${minorLines.map((l) => l.minor).join(', ')})`);
+  return tableForMinor(pinnedComponents, minor);
+}
+
+/** The wrapper module directory name of a component (go/<name>). */
+export function wrapperName(c: Component): string {
+  return c.wrapper ?? c.id;
+}
 
 /** Kubernetes version without the leading v: 1.36.3. */
 export function kubernetesVersion(): string {

@@ -154,7 +154,7 @@ test('protected join endpoints answer 401 without the token; /cacerts and /ping 
   assert.equal(await get(`${base}/ping`), 200);
 });
 
-test("the agent token gets no certificate for the server's name: 403, nothing issued, the server's node password untouched", { timeout: 60_000 }, async () => {
+test("the agent token gets no certificate for the server's name or another agent's address: 403, nothing issued, the server's node password untouched", { timeout: 60_000 }, async () => {
   const base = `https://${await ipOf('s1')}:9345`;
   const hashOf = async () => (await kubectlOk('-n', 'kube-system', 'get', 'secret', 's1.node-password.rfo', '-o', 'jsonpath={.data.hash}')).trim();
   // the server registered its own name at start, as agents do at join
@@ -170,10 +170,14 @@ test("the agent token gets no certificate for the server's name: 403, nothing is
   // the agent's own name with a server's IP is refused too; a reserved name is a 400
   const ip = await fetchText(`${base}/v1-rfo/serving-kubelet.crt`, { authorization: node, 'rfo-node-name': 'x9', 'rfo-node-password': 'an-attackers-password-0123', 'rfo-node-ip': await ipOf('s1') });
   assert.equal(ip.status, 403, ip.body);
+  // another agent's registered address: a new name cannot get a serving certificate for it
+  const other = await fetchText(`${base}/v1-rfo/serving-kubelet.crt`, { authorization: node, 'rfo-node-name': 'x8', 'rfo-node-password': 'an-attackers-password-0123', 'rfo-node-ip': await ipOf('a2') });
+  assert.equal(other.status, 403, other.body);
+  assert.match(other.body, /is registered to node a2/);
   const reserved = await fetchText(`${base}/v1-rfo/serving-kubelet.crt`, { authorization: node, 'rfo-node-name': 'kubernetes', 'rfo-node-password': 'an-attackers-password-0123', 'rfo-node-ip': await ipOf('a2') });
   assert.equal(reserved.status, 400, reserved.body);
   assert.equal(await hashOf(), before);
-  assert.doesNotMatch(await kubectlOk('-n', 'kube-system', 'get', 'secrets', '-o', 'name'), /x9\.node-password|kubernetes\.node-password/, 'nothing registered');
+  assert.doesNotMatch(await kubectlOk('-n', 'kube-system', 'get', 'secrets', '-o', 'name'), /x9\.node-password|x8\.node-password|kubernetes\.node-password/, 'nothing registered');
 });
 
 test("an agent's kubelet serving certificate is signed by the kubelet CA, which no client trusts for the apiserver or supervisor", { timeout: 30_000 }, async () => {

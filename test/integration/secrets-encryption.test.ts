@@ -185,7 +185,7 @@ test('secretbox when chosen: a restart with secrets-encryption-provider: secretb
   await writeFile(config, 'secrets-encryption-provider: secretbox\n');
   await startServer(config);
   const r = await se('rotate-keys');
-  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}\n${output.slice(-3000)}`);
   const s = await status();
   assert.match(s.activekey, /^secretboxkey-/);
   const raw = await rawSecret('rot-7');
