@@ -203,7 +203,17 @@ test('disable: [rfo-traefik] uninstalls Traefik and leaves no object of it; the 
     const cluster = await kubectl('get', 'ingressclass/traefik', 'gatewayclass/traefik', 'clusterrole/rfo-traefik', 'clusterrolebinding/rfo-traefik', '--ignore-not-found', '-o', 'name');
     const gw = await kubectl('-n', 'kube-system', 'get', 'gateway/traefik-gateway', '--ignore-not-found', '-o', 'name');
     return left.code === 0 && cluster.code === 0 && gw.code === 0 && `${left.stdout}${cluster.stdout}${gw.stdout}`.trim() === '';
-  }, 240_000, 2000);
+  }, 240_000, 2000).catch(async (err: unknown) => {
+    // What is left, and why: the uninstall job, its log, the objects and their finalizers.
+    for (const args of [
+      ['-n', 'kube-system', 'get', 'helmcharts,jobs,pods,daemonsets', '-o', 'wide'],
+      ['get', 'ingressclass,gatewayclass,clusterrole/rfo-traefik', '-o', 'yaml'],
+      ['-n', 'kube-system', 'get', 'gateway', '-o', 'yaml'],
+      ['-n', 'kube-system', 'logs', 'job/helm-delete-rfo-traefik', '--tail=40'],
+      ['-n', 'kube-system', 'get', 'events', '--sort-by=.lastTimestamp'],
+    ]) process.stderr.write(`$ kubectl ${args.join(' ')}\n${(await kubectl(...args)).stdout}\n`);
+    throw err;
+  });
   await eventually('no Traefik pod left', async () => (await kubectl('-n', 'kube-system', 'get', 'pods', '-l', 'app.kubernetes.io/name=rfo-traefik', '-o', 'name')).stdout.trim() === '', 120_000, 2000);
   for (const n of nodes) {
     const ip = await ipOf(n);
