@@ -35,7 +35,7 @@ export async function prepareCisHost(sysctlConf: string, log: (m: string) => voi
       case 'write-sysctl-conf':
         await mkdir(dirname(a.path), { recursive: true });
         await writeFile(a.path, a.content, { mode: 0o644 });
-        log(`wrote ${a.path} (applied at every boot by systemd-sysctl)`);
+        log(`wrote ${a.path}${a.path.startsWith('/etc/sysctl.d/') ? ' (systemd-sysctl applies it at every boot)' : ' (outside /etc/sysctl.d: not applied at boot unless you load it)'}`);
         break;
       case 'set-sysctl':
         // What `sysctl -p <file>` does, without needing procps.

@@ -105,7 +105,6 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     ...(c.flannel ? [] : [`cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
     ...(c.helmController ? [] : ['disable-helm-controller: HelmCharts (rfo-coredns among them) are not installed, upgraded or removed on this server']),
     ...[...c.disabled].filter((d) => !(packagedAddons as readonly string[]).includes(d)).map((d) => `disable: ${d} is not a packaged component (known: ${packagedAddons.join(', ')})`),
-    ...(hardening && !hardening.etcdUser ? ['profile: cis: there is no etcd user and group: rfo server refuses to start (run rfo cis prepare)'] : []),
   ];
   return {
     controlPlane,
