@@ -41,11 +41,14 @@ async function chmodOwnerOnly(path: string, recursive: boolean, changed: string[
 /**
  * A node that ran without the profile kept certificates and configs at 0644;
  * rfo rewrites most files at every start, but kept certificates stay as they
- * were. Every file rfo owns becomes 0600 (CIS 1.1.13-1.1.21, 4.1.x).
+ * were. Every file rfo owns becomes 0600 (CIS 1.1.13-1.1.21, 4.1.x), and so do
+ * kubelet drop-ins of yours in agent/etc/kubelet.conf.d (4.1.9 checks them).
+ * server/manifests is left alone: rfo rewrites its own files there at every
+ * start, and the rest are yours.
  */
 export async function tightenFileModes(paths: Paths, cniConfFile: string): Promise<string[]> {
   const changed: string[] = [];
-  for (const dir of [paths.server.tlsDir, paths.server.credDir, join(paths.server.dir, 'etc'), paths.server.manifestsDir, paths.agent.etcDir]) await chmodOwnerOnly(dir, true, changed);
+  for (const dir of [paths.server.tlsDir, paths.server.credDir, join(paths.server.dir, 'etc'), paths.agent.etcDir]) await chmodOwnerOnly(dir, true, changed);
   for (const dir of [paths.server.dir, paths.agent.dir]) await chmodOwnerOnly(dir, false, changed);
   await chmodOwnerOnly(cniConfFile, false, changed);
   return changed;
