@@ -12,6 +12,8 @@ export type RfoErrorCode =
   | 'RFO_MODULE_NOT_FOUND'
   | 'RFO_DISK_FULL'
   | 'RFO_IMAGE_INVALID'
+  | 'RFO_DEB_UNAVAILABLE'
+  | 'RFO_KERNEL_UNSUPPORTED'
   | 'RFO_NOT_REPRODUCIBLE'
   | 'RFO_RUNTIME_MISSING'
   // joining a cluster

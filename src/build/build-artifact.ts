@@ -9,7 +9,9 @@ import { run, tail } from '../util/exec.ts';
 import { components, goToolchain } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { usesCgo } from '../versions/recipes.ts';
-import type { CBinaryRecipe, GoBinaryRecipe } from '../versions/recipes.ts';
+import type { CBinaryRecipe, DebBinaryRecipe, GoBinaryRecipe } from '../versions/recipes.ts';
+import { extractDebianFile } from './debian-package.ts';
+import { debianPinOf } from './plan-debian-pin.ts';
 import { parseGoSum } from './gomod.ts';
 import { wrapperDir } from './paths.ts';
 import type { ArtifactStep, ToolchainFacts } from './plan-build.ts';
@@ -64,7 +66,7 @@ export function classifyBuildFailure(component: ComponentId, name: string, stder
 }
 
 /** The identity part every binary record shares. */
-function recordIdentity(recipe: GoBinaryRecipe | CBinaryRecipe, aliases: readonly string[]) {
+function recordIdentity(recipe: GoBinaryRecipe | CBinaryRecipe | DebBinaryRecipe, aliases: readonly string[]) {
   return { kind: 'binary' as const, name: recipe.name, component: recipe.component, version: components[recipe.component].version, path: `bin/${recipe.name}`, aliases };
 }
 
@@ -127,6 +129,21 @@ async function buildC(ctx: BuildContext, recipe: CBinaryRecipe): Promise<BinaryR
   };
 }
 
+async function takeDebianFile(ctx: BuildContext, recipe: DebBinaryRecipe): Promise<BinaryRecord> {
+  const pin = debianPinOf(components[recipe.component], ctx.arch);
+  if ('missing' in pin) throw new RfoError('RFO_BUILD_FAILED', pin.missing, { hint: 'the build plan skips such recipes; this is a bug in rfo' });
+  const outFile = join(ctx.outDir, 'bin', recipe.name);
+  const started = Date.now();
+  const debSha256 = await ctx.progress.during(recipe.component, `taking ${recipe.file} from ${pin.package} ${pin.version}`, () => extractDebianFile(pin, recipe.file, outFile, join(ctx.outDir, 'work')));
+  await rm(join(ctx.outDir, 'work'), { recursive: true, force: true });
+  return {
+    ...recordIdentity(recipe, []),
+    source: { type: 'debian-package', package: pin.package, version: pin.version, arch: pin.arch, debSha256, file: recipe.file },
+    buildFlags: {},
+    ...(await describeOutput(outFile, started)),
+  };
+}
+
 export interface BuildArtifactOptions {
   readonly arch: Arch;
   readonly toolchain: ToolchainFacts;
@@ -147,7 +164,9 @@ export async function buildArtifact(step: ArtifactStep, options: BuildArtifactOp
   try {
     const records: BinaryRecord[] = [];
     for (const recipe of step.recipes) {
-      records.push(recipe.kind === 'go-binary' ? await buildGo(ctx, recipe, sums) : await buildC(ctx, recipe));
+      if (recipe.kind === 'go-binary') records.push(await buildGo(ctx, recipe, sums));
+      else if (recipe.kind === 'c-binary') records.push(await buildC(ctx, recipe));
+      else records.push(await takeDebianFile(ctx, recipe));
     }
     await writeFile(join(partial, artifactRecordFile), `${JSON.stringify(records, null, 2)}\n`);
     await rm(finalDir, { recursive: true, force: true });

@@ -84,9 +84,26 @@ test('cross builds skip C and cgo artifacts and the images that need them', () =
   assert.ok(names.includes('kubernetes'));
   assert.ok(!names.includes('runc'));
   assert.ok(!names.includes('pause'));
-  assert.deepEqual(plan.skipped.map((s) => s.name).sort(), ['pause', 'registry.k8s.io/pause:3.10.2', 'runc']);
+  // busybox is taken from a Debian package pinned for amd64 only; so are the network policy image's iptables, ipset and glibc
+  assert.deepEqual(plan.skipped.map((s) => s.name).sort(), ['busybox', 'docker.io/rfo/busybox:1.35.0-4-deb12u1-b1', 'docker.io/rfo/kube-router:v2.1.0', 'pause', 'registry.k8s.io/pause:3.10.2', 'runc']);
+  assert.match(plan.skipped.find((s) => s.name === 'busybox')?.reason ?? '', /no \.deb of busybox-static .* is pinned for arm64/);
+  assert.match(plan.skipped.find((s) => s.name.includes('kube-router'))?.reason ?? '', /no Debian packages pinned for arm64: iptables, .*libc6/);
+  assert.ok(names.includes('kube-router'), 'the binary itself is pure Go and cross-built');
   assert.ok(plan.images.some((i) => i.ref.includes('coredns')));
+  // a chart is left out when an image it runs is: local-path needs busybox for its helper pod
+  assert.deepEqual(plan.charts.map((c) => c.spec.name), ['rfo-coredns', 'rfo-metrics-server']);
+  assert.deepEqual(planBuild(base).charts.map((c) => c.spec.name), ['rfo-coredns', 'rfo-metrics-server', 'rfo-local-path', 'rfo-network-policy']);
   assert.notEqual(keys({ ...base, arch: 'arm64' }).kubernetes, keys(base).kubernetes);
+});
+
+test('the Debian packages an image takes files from are part of the runtime key', () => {
+  const image = imageRecipes.find((i) => i.component === 'kube-router');
+  assert.ok(image?.debianFiles);
+  const other = { ...image, debianFiles: image.debianFiles.filter((d) => d.package !== 'netbase') };
+  const a = planBuild({ ...base, imageRecipes: [image] });
+  const b = planBuild({ ...base, imageRecipes: [other] });
+  assert.notEqual(a.runtimeKey, b.runtimeKey);
+  assert.equal(a.cacheDir, base.cacheDir);
 });
 
 test('--only restricts the plan', () => {

@@ -11,6 +11,8 @@ import type { BinaryRecipe, ImageRecipe } from '../versions/recipes.ts';
 import { components, rfoRevision, vulnDatabase } from '../versions/table.ts';
 import type { Arch, Component, ComponentId } from '../versions/table.ts';
 import { packagedCharts } from '../charts/packaged-charts.ts';
+import { debianPackage, debianPin } from '../versions/debian-packages.ts';
+import { debianPinOf } from './plan-debian-pin.ts';
 import type { PackagedChart } from '../charts/packaged-charts.ts';
 
 /**
@@ -71,6 +73,8 @@ export interface SkippedRecipe {
 
 export interface BuildPlan {
   readonly arch: Arch;
+  /** Where downloads (Debian packages) are cached beside the artifacts. */
+  readonly cacheDir: string;
   readonly runtimeKey: string;
   readonly runtimeDir: string;
   readonly steps: readonly ArtifactStep[];
@@ -82,7 +86,7 @@ export interface BuildPlan {
 }
 
 function needsCc(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
-  return recipes.some((r) => r.kind === 'c-binary' || usesCgo(r, arch));
+  return recipes.some((r) => r.kind === 'c-binary' || (r.kind === 'go-binary' && usesCgo(r, arch)));
 }
 
 export function artifactKey(component: ComponentId, recipes: readonly BinaryRecipe[], input: BuildPlanInput): string {
@@ -108,7 +112,10 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   for (const id of ids) {
     const recipes: BinaryRecipe[] = [];
     for (const recipe of (input.binaryRecipes ?? binaryRecipes).filter((r) => r.component === id)) {
-      if (input.arch !== input.hostArch && !isCrossBuildable(recipe, input.arch)) {
+      const pin = recipe.kind === 'deb-binary' ? debianPinOf(table[id], input.arch) : undefined;
+      if (pin && 'missing' in pin) {
+        skipped.push({ name: recipe.name, reason: pin.missing });
+      } else if (input.arch !== input.hostArch && !isCrossBuildable(recipe, input.arch)) {
         skipped.push({ name: recipe.name, reason: `needs a C cross toolchain for ${input.arch}; only pure-Go artifacts are cross-built` });
       } else recipes.push(recipe);
     }
@@ -126,11 +133,13 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   const images: ImageRecipe[] = [];
   for (const image of (input.imageRecipes ?? imageRecipes).filter((i) => !input.only || input.only.includes(i.component))) {
     const missing = image.files.filter((f) => !built.has(f.from)).map((f) => f.from);
+    const unpinned = (image.debianFiles ?? []).map((d) => d.package).filter((name) => !debianPin(debianPackage(name), input.arch));
     if (missing.length > 0) skipped.push({ name: image.ref, reason: `its binaries are not built for ${input.arch}: ${missing.join(', ')}` });
+    else if (unpinned.length > 0) skipped.push({ name: image.ref, reason: `no Debian packages pinned for ${input.arch}: ${[...new Set(unpinned)].join(', ')}` });
     else images.push(image);
   }
   const withImages = new Set(images.map((i) => i.component));
-  const charts = (input.charts ?? packagedCharts()).filter((c) => withImages.has(c.component));
+  const charts = (input.charts ?? packagedCharts()).filter((c) => [c.component, ...(c.alsoRuns ?? [])].every((id) => withImages.has(id)));
   const runtimeKey = hashJson({
     format: runtimeFormatVersion,
     arch: input.arch,
@@ -142,9 +151,12 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     base: input.baseRootfs ? { name: input.baseRootfs.name, sha256: input.baseRootfs.sha256 } : 'scratch',
     // The manifest names the vulnerability database the runtime is scanned against.
     vulnDatabase: input.vulnDatabase ?? vulnDatabase,
+    // The pinned .debs the images take files from.
+    debianPackages: [...new Set(images.flatMap((i) => (i.debianFiles ?? []).map((d) => d.package)))].sort().map((name) => debianPackage(name)),
   }).slice(0, 24);
   return {
     arch: input.arch,
+    cacheDir: input.cacheDir,
     runtimeKey,
     runtimeDir: join(input.cacheDir, 'runtime', runtimeKey),
     steps,

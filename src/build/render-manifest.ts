@@ -25,6 +25,19 @@ export interface CSource {
   readonly fileSha256: string;
 }
 
+/** A file taken unchanged from a Debian package (busybox), pinned by the .deb's sha256. */
+export interface DebianSource {
+  readonly type: 'debian-package';
+  readonly package: string;
+  /** The Debian version, epoch included (1:1.35.0-4+deb12u1+b1). */
+  readonly version: string;
+  readonly arch: string;
+  /** sha256 of the .deb, as the Debian archive's Packages index lists it. */
+  readonly debSha256: string;
+  /** The file's path inside the package. */
+  readonly file: string;
+}
+
 export interface BinaryRecord {
   readonly kind: 'binary';
   readonly name: string;
@@ -32,7 +45,7 @@ export interface BinaryRecord {
   readonly version: string;
   readonly path: string;
   readonly aliases: readonly string[];
-  readonly source: GoModuleSource | CSource;
+  readonly source: GoModuleSource | CSource | DebianSource;
   /** Go toolchain version (for cgo/C artifacts also the C compiler). */
   readonly goVersion?: string;
   readonly compiler?: string;
@@ -55,8 +68,22 @@ export interface ImageRecord {
   /** Which runtime binaries the image carries (their records hold the source). */
   readonly contents: readonly string[];
   readonly base: string;
+  /** Debian packages the image took files from (iptables, ipset, glibc): the .deb's sha256 and its source package. */
+  readonly debianPackages?: readonly DebianPackageRecord[];
   readonly sha256: string;
   readonly size: number;
+}
+
+export interface DebianPackageRecord {
+  readonly name: string;
+  readonly version: string;
+  readonly arch: string;
+  /** e.g. "debian bookworm"; the corresponding source is the Debian source package of that version. */
+  readonly distribution: string;
+  readonly sourcePackage: string;
+  readonly license: string;
+  readonly file: string;
+  readonly sha256: string;
 }
 
 export interface FileRecord {

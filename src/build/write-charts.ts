@@ -21,7 +21,7 @@ export async function writeRuntimeCharts(plan: BuildPlan, runtimeDir: string): P
       component: chart.component,
       version: chart.spec.version,
       path,
-      images: plan.images.filter((r) => r.component === chart.component).map((r) => r.ref),
+      images: plan.images.filter((r) => [chart.component, ...(chart.alsoRuns ?? [])].includes(r.component)).map((r) => r.ref),
       sha256: sha256Hex(tgz),
       size: tgz.length,
     });

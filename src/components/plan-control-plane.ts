@@ -148,6 +148,11 @@ export function planApiserver(c: ControlPlaneInput): ProcessSpec {
       'requestheader-username-headers': 'X-Remote-User',
       'proxy-client-cert-file': tls('client-auth-proxy.crt'),
       'proxy-client-key-file': tls('client-auth-proxy.key'),
+      // Aggregated APIs (metrics.k8s.io of rfo-metrics-server) are reached at their
+      // endpoints' pod IPs, not the Service IP: the apiserver runs on the host
+      // network, where a Service IP works only while kube-proxy's rules are in
+      // place on this node (K3s and RKE2 set the same).
+      'enable-aggregator-routing': 'true',
       // Secrets at rest (secrets/encryption-service.ts keeps this file); reloaded without a restart.
       'encryption-provider-config': join(c.credDir, 'encryption-config.json'),
       'encryption-provider-config-automatic-reload': 'true',

@@ -60,6 +60,10 @@ test('the apiserver uses etcd over TLS, RBAC and NodeRestriction, and user args 
   // Secrets at rest: the file rfo keeps, reloaded by kube-apiserver without a restart
   has(a.args, `--encryption-provider-config=${cp.credDir}/encryption-config.json`);
   has(a.args, '--encryption-provider-config-automatic-reload=true');
+  // aggregated APIs (metrics.k8s.io) through the proxy client certificate, reached at their endpoints
+  has(a.args, '--enable-aggregator-routing=true');
+  has(a.args, `--proxy-client-cert-file=${cp.tlsDir}/client-auth-proxy.crt`);
+  has(a.args, `--requestheader-client-ca-file=${cp.tlsDir}/request-header-ca.crt`);
   has(a.args, '--enable-admission-plugins=NodeRestriction,AlwaysPullImages');
   assert.equal(a.args.filter((x) => x.startsWith('--enable-admission-plugins=')).length, 1);
   assert.deepEqual(a.overridden, ['enable-admission-plugins']);

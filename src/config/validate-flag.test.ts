@@ -49,6 +49,10 @@ const cases: [FlagCheck, string, boolean][] = [
   ['absolute-path', 'relative/dir', false],
   ['cni', 'flannel', true],
   ['cni', 'calico', false],
+  ['network-policy', 'kube-router', true],
+  ['network-policy', 'none', true],
+  ['network-policy', 'kube-network-policies', false],
+  ['network-policy', 'calico', false],
 ];
 
 for (const [check, value, valid] of cases) {

@@ -65,6 +65,14 @@ export function checkValue(check: FlagCheck, value: string): string | undefined 
       return value === 'aescbc' || value === 'secretbox' ? undefined : `"${value}" is not a secrets encryption provider (aescbc, secretbox; aesgcm and kms are not offered)`;
     case 'profile':
       return value === 'cis' ? undefined : `"${value}" is not a profile (valid items: cis)`;
+    case 'network-policy':
+      if (value === 'kube-network-policies') {
+        return (
+          '"kube-network-policies" is not offered: the versions the Go module proxy serves (v0.7.0, v0.8.0) send packets to userspace ' +
+          "with nftables' queue verdict, which kernels built without CONFIG_NFT_QUEUE (this project's CI kernel among them) refuse; use kube-router or none"
+        );
+      }
+      return value === 'kube-router' || value === 'none' ? undefined : `"${value}" is not a network policy engine (kube-router, none)`;
     case 'cni':
       return cnis.has(value) ? undefined : `"${value}" is not a supported CNI (${[...cnis].join(', ')})`;
     default:

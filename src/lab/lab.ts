@@ -94,6 +94,14 @@ async function prepareNode(node: LabNodeState, images: readonly string[], config
 
 /** Start a node's process tree and record its pid and mount namespace. */
 async function launch(state: LabState, node: LabNodeState): Promise<number> {
+  // Labs share the host's empty mount points (/etc/rancher...), and the lab
+  // that made one removes it at its down, also while another lab still runs:
+  // make any that went missing again (this lab's down then removes it).
+  const made = await ensureMountPoints();
+  if (made.length > 0) {
+    Object.assign(state, { createdMountPoints: [...new Set([...state.createdMountPoints, ...made])] });
+    await writeState(state);
+  }
   const script = join(node.dir, 'setup.sh');
   await writeFile(script, renderSetupScript({ nodeDir: node.dir, hostname: node.name, argv: node.argv }), { mode: 0o700 });
   const logFile = join(node.dir, 'rfo.log');

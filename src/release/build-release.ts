@@ -30,7 +30,7 @@ import { parseGoBuildInfo } from './go-buildinfo.ts';
 import { imageSignaturePayload } from './image-signatures.ts';
 import type { ImageSignature } from './image-signatures.ts';
 import { renderProvenance } from './provenance.ts';
-import { cBinaryComponent, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
+import { cBinaryComponent, debianBinaryComponent, debianPackageComponent, debianPurl, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
 import type { CdxComponent } from './sbom.ts';
 import { loadSigningKey, signBlob, signFile } from '../pki/signing.ts';
 import { sha256File } from '../util/sha256-file.ts';
@@ -130,6 +130,8 @@ function sbomComponents(manifest: RuntimeManifest, buildInfo: Map<string, string
       const text = buildInfo.get(b.name);
       if (!text) throw new RfoError('RFO_BUILD_FAILED', `no Go build info for ${b.name}`);
       byName.set(b.name, goBinaryComponent(b.name, b.sha256, parseGoBuildInfo(text), b.version));
+    } else if (b.source.type === 'debian-package') {
+      byName.set(b.name, debianBinaryComponent(b.name, b.version, b.sha256, b.source));
     } else {
       const c = b.source;
       byName.set(b.name, cBinaryComponent(b.name, b.version, b.sha256, { file: c.file, fileSha256: c.fileSha256, module: c.module, moduleVersion: c.version, moduleSum: c.sum, compiler: b.compiler ?? 'unknown' }));
@@ -246,7 +248,12 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   await writeSbom(
     names.images,
     'file',
-    images.map((img) => imageComponent(img.name, img.digest, img.contents.map((c) => binaries.get(c)).filter((c): c is CdxComponent => c !== undefined))),
+    images.map((img) =>
+      imageComponent(img.name, img.digest, [
+        ...img.contents.map((c) => binaries.get(c)).filter((c): c is CdxComponent => c !== undefined),
+        ...(img.debianPackages ?? []).map((d) => debianPackageComponent(d)),
+      ]),
+    ),
   );
   timings.sbom = Date.now() - sbomStarted;
 
@@ -257,6 +264,8 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     if (a.source.type === 'go-module') {
       for (const d of parseGoBuildInfo(goInfo.get(a.name) ?? '').deps) if (d.sum) deps.set(`pkg:golang/${d.path}@${d.version}`, { goModuleH1: d.sum });
       deps.set(`pkg:golang/${a.source.module}@${a.source.version}`, { goModuleH1: a.source.sum });
+    } else if (a.source.type === 'debian-package') {
+      deps.set(debianPurl(a.source), { sha256: a.source.debSha256 });
     } else {
       deps.set(`pkg:golang/${a.source.module}@${a.source.version}#${a.source.file}`, { sha256: a.source.fileSha256, goModuleH1: a.source.sum });
     }

@@ -91,6 +91,55 @@ export function cBinaryComponent(name: string, version: string, sha256: string, 
   };
 }
 
+export interface DebianSourceFacts {
+  readonly package: string;
+  readonly version: string;
+  readonly arch: string;
+  readonly debSha256: string;
+  readonly file: string;
+}
+
+/** A file taken from a Debian package: the binary, with the .deb (purl pkg:deb) nested. */
+export function debianBinaryComponent(name: string, version: string, sha256: string, d: DebianSourceFacts): CdxComponent {
+  return {
+    type: 'application',
+    'bom-ref': `bin/${name}`,
+    name,
+    version,
+    hashes: sha(sha256),
+    properties: [prop('rfo:debian-file', d.file)],
+    components: [
+      {
+        type: 'library',
+        'bom-ref': `bin/${name}/deb/${d.package}@${d.version}`,
+        name: d.package,
+        version: d.version,
+        purl: debianPurl(d),
+        hashes: sha(d.debSha256),
+      },
+    ],
+  };
+}
+
+/** A Debian package whose files an image carries (iptables, ipset, glibc in the network policy image): the .deb as a library. */
+export function debianPackageComponent(d: { readonly name: string; readonly version: string; readonly arch: string; readonly sha256: string; readonly license: string; readonly sourcePackage: string }): CdxComponent {
+  return {
+    type: 'library',
+    'bom-ref': `deb/${d.name}@${d.version}`,
+    name: d.name,
+    version: d.version,
+    purl: debianPurl({ package: d.name, version: d.version, arch: d.arch }),
+    hashes: sha(d.sha256),
+    licenses: [{ license: { id: d.license } }],
+    properties: [prop('rfo:debian-source-package', d.sourcePackage)],
+  };
+}
+
+/** pkg:deb/debian/<package>@<version>?arch=<arch> (the epoch's colon percent-encoded, as the purl spec asks). */
+export function debianPurl(d: Pick<DebianSourceFacts, 'package' | 'version' | 'arch'>): string {
+  return `pkg:deb/debian/${encodeURIComponent(d.package)}@${encodeURIComponent(d.version)}?arch=${encodeURIComponent(d.arch)}`;
+}
+
 export function npmComponent(name: string, version: string, license?: string): CdxComponent {
   return {
     type: 'library',

@@ -16,9 +16,11 @@ import { planCertSpecs } from '../pki/specs.ts';
 import type { CertSpec } from '../pki/specs.ts';
 import { chartPathOf, imageRefOf } from '../runtime/runtime-images.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
+import { addonChartNames, planAddonCharts } from '../addons/plan-addon-charts.ts';
+import type { AddonChartPlan } from '../addons/plan-addon-charts.ts';
 
 /** Packaged add-ons a server writes to server/manifests (file name without .yaml). */
-export const packagedAddons = ['rfo-coredns'] as const;
+export const packagedAddons = ['rfo-coredns', ...addonChartNames] as const;
 
 export interface ServerPlan {
   readonly controlPlane: ControlPlaneInput;
@@ -32,6 +34,10 @@ export interface ServerPlan {
   readonly images: { readonly sandbox: string; readonly coredns: string; readonly helmJob: string };
   /** Packaged charts in the staged runtime, by name. */
   readonly charts: { readonly 'rfo-coredns': string };
+  /** The other packaged add-ons to write once the node is Ready (metrics-server, local-path). */
+  readonly addonCharts: readonly AddonChartPlan[];
+  /** local-path's volumes on every node: <data-dir>/storage. */
+  readonly storagePath: string;
   /** Ports that must be free, with their owner. */
   readonly ports: readonly (readonly [number, string])[];
   readonly warnings: readonly string[];
@@ -83,7 +89,14 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     extraArgs: c.extraArgs,
   };
   const node = nodeInputFor(s, bin, c.clusterCidr);
-  const images = { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns'), helmJob: imageRefOf(i.manifest, 'helm') };
+  // A runtime without the image (arm64, riscv64: no Debian packages pinned for them) cannot enforce
+  // policies: the server runs, says so at every start, and `network-policy: none` acknowledges it.
+  const hasPolicyImage = i.manifest.artifacts.some((a) => a.kind === 'image' && a.component === 'kube-router') && i.manifest.artifacts.some((a) => a.kind === 'chart' && a.name === 'rfo-network-policy');
+  const images = {
+    sandbox: imageRefOf(i.manifest, 'pause'),
+    coredns: imageRefOf(i.manifest, 'coredns'),
+    helmJob: imageRefOf(i.manifest, 'helm'),
+  };
   const processes = [
     planEtcd(controlPlane),
     planApiserver(controlPlane),
@@ -99,12 +112,18 @@ export function planServer(i: ServerPlanInput): ServerPlan {
   const agent = (n: string) => join(s.paths.agent.dir, n);
   const kubeconfigs = [cred('admin.kubeconfig'), cred('controller.kubeconfig'), cred('scheduler.kubeconfig'), cred('helm-controller.kubeconfig'), agent('kubelet.kubeconfig'), agent('kubeproxy.kubeconfig'), agent('flannel.kubeconfig')];
   const userKubeconfigs = [s.kubeconfigOut, ...(s.kubeconfigOut.endsWith('.yaml') ? [s.kubeconfigOut.replace(/\.yaml$/, '.yml')] : [])];
-  const deploy = packagedAddons.filter((a) => !c.disabled.has(a));
+  const wanted = packagedAddons.filter((a) => !c.disabled.has(a) && (a !== 'rfo-network-policy' || hasPolicyImage));
+  const addonCharts = planAddonCharts(i.manifest, s.paths.runtimeDir(i.manifest.key), wanted);
+  const deploy = wanted.filter((a) => a === 'rfo-coredns' || addonCharts.charts.some((x) => x.name === a));
   const remove = packagedAddons.filter((a) => c.disabled.has(a));
   const warnings = [
     ...(c.flannel ? [] : [`cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
     ...(c.helmController ? [] : ['disable-helm-controller: HelmCharts (rfo-coredns among them) are not installed, upgraded or removed on this server']),
+    ...(c.networkPolicy !== 'none' && !hasPolicyImage
+      ? [`network-policy: the runtime ${i.manifest.key} has no rfo-network-policy image or chart: NetworkPolicies are NOT enforced (set network-policy: none to acknowledge)`]
+      : []),
     ...[...c.disabled].filter((d) => !(packagedAddons as readonly string[]).includes(d)).map((d) => `disable: ${d} is not a packaged component (known: ${packagedAddons.join(', ')})`),
+    ...addonCharts.warnings,
   ];
   return {
     controlPlane,
@@ -133,6 +152,8 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     addons: { deploy, remove },
     images,
     charts: { 'rfo-coredns': join(s.paths.runtimeDir(i.manifest.key), chartPathOf(i.manifest, 'rfo-coredns')) },
+    addonCharts: addonCharts.charts,
+    storagePath: join(s.paths.roots.dataDir, 'storage'),
     ports: [
       [c.httpsPort, 'kube-apiserver'],
       [c.supervisorPort, 'rfo supervisor'],

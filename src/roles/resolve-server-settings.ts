@@ -26,6 +26,11 @@ export interface ServerConfig {
   readonly helmController: boolean;
   /** false with `cni: none`: the user brings a CNI. */
   readonly flannel: boolean;
+  /**
+   * The rfo-network-policy engine; 'none' with `network-policy: none`,
+   * `disable: [rfo-network-policy]` or `cni: none` (a CNI of the user's brings its own policy).
+   */
+  readonly networkPolicy: 'kube-router' | 'none';
   /** The server to join (`server:`), '' for the first server. */
   readonly joinUrl: string;
   /** secrets-encryption: a new cluster starts with Secrets encrypted. */
@@ -49,6 +54,11 @@ export interface ServerConfig {
 
 export function resolveServerSettings(values: Values, nodeIp: string): ServerConfig {
   const restore = values['cluster-reset-restore-path'];
+  const flannel = !list(values.cni).includes('none');
+  const disabled = new Set(list(values.disable));
+  const networkPolicy = str(values['network-policy']) === 'none' || !flannel || disabled.has('rfo-network-policy') ? 'none' : 'kube-router';
+  // Without an engine the add-on is removed like a disabled one (its rules come off the nodes with it).
+  if (networkPolicy === 'none') disabled.add('rfo-network-policy');
   return {
     httpsPort: Number(values['https-listen-port']),
     supervisorPort: Number(values['supervisor-port']),
@@ -61,11 +71,12 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
     serviceNodePortRange: str(values['service-node-port-range']),
     clusterDns: str(values['cluster-dns']),
     clusterDomain: str(values['cluster-domain']),
-    disabled: new Set(list(values.disable)),
+    disabled,
     helmController: values['disable-helm-controller'] !== true,
     secretsEncryption: values['secrets-encryption'] !== false,
     secretsEncryptionProvider: str(values['secrets-encryption-provider']) === 'secretbox' ? 'secretbox' : 'aescbc',
-    flannel: !list(values.cni).includes('none'),
+    flannel,
+    networkPolicy,
     joinUrl: str(values.server),
     clusterReset: values['cluster-reset'] === true,
     ...(typeof restore === 'string' ? { clusterResetRestorePath: restore } : {}),

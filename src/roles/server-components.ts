@@ -8,6 +8,7 @@
 //   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
 //                          pod-cidr → flanneld → cni-config
 //   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
+//                                                   → addon-charts (rfo-network-policy, rfo-metrics-server, rfo-local-path HelmCharts)
 //
 // Building the list starts nothing: every component acts only when the
 // manager calls it, so `--dry-run` builds the same list to print its stages.
@@ -35,6 +36,7 @@ import { renderKubeletCsrRbac } from '../render/kubelet-csr-rbac.ts';
 import { waitCrdEstablished } from '../kube/apply-crd.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { corednsImageValues } from '../charts/coredns-chart.ts';
+import { addonChartValues } from '../addons/plan-addon-charts.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
 import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
@@ -241,7 +243,32 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  return [...controlPlane, ...flannelRbac, ...cisPolicies, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns];
+  // Written once, like CoreDNS's, when the node is Ready; nothing waits for them to run.
+  const addonCharts: Component[] =
+    plan.addonCharts.length === 0
+      ? []
+      : [
+          stepComponent(
+            'addon-charts',
+            async () => {
+              const facts = {
+                kubeletCaPem: await readFile(join(tlsDir, 'kubelet-ca.crt'), 'utf8'),
+                storagePath: plan.storagePath,
+                serviceCidr: config.serviceCidr,
+                serviceNodePortRange: config.serviceNodePortRange,
+              };
+              for (const a of plan.addonCharts) {
+                const chart = await readFile(a.chart);
+                const yaml = renderPackagedHelmChart({ name: a.name, chart, targetNamespace: 'kube-system', values: addonChartValues(a, facts) });
+                await writeFileAtomic(join(s.paths.server.manifestsDir, `${a.name}.yaml`), yaml);
+              }
+              await deployer?.sync();
+            },
+            { after: [nodeReady.name, 'addons'] },
+          ),
+        ];
+
+  return [...controlPlane, ...flannelRbac, ...cisPolicies, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

@@ -204,6 +204,10 @@ export async function scanRuntime(o: ScanOptions): Promise<ScanResult> {
     for (const a of manifest.artifacts) {
       if (a.kind !== 'binary') continue;
       const b: BinaryRecord = a;
+      if (b.source.type === 'debian-package') {
+        notScanned.push({ name: b.name, reason: `C program from the Debian package ${b.source.package} ${b.source.version}, not Go: check it with Debian's security tracker (DSA/DLA) or a deb-aware scanner` });
+        continue;
+      }
       if (b.source.type !== 'go-module') {
         notScanned.push({ name: b.name, reason: `C program (${b.source.file} from ${b.source.module}@${b.source.version}), not Go: the Go vulnerability database does not cover it` });
         continue;

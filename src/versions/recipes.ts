@@ -38,7 +38,17 @@ export interface CBinaryRecipe {
   readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
 }
 
-export type BinaryRecipe = GoBinaryRecipe | CBinaryRecipe;
+/** A file taken from the Debian package pinned in the component's `debian` entry (table.ts). */
+export interface DebBinaryRecipe {
+  readonly kind: 'deb-binary';
+  readonly name: string;
+  readonly component: ComponentId;
+  /** The file's path inside the package, e.g. /bin/busybox. */
+  readonly file: string;
+  readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
+}
+
+export type BinaryRecipe = GoBinaryRecipe | CBinaryRecipe | DebBinaryRecipe;
 
 export interface ImageFile {
   /** Binary name from the runtime's bin/. */
@@ -51,6 +61,19 @@ export interface ImageFile {
 
 export type LinuxCapability = 'CAP_NET_BIND_SERVICE';
 
+/**
+ * Files an image takes from a pinned Debian package (debian-packages.ts):
+ * each path is a file or symlink of the package, or a directory (ending in
+ * "/") whose whole contents are taken. "{triplet}" is the arch's multiarch
+ * directory (x86_64-linux-gnu).
+ */
+export interface ImageDebianFiles {
+  readonly package: string;
+  readonly paths: readonly string[];
+  /** Only for these arches (e.g. the dynamic loader's path differs by arch). */
+  readonly arches?: readonly Arch[];
+}
+
 export interface ImageRecipe {
   readonly kind: 'image';
   /** The exact reference manifests use; images are imported under this name. */
@@ -59,6 +82,8 @@ export interface ImageRecipe {
   readonly files: readonly ImageFile[];
   /** Symbolic links in the image (path → target). */
   readonly symlinks?: readonly { readonly path: string; readonly target: string }[];
+  /** Userland from pinned Debian packages (iptables, ipset, glibc): no Go module has it. */
+  readonly debianFiles?: readonly ImageDebianFiles[];
   /** Directories with their own mode or owner (a home directory for a non-root user). */
   readonly dirs?: readonly { readonly path: string; readonly mode: number; readonly uid?: number; readonly gid?: number }[];
   readonly config: {
@@ -182,6 +207,19 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
   },
   {
     kind: 'go-binary',
+    name: 'kube-router',
+    component: 'kube-router',
+    // go/kube-router: kube-router's network policy controller alone (its
+    // firewall run path), the iptables backend choice, and a netlink ipset
+    // cleanup for rfo killall.
+    package: '.',
+    cgo: false,
+    tags: [],
+    xflags: { 'github.com/cloudnativelabs/kube-router/v2/pkg/version.Version': '{version}', 'github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate': '{buildDate}' },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
     name: 'helm',
     component: 'helm',
     // go/helm/main.go: helm's own root command (as upstream's cmd/helm runs it), and the
@@ -215,6 +253,40 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     tags: [],
     xflags: { 'sigs.k8s.io/cri-tools/pkg/version.Version': '{version}' },
     versionCheck: { args: ['--version'], expect: 'crictl version {version}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'metrics-server',
+    component: 'metrics-server',
+    package: 'sigs.k8s.io/metrics-server/cmd/metrics-server',
+    cgo: false, // upstream's Makefile: CGO_ENABLED=0
+    tags: [],
+    // upstream's VERSION_LDFLAGS (its Makefile sets PKG=k8s.io/client-go/pkg)
+    xflags: {
+      'k8s.io/client-go/pkg/version.gitVersion': '{version}',
+      'k8s.io/client-go/pkg/version.gitCommit': '{version}',
+      'k8s.io/client-go/pkg/version.gitTreeState': 'clean',
+      'k8s.io/client-go/pkg/version.buildDate': '{buildDate}',
+    },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'local-path-provisioner',
+    component: 'local-path-provisioner',
+    package: 'github.com/rancher/local-path-provisioner',
+    cgo: false, // upstream's scripts/build: CGO_ENABLED=0
+    tags: [],
+    xflags: { 'main.VERSION': '{version}' },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    // Not built: Debian's static busybox, fetched as the pinned .deb (see table.ts busybox.debian).
+    kind: 'deb-binary',
+    name: 'busybox',
+    component: 'busybox',
+    file: '/bin/busybox',
+    versionCheck: { args: ['--help'], expect: 'BusyBox v{semver}' },
   },
   {
     kind: 'go-binary',
@@ -259,6 +331,17 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
   },
 ];
 
+/**
+ * The busybox applets the helper image links (what local-path's setup and
+ * teardown scripts use, plus the usual tools for a user's own scripts).
+ */
+const busyboxApplets = ['sh', 'ash', 'mkdir', 'rm', 'rmdir', 'chmod', 'chown', 'ls', 'cat', 'echo', 'test', '[', 'sleep', 'stat', 'du', 'df', 'touch', 'cp', 'mv', 'ln', 'find', 'true', 'false', 'env', 'id', 'printf', 'sync'];
+
+/** An image tag from a Debian version: 1:1.35.0-4+deb12u1+b1 → 1.35.0-4-deb12u1-b1 (no epoch; '+' is not allowed in tags). */
+export function debianImageTag(version: string): string {
+  return version.replace(/^\d+:/, '').replace(/[^A-Za-z0-9_.-]/g, '-');
+}
+
 export const imageRecipes: readonly ImageRecipe[] = [
   {
     kind: 'image',
@@ -298,6 +381,62 @@ export const imageRecipes: readonly ImageRecipe[] = [
         'SSL_CERT_FILE=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
       ],
     },
+  },
+  {
+    kind: 'image',
+    ref: `registry.k8s.io/metrics-server/metrics-server:${components['metrics-server'].version}`,
+    component: 'metrics-server',
+    files: [{ from: 'metrics-server', to: '/metrics-server', mode: 0o755 }],
+    // upstream's image: distroless static, USER 65534, ENTRYPOINT /metrics-server
+    config: { entrypoint: ['/metrics-server'], user: '65534:65534' },
+  },
+  {
+    kind: 'image',
+    ref: `docker.io/rancher/local-path-provisioner:${components['local-path-provisioner'].version}`,
+    component: 'local-path-provisioner',
+    // upstream's image: scratch with the binary at /usr/bin (its Deployment runs `local-path-provisioner` from PATH)
+    files: [{ from: 'local-path-provisioner', to: '/usr/bin/local-path-provisioner', mode: 0o755 }],
+    config: { cmd: ['/usr/bin/local-path-provisioner'], env: ['PATH=/usr/bin:/bin'] },
+  },
+  {
+    // The helper pod local-path-provisioner runs to create and remove volume directories.
+    kind: 'image',
+    ref: `docker.io/rfo/busybox:${debianImageTag(components.busybox.debian?.version ?? components.busybox.version)}`,
+    component: 'busybox',
+    files: [{ from: 'busybox', to: '/bin/busybox', mode: 0o755 }],
+    symlinks: busyboxApplets.map((a) => ({ path: `/bin/${a}`, target: 'busybox' })),
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { cmd: ['sh'], env: ['PATH=/bin'] },
+  },
+  {
+    // rfo-network-policy: kube-router's policy controller with the iptables
+    // and ipset it runs (both iptables backends; the wrapper puts the node's
+    // one first on PATH through /usr/lib/rfo-iptables/<mode>).
+    kind: 'image',
+    ref: `docker.io/rfo/kube-router:${components['kube-router'].version}`,
+    component: 'kube-router',
+    files: [{ from: 'kube-router', to: '/usr/bin/kube-router', mode: 0o755 }],
+    debianFiles: [
+      { package: 'iptables', paths: ['/usr/sbin/xtables-nft-multi', '/usr/sbin/xtables-legacy-multi', '/usr/lib/{triplet}/xtables/'] },
+      { package: 'libxtables12', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libip4tc2', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libip6tc2', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'ipset', paths: ['/usr/sbin/ipset'] },
+      { package: 'libipset13', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libnftnl11', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libmnl0', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libnetfilter-conntrack3', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libnfnetlink0', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libc6', paths: ['/lib/{triplet}/libc.so.6', '/lib/{triplet}/libm.so.6', '/lib/{triplet}/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
+      { package: 'netbase', paths: ['/etc/protocols', '/etc/services'] },
+    ],
+    symlinks: (['nft', 'legacy'] as const).flatMap((mode) =>
+      ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'].map((name) => ({
+        path: `/usr/lib/rfo-iptables/${mode}/${name}`,
+        target: `/usr/sbin/xtables-${mode}-multi`,
+      })),
+    ),
+    config: { entrypoint: ['/usr/bin/kube-router'], env: ['PATH=/usr/sbin:/usr/bin'] },
   },
 ];
 

@@ -11,7 +11,12 @@ export function renderVersionTable(): string {
   const rows = Object.values(components).map((c) => {
     const bins = binaryRecipes.filter((r) => r.component === c.id).flatMap((r) => [r.name, ...(r.kind === 'go-binary' ? (r.aliases ?? []) : [])]);
     const images = imageRecipes.filter((i) => i.component === c.id).map((i) => `\`${i.ref}\``);
-    const source = c.modules.length > 0 ? c.modules.map((m) => `\`${m}\``).join(', ') : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
+    const source =
+      c.modules.length > 0
+        ? c.modules.map((m) => `\`${m}\``).join(', ')
+        : c.debian
+          ? `Debian package \`${c.debian.package}\` ${c.debian.version} (the .deb's sha256 pinned)`
+          : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
     return `| ${c.id} | ${c.version} | ${source} | ${[...bins, ...images].join(', ')} |`;
   });
   return [

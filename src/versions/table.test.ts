@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { components, rfoVersion, kubernetesVersion, supportedArches } from './table.ts';
 import type { ComponentId } from './table.ts';
-import { binaryRecipes, imageRecipes, isCrossBuildable } from './recipes.ts';
+import { binaryRecipes, debianImageTag, imageRecipes, isCrossBuildable } from './recipes.ts';
 
 test('every component is pinned to an exact release version', () => {
   for (const [id, c] of Object.entries(components)) {
@@ -48,7 +48,9 @@ test('image references carry the pinned version as their tag', () => {
   assert.equal(new Set(refs).size, refs.length);
   for (const image of imageRecipes) {
     const tag = image.ref.split(':').at(-1);
-    assert.equal(tag, components[image.component].version, image.ref);
+    // An image of a Debian package carries the package's version (busybox: 1.35.0-4-deb12u1-b1).
+    const debian = components[image.component].debian;
+    assert.equal(tag, debian ? debianImageTag(debian.version) : components[image.component].version, image.ref);
     for (const f of image.files) assert.ok(binaryRecipes.some((r) => r.name === f.from), `${image.ref}: no recipe builds ${f.from}`);
   }
 });
@@ -62,4 +64,9 @@ test('only pure-Go recipes are cross-buildable, and every arch is named', () => 
   assert.deepEqual([...supportedArches], ['amd64', 'arm64', 'riscv64']);
   const ids = Object.keys(components) as ComponentId[];
   assert.ok(ids.includes('pause'));
+});
+
+test('a Debian version becomes a valid image tag: no epoch, no plus', () => {
+  assert.equal(debianImageTag('1:1.35.0-4+deb12u1+b1'), '1.35.0-4-deb12u1-b1');
+  assert.equal(debianImageTag('2.0-1'), '2.0-1');
 });

@@ -47,9 +47,13 @@ export type ComponentId =
   | 'cni-plugins'
   | 'flannel'
   | 'coredns'
+  | 'kube-router'
   | 'helm'
   | 'helm-controller'
   | 'crictl'
+  | 'metrics-server'
+  | 'local-path-provisioner'
+  | 'busybox'
   | 'pause'
   | 'versitygw'
   | 'cosign'
@@ -77,6 +81,17 @@ export interface Component {
   readonly goRequires?: Readonly<Record<string, string>>;
   /** Why this version: shown in docs and closing notes, kept next to the pin. */
   readonly note?: string;
+  /**
+   * A binary taken from a Debian package instead of built here (busybox, a
+   * C program with no Go source): the package and version fetched with apt,
+   * and the sha256 of the .deb per arch as the Debian archive's index lists
+   * it; the build refuses any other file. Arches without a hash are skipped.
+   */
+  readonly debian?: {
+    readonly package: string;
+    readonly version: string;
+    readonly sha256: Readonly<Partial<Record<Arch, string>>>;
+  };
   /**
    * A tool for tests, benchmarks or releases (an S3 server, cosign...): built
    * from source like the rest by `npm run build:tools`, never staged in the runtime.
@@ -200,6 +215,26 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
       'google.golang.org/grpc': 'v1.83.2',
     },
   },
+  'kube-router': {
+    id: 'kube-router',
+    version: 'v2.1.0',
+    modules: ['github.com/cloudnativelabs/kube-router/v2'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    // kube-router's own two advisories (GO-2026-4724 proxy, GO-2026-5653 GoBGP) are in packages
+    // this binary does not link: security/vex.yaml.
+    goRequires: {
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/oauth2': 'v0.27.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/protobuf': 'v1.33.0',
+    },
+    note:
+      'the rfo-network-policy engine: only its network policy controller (iptables + ipset, what K3s embeds). ' +
+      'The only version the module proxy serves; kube-network-policies (v0.7.0/v0.8.0 served) needs the nftables ' +
+      '`queue` verdict, which kernels without CONFIG_NFT_QUEUE lack. go/kube-router/main.go runs the firewall only ' +
+      'and picks the iptables backend the node uses',
+  },
   helm: {
     id: 'helm',
     version: 'v4.3.2',
@@ -237,6 +272,56 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     note:
       'upstream crictl, the whole CLI (exec, attach, pull, stats, port-forward...); CRI is versioned ' +
       'compatibly, and cri-tools 1.37 talks to containerd 2.4 as kubelet 1.36 does',
+  },
+  'metrics-server': {
+    id: 'metrics-server',
+    version: 'v0.8.1',
+    modules: ['sigs.k8s.io/metrics-server'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'go.opentelemetry.io/otel': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
+      'go.opentelemetry.io/otel/metric': 'v1.45.0',
+      'go.opentelemetry.io/otel/sdk': 'v1.45.0',
+      'go.opentelemetry.io/otel/trace': 'v1.45.0',
+      'golang.org/x/crypto': 'v0.58.0',
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/grpc': 'v1.83.2',
+    },
+    note:
+      'rfo-metrics-server (kubectl top, HPA): newest approved v0.8 patch served by the module proxy ' +
+      '(v0.9.x is served but not an approved release here)',
+  },
+  'local-path-provisioner': {
+    id: 'local-path-provisioner',
+    version: 'v0.0.37',
+    modules: ['github.com/rancher/local-path-provisioner'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    goRequires: {
+      'github.com/klauspost/compress': 'v1.20.2',
+      'golang.org/x/net': 'v0.62.0',
+    },
+    note:
+      'rfo-local-path (the default StorageClass local-path, as in K3s): newest served (v0.0.36, 403 on the proxy, ' +
+      'fixed GHSA-7fxv-8wr2-mfc4, helper pod template injection; v0.0.37 has the fix)',
+  },
+  busybox: {
+    id: 'busybox',
+    version: '1.35.0',
+    modules: [],
+    license: 'GPL-2.0-only',
+    debian: {
+      package: 'busybox-static',
+      version: '1:1.35.0-4+deb12u1+b1',
+      sha256: { amd64: '3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744' },
+    },
+    note:
+      "the shell of rfo-local-path's helper pod (mkdir/rm of volume directories): Debian 12's static busybox, " +
+      'a C program no Go module provides; pinned by package version and .deb hash',
   },
   pause: {
     id: 'pause',
