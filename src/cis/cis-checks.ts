@@ -342,7 +342,7 @@ export const cisChecks: readonly CisCheck[] = [
         return engine ? { pass: true, actual: `${engine.namespace}/${engine.name}` } : { pass: false, actual: facts.api ? 'flannel alone: NetworkPolicies are stored but not enforced' : `API not read: ${facts.apiError ?? 'unknown'}` };
       },
     },
-    'deploy the network-policy add-on (network-policy in config.yaml) so NetworkPolicies are enforced',
+    'keep the network-policy add-on (network-policy: kube-router, the default) so NetworkPolicies are enforced',
   ),
   check(
     '5.3.2',

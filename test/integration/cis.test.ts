@@ -23,6 +23,7 @@ import { run } from '../../src/util/exec.ts';
 import { cisSysctls, parseAccounts, sysctlPath } from '../../src/host/plan-cis-host.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { eventually, labHelpers } from './helpers/lab-cluster.ts';
+import { findRuntime } from './helpers/runtime.ts';
 
 const subnet = '10.197.86.0/24';
 const name = 'rfocis';
@@ -37,6 +38,8 @@ const runDir = (node: string) => `/run/rfo-${name}-${node}`;
 const original: Record<string, string> = {};
 let etcdAccountExisted = false;
 let labIsUp = false;
+/** This checkout's runtime (with the network-policy add-on's image), not whichever was built last. */
+let runtimeDir = '';
 
 const accounts = async () => ({
   users: parseAccounts(await readFile('/etc/passwd', 'utf8'), 'passwd'),
@@ -52,6 +55,7 @@ before(async () => {
   etcdAccountExisted = a.users.some((u) => u.name === 'etcd') || a.groups.some((g) => g.name === 'etcd');
   log(`cis test: host before: ${JSON.stringify(original)}, etcd account ${etcdAccountExisted ? 'exists' : 'absent'}`);
   await writeBusyboxArchive(join(root, 'busybox.tar.zst'));
+  runtimeDir = (await findRuntime()).dir;
 });
 
 after(async () => {
@@ -69,7 +73,7 @@ after(async () => {
 
 async function up(config?: string, agents = 1): Promise<void> {
   const t0 = Date.now();
-  await labUp({ servers: 1, agents, labDir: labDir(), subnet, name, images: [join(root, 'busybox.tar.zst')], ...(config ? { config } : {}), log });
+  await labUp({ servers: 1, agents, labDir: labDir(), subnet, name, runtimeDir, images: [join(root, 'busybox.tar.zst')], ...(config ? { config } : {}), log });
   labIsUp = true;
   log(`lab up (${config ? config.trim() : 'default profile'}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
@@ -146,6 +150,52 @@ test('with the profile, etcd runs as etcd and owns its data directory, and every
   assert.equal((await kubectlOk('get', 'serviceaccount', 'default', '-o', 'jsonpath={.automountServiceAccountToken}')).trim(), 'false');
 });
 
+/** A pod that meets Pod Security `restricted` (busybox as uid 1000, RuntimeDefault seccomp, no privilege escalation, no capabilities; a writable /tmp). */
+const restrictedPod = (name: string, namespace: string, nodeName: string, command: string) => `
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: ${namespace}, labels: {app: ${name}}}
+spec:
+  nodeName: ${nodeName}
+  securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: c
+    image: ${busyboxRef}
+    imagePullPolicy: Never
+    command: [sh, -c, '${command}']
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+    volumeMounts: [{name: tmp, mountPath: /tmp}]
+  volumes: [{name: tmp, emptyDir: {}}]
+`;
+
+/** Ready, or a failure that shows why (the pod's events and the nodes' conditions). */
+async function podReady(ns: string, pod: string): Promise<void> {
+  const r = await kubectl('-n', ns, 'wait', '--for=condition=Ready', `pod/${pod}`, '--timeout=120s');
+  if (r.code === 0) return;
+  const why = [await kubectl('-n', ns, 'describe', 'pod', pod), await kubectl('describe', 'nodes')].map((x) => x.stdout.split('\n').filter((l) => /Events|Warning|Pressure|Reason|State/.test(l)).join('\n'));
+  assert.fail(`${ns}/${pod} not Ready:\n${why.join('\n')}`);
+}
+
+test("the default NetworkPolicies bite with the network-policy add-on: a pod in default takes traffic from default, not from another namespace; DNS and the metrics API still answer", { timeout: 300_000 }, async () => {
+  await eventually('rfo-network-policy ready on both nodes', async () => (await kubectl('-n', 'kube-system', 'get', 'daemonset', 'rfo-network-policy', '-o', 'jsonpath={.status.numberReady}')).stdout === '2', 180_000);
+  await kubectlOk('create', 'namespace', 'other');
+  await applyOk(restrictedPod('web', 'default', 'a1', 'mkdir -p /tmp/www && echo hello > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'));
+  for (const ns of ['default', 'other']) await applyOk(restrictedPod('client', ns, 's1', 'exec sleep 3600'));
+  for (const [ns, pod] of [['default', 'web'], ['default', 'client'], ['other', 'client']] as const) await podReady(ns, pod);
+  const ip = (await kubectlOk('get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}')).trim();
+  // busybox's own timeout: its wget -T crashes in this build (network-policy.test.ts)
+  const fetch = async (ns: string) => (await kubectl('-n', ns, 'exec', 'client', '--', 'busybox', 'timeout', '3', 'wget', '-qO-', `http://${ip}:8080`)).stdout.trim();
+  await eventually('default → default', async () => (await fetch('default')) === 'hello', 60_000);
+  await eventually('other → default refused', async () => (await fetch('other')) === '', 60_000);
+  for (let i = 0; i < 3; i++) assert.equal(await fetch('other'), '', 'stays refused');
+  assert.equal(await fetch('default'), 'hello', 'same namespace still in');
+  // default-network-dns-policy: CoreDNS in kube-system answers every namespace.
+  const dns = await kubectl('-n', 'other', 'exec', 'client', '--', 'nslookup', 'kubernetes.default.svc.cluster.local', '10.43.0.10');
+  assert.match(dns.stdout, /10\.43\.0\.1/, dns.stdout + dns.stderr);
+  // default-network-metrics-server-policy: the apiserver (host network) reaches metrics-server in kube-system.
+  await eventually('the metrics API', async () => (await kubectl('get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes')).stdout.includes('NodeMetricsList'), 120_000, 2000);
+});
+
 const privilegedPod = (namespace: string) => `
 apiVersion: v1
 kind: Pod
@@ -180,7 +230,9 @@ spec:
     command: [sh, -c, 'echo restricted ok; cat /proc/self/status']
     securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
 `);
-  await eventually('the restricted pod to finish', async () => (await kubectl('get', 'pod', 'restricted', '-o', 'jsonpath={.status.phase}')).stdout === 'Succeeded', 120_000);
+  await eventually('the restricted pod to finish', async () => (await kubectl('get', 'pod', 'restricted', '-o', 'jsonpath={.status.phase}')).stdout === 'Succeeded', 120_000).catch(async (err: unknown) => {
+    assert.fail(`${(err as Error).message}\n${(await kubectl('describe', 'pod', 'restricted')).stdout}`);
+  });
   const out = await kubectlOk('logs', 'restricted');
   assert.match(out, /restricted ok/);
   assert.match(out, /^Seccomp:\s+2$/m, 'seccomp filter mode');
