@@ -36,6 +36,7 @@ export type RfoErrorCode =
   | 'RFO_SNAPSHOT_INVALID'
   // releases and installs
   | 'RFO_SIGNATURE_INVALID'
+  | 'RFO_UNSUPPORTED_ARCH'
   | 'RFO_VERIFY_FAILED'
   // rfo's own Kubernetes API calls
   | 'RFO_KUBE_API'

@@ -7,7 +7,7 @@ export type Command = 'server' | 'agent' | 'etcd-snapshot' | 'secrets-encrypt' |
 
 export type FlagType = 'string' | 'bool' | 'int' | 'list';
 
-export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'network-policy' | 'encryption-provider' | 'profile';
+export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'network-policy' | 'ingress-controller' | 'encryption-provider' | 'profile';
 
 export interface FlagSpec {
   /** Long name, kebab-case; also the config.yaml key. */
@@ -78,7 +78,8 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'networkmanager-conf', type: 'string', commands: both, section: 'networking', env: 'RFO_NETWORKMANAGER_CONF', default: '/etc/NetworkManager/conf.d/rfo.conf', check: 'absolute-path', usage: 'The NetworkManager drop-in rfo writes (and rfo-uninstall.sh removes)' },
   { name: 'disable-firewalld-config', type: 'bool', commands: both, section: 'networking', env: 'RFO_DISABLE_FIREWALLD_CONFIG', default: false, usage: 'Do not add firewalld zone rfo (pod and service CIDRs) and service rfo (this node\'s ports) where firewalld runs' },
   { name: 'firewalld-zone', type: 'string', commands: both, section: 'networking', env: 'RFO_FIREWALLD_ZONE', usage: 'firewalld zone that gets service rfo (default: the zone of the node IP\'s interface, else the default zone)' },
-  { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns, rfo-network-policy, rfo-metrics-server, rfo-local-path)' },
+  { name: 'ingress-controller', type: 'list', splitComma: true, commands: server, section: 'networking', env: 'RFO_INGRESS_CONTROLLER', default: ['traefik'], check: 'ingress-controller', usage: 'Ingress controller to deploy: traefik (rfo-traefik, the default IngressClass, ports 80/443 of every node) or none; ingress-nginx is retired upstream and not shipped' },
+  { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns, rfo-network-policy, rfo-metrics-server, rfo-local-path, rfo-traefik, rfo-gateway-api-crds)' },
   { name: 'node-name', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'node', env: 'RFO_NODE_NAME', check: 'dns-subdomain', usage: 'Node name (default: hostname)' },
   { name: 'node-ip', short: 'i', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_IP', check: 'ip', usage: 'IPv4/IPv6 addresses to advertise for node' },
   { name: 'node-external-ip', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_EXTERNAL_IP', check: 'ip', usage: 'IPv4/IPv6 external IP addresses to advertise for node' },

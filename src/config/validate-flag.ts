@@ -6,6 +6,14 @@ import type { FlagCheck } from './flags.ts';
 
 const taintEffects = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
 const cnis = new Set(['none', 'flannel']);
+const ingressControllers = new Set(['traefik', 'none']);
+
+/** Where users of the retired ingress-nginx go (README "Ingress and Gateway API"). */
+export const ingressNginxRetired =
+  '"ingress-nginx" is not shipped: ingress-nginx was retired upstream in March 2026 (no releases or security fixes since). ' +
+  'Use traefik, the default: set providers.kubernetesIngressNGINX.enabled: true in a HelmChartConfig for rfo-traefik and it serves ' +
+  'Ingresses written for ingress-nginx (class nginx, most nginx.ingress.kubernetes.io/* annotations). ' +
+  'Migration: README "Ingress and Gateway API", https://docs.rke2.io/reference/ingress_migration';
 
 function isCidr(v: string): boolean {
   const [ip, bits, extra] = v.split('/');
@@ -65,6 +73,9 @@ export function checkValue(check: FlagCheck, value: string): string | undefined 
       return value === 'aescbc' || value === 'secretbox' ? undefined : `"${value}" is not a secrets encryption provider (aescbc, secretbox; aesgcm and kms are not offered)`;
     case 'profile':
       return value === 'cis' ? undefined : `"${value}" is not a profile (valid items: cis)`;
+    case 'ingress-controller':
+      if (value === 'ingress-nginx') return ingressNginxRetired;
+      return ingressControllers.has(value) ? undefined : `"${value}" is not a supported ingress controller (${[...ingressControllers].join(', ')})`;
     case 'network-policy':
       if (value === 'kube-network-policies') {
         return (

@@ -18,9 +18,11 @@ import { chartPathOf, imageRefOf } from '../runtime/runtime-images.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 import { addonChartNames, planAddonCharts } from '../addons/plan-addon-charts.ts';
 import type { AddonChartPlan } from '../addons/plan-addon-charts.ts';
+import { ingressAddons, planIngress } from '../addons/plan-ingress.ts';
+import type { IngressPlan } from '../addons/plan-ingress.ts';
 
 /** Packaged add-ons a server writes to server/manifests (file name without .yaml). */
-export const packagedAddons = ['rfo-coredns', ...addonChartNames] as const;
+export const packagedAddons = ['rfo-coredns', ...addonChartNames, ...ingressAddons] as const;
 
 export interface ServerPlan {
   readonly controlPlane: ControlPlaneInput;
@@ -38,6 +40,8 @@ export interface ServerPlan {
   readonly addonCharts: readonly AddonChartPlan[];
   /** local-path's volumes on every node: <data-dir>/storage. */
   readonly storagePath: string;
+  /** rfo-gateway-api-crds, then rfo-traefik (src/addons/plan-ingress.ts). */
+  readonly ingress: IngressPlan;
   /** Ports that must be free, with their owner. */
   readonly ports: readonly (readonly [number, string])[];
   readonly warnings: readonly string[];
@@ -114,7 +118,10 @@ export function planServer(i: ServerPlanInput): ServerPlan {
   const userKubeconfigs = [s.kubeconfigOut, ...(s.kubeconfigOut.endsWith('.yaml') ? [s.kubeconfigOut.replace(/\.yaml$/, '.yml')] : [])];
   const wanted = packagedAddons.filter((a) => !c.disabled.has(a) && (a !== 'rfo-network-policy' || hasPolicyImage));
   const addonCharts = planAddonCharts(i.manifest, s.paths.runtimeDir(i.manifest.key), wanted);
-  const deploy = wanted.filter((a) => a === 'rfo-coredns' || addonCharts.charts.some((x) => x.name === a));
+  const ingress = planIngress(i.manifest, s.paths.runtimeDir(i.manifest.key), c.disabled);
+  const deploy = wanted.filter(
+    (a) => a === 'rfo-coredns' || addonCharts.charts.some((x) => x.name === a) || (a === 'rfo-traefik' && ingress.traefik) || (a === 'rfo-gateway-api-crds' && ingress.gatewayApiCrds),
+  );
   const remove = packagedAddons.filter((a) => c.disabled.has(a));
   const warnings = [
     ...(c.flannel ? [] : [`cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
@@ -124,6 +131,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
       : []),
     ...[...c.disabled].filter((d) => !(packagedAddons as readonly string[]).includes(d)).map((d) => `disable: ${d} is not a packaged component (known: ${packagedAddons.join(', ')})`),
     ...addonCharts.warnings,
+    ...ingress.warnings,
   ];
   return {
     controlPlane,
@@ -154,6 +162,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     charts: { 'rfo-coredns': join(s.paths.runtimeDir(i.manifest.key), chartPathOf(i.manifest, 'rfo-coredns')) },
     addonCharts: addonCharts.charts,
     storagePath: join(s.paths.roots.dataDir, 'storage'),
+    ingress,
     ports: [
       [c.httpsPort, 'kube-apiserver'],
       [c.supervisorPort, 'rfo supervisor'],

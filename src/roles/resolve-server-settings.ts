@@ -20,8 +20,10 @@ export interface ServerConfig {
   readonly serviceNodePortRange: string;
   readonly clusterDns: string;
   readonly clusterDomain: string;
-  /** Packaged add-ons not to deploy (and to delete if deployed). */
+  /** Packaged add-ons not to deploy (and to delete if deployed); `ingress-controller: none` adds rfo-traefik. */
   readonly disabled: ReadonlySet<string>;
+  /** `ingress-controller`: traefik (rfo-traefik) or none. */
+  readonly ingressController: 'traefik' | 'none';
   /** false with disable-helm-controller: HelmCharts are left alone. */
   readonly helmController: boolean;
   /** false with `cni: none`: the user brings a CNI. */
@@ -59,6 +61,9 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
   const networkPolicy = str(values['network-policy']) === 'none' || !flannel || disabled.has('rfo-network-policy') ? 'none' : 'kube-router';
   // Without an engine the add-on is removed like a disabled one (its rules come off the nodes with it).
   if (networkPolicy === 'none') disabled.add('rfo-network-policy');
+  // As RKE2: `none` anywhere in the list deploys no ingress controller (the flag table refused anything but traefik and none).
+  const ingressController = list(values['ingress-controller']).includes('none') ? 'none' : 'traefik';
+  if (ingressController === 'none') disabled.add('rfo-traefik');
   return {
     httpsPort: Number(values['https-listen-port']),
     supervisorPort: Number(values['supervisor-port']),
@@ -72,6 +77,7 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
     clusterDns: str(values['cluster-dns']),
     clusterDomain: str(values['cluster-domain']),
     disabled,
+    ingressController,
     helmController: values['disable-helm-controller'] !== true,
     secretsEncryption: values['secrets-encryption'] !== false,
     secretsEncryptionProvider: str(values['secrets-encryption-provider']) === 'secretbox' ? 'secretbox' : 'aescbc',

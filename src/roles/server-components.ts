@@ -9,6 +9,8 @@
 //                          pod-cidr → flanneld → cni-config
 //   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
 //                                                   → addon-charts (rfo-network-policy, rfo-metrics-server, rfo-local-path HelmCharts)
+//                          → gateway-api-crds-manifest → traefik-manifest (in the background: the
+//                            rfo-traefik HelmChart once the Gateway API CRDs are Established)
 //
 // Building the list starts nothing: every component acts only when the
 // manager calls it, so `--dry-run` builds the same list to print its stages.
@@ -52,6 +54,7 @@ import type { ServerPlan } from './plan-server.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 import { nodeComponents, nodeReadyComponent } from './node-components.ts';
 import { allowEtcdTraversal, applyCisPolicies } from './cis-profile.ts';
+import { ingressComponents } from './ingress-components.ts';
 
 export interface ServerContext {
   readonly s: ServerSettings;
@@ -268,7 +271,16 @@ function build(c: ServerContext): Component[] {
           ),
         ];
 
-  return [...controlPlane, ...flannelRbac, ...cisPolicies, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts];
+  const ingress = ingressComponents({
+    plan: plan.ingress,
+    manifestsDir: s.paths.server.manifestsDir,
+    after: [nodeReady.name, 'addons'],
+    client: c.adminClient,
+    sync: () => deployer?.sync() ?? Promise.resolve(),
+    log,
+  });
+
+  return [...controlPlane, ...flannelRbac, ...cisPolicies, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts, ...ingress];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

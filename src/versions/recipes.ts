@@ -290,6 +290,21 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
   },
   {
     kind: 'go-binary',
+    name: 'traefik',
+    component: 'traefik',
+    package: 'github.com/traefik/traefik/v3/cmd/traefik',
+    cgo: false, // upstream's Makefile and goreleaser: CGO_ENABLED=0
+    tags: [],
+    // Upstream's -X settings (Makefile); the codename is v3.7's (.github/workflows/release.yaml).
+    xflags: {
+      'github.com/traefik/traefik/v3/pkg/version.Version': '{semver}',
+      'github.com/traefik/traefik/v3/pkg/version.Codename': 'langres',
+      'github.com/traefik/traefik/v3/pkg/version.BuildDate': '{buildDate}',
+    },
+    versionCheck: { args: ['version'], expect: 'Version:      {semver}' },
+  },
+  {
+    kind: 'go-binary',
     name: 'versitygw',
     component: 'versitygw',
     package: 'github.com/versity/versitygw/cmd/versitygw',
@@ -356,6 +371,18 @@ export const imageRecipes: readonly ImageRecipe[] = [
     component: 'coredns',
     files: [{ from: 'coredns', to: '/coredns', mode: 0o755, capabilities: ['CAP_NET_BIND_SERVICE'] }],
     config: { entrypoint: ['/coredns'], user: '65532:65532', exposedPorts: ['53/tcp', '53/udp', '9153/tcp'] },
+  },
+  {
+    // The rfo-traefik chart's image: the traefik binary alone, on scratch. It
+    // runs as 65532 (upstream's chart default) and binds the entrypoints'
+    // unprivileged ports 8000/8443 (hostPorts 80/443 on the node), so it needs
+    // no capability; TLS to Kubernetes uses the service account's CA.
+    kind: 'image',
+    ref: `docker.io/rfo/traefik:${components.traefik.version}`,
+    component: 'traefik',
+    files: [{ from: 'traefik', to: '/usr/local/bin/traefik', mode: 0o755 }],
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { entrypoint: ['/usr/local/bin/traefik'], user: '65532:65532', exposedPorts: ['8000/tcp', '8443/tcp', '8080/tcp'] },
   },
   {
     // The HelmChart job image (helm-controller's --default-job-image): our helm
@@ -446,9 +473,9 @@ export function usesCgo(recipe: GoBinaryRecipe, arch: Arch): boolean {
   return recipe.cgoOnlyOn === undefined || recipe.cgoOnlyOn.includes(arch);
 }
 
-/** Recipes whose output can be built for an arch other than the host's (pure Go there). */
-export function isCrossBuildable(recipe: BinaryRecipe, arch: Arch): boolean {
-  return recipe.kind === 'go-binary' && !usesCgo(recipe, arch);
+/** Whether this recipe links libseccomp on this arch (runc's seccomp tag, with cgo). */
+export function linksSeccomp(recipe: GoBinaryRecipe, arch: Arch): boolean {
+  return usesCgo(recipe, arch) && recipe.tags.includes('seccomp');
 }
 
 export function recipesFor(component: ComponentId): BinaryRecipe[] {
