@@ -41,7 +41,8 @@ const spec = (dir: string, script: string, stopTimeoutMs = 2000): ProcessSpec =>
 test('a crashing process is restarted with backoff, and its output lands in its log', async () => {
   await withDir(async (dir) => {
     const s = supervise(spec(dir, 'console.log("run", process.env.CHILD_VAR, process.env.RFO_MANAGED); process.exit(3)'), { runDir: dir, backoff: fast });
-    await wait(800);
+    // Three crashes and restarts; each start of a node child can take a few hundred ms on a loaded host.
+    for (const deadline = Date.now() + 20_000; s.restarts() < 3 && Date.now() < deadline; ) await wait(50);
     await s.stop();
     assert.ok(s.restarts() >= 3, `restarts: ${s.restarts()}`);
     const log = await readFile(join(dir, 'logs', 'child.log'), 'utf8');
