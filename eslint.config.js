@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const layers = [
   ['util', 'paths', 'versions', 'config'],
   ['pki', 'images', 'render', 'host', 's3', 'charts'],
-  ['supervisor', 'killall', 'kube', 'etcd', 'join', 'api', 'runtime', 'build', 'scan', 'secrets'],
+  ['supervisor', 'killall', 'kube', 'etcd', 'join', 'api', 'runtime', 'build', 'scan', 'secrets', 'cis'],
   ['components', 'lifecycle', 'addons'],
   ['roles'],
   ['cli', 'lab', 'verify', 'release'],

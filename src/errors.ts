@@ -55,7 +55,10 @@ export type RfoErrorCode =
   | 'RFO_ENCRYPTION_STAGE'
   | 'RFO_ENCRYPTION_FAILED'
   // NetworkManager and firewalld on the node (host/host-network.ts)
-  | 'RFO_HOST_NETWORK';
+  | 'RFO_HOST_NETWORK'
+  // the cis profile (host/plan-cis-host.ts) and rfo cis
+  | 'RFO_HOST_NOT_PREPARED'
+  | 'RFO_CIS_FAILED';
 
 export interface RfoErrorOptions {
   hint?: string;

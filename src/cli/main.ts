@@ -19,6 +19,7 @@ Commands:
   etcd-snapshot  save, list, delete and prune etcd snapshots (local and S3)
   secrets-encrypt  secrets encryption at rest: status, enable, disable, prepare, rotate, reencrypt, rotate-keys
   certificate    check and rotate this node's certificates, rotate the cluster CAs (rfo certificate --help)
+  cis            prepare the host for profile: cis; check this node against the CIS Kubernetes Benchmark
   killall        stop rfo and everything it started, unmount, remove pod interfaces and rules (keeps data)
   host-network   remove what rfo set up in NetworkManager and firewalld (rfo-uninstall.sh runs it)
   lab            a multi-node cluster on this host in namespaces (rfo lab help)
@@ -61,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./secrets-encrypt.ts')).secretsEncryptCommand(args.slice(1), log);
     case 'certificate':
       return (await import('./certificate.ts')).certificateCommand(args.slice(1), log);
+    case 'cis':
+      return (await import('./cis.ts')).cisCommand(args.slice(1), log);
     case 'verify':
       return verifyCommand(args.slice(1));
     default:

@@ -6,6 +6,22 @@
 import { join } from 'node:path';
 import { mergeArgs } from '../supervisor/process-spec.ts';
 import type { ArgMap, ProcessSpec } from '../supervisor/process-spec.ts';
+import { strongTlsCipherSuites } from '../render/tls-cipher-suites.ts';
+
+/**
+ * profile: cis (README "CIS hardened profile"): the files rfo writes for it
+ * and the account etcd runs as. Absent: rfo's defaults, unchanged.
+ */
+export interface ControlPlaneHardening {
+  /** AdmissionConfiguration: Pod Security `restricted` by default, EventRateLimit. */
+  readonly admissionConfigFile: string;
+  readonly auditPolicyFile: string;
+  readonly auditLogPath: string;
+  /** user and group etcd; undefined only in a dry run on a host without them. */
+  readonly etcdUser?: { readonly uid: number; readonly gid: number };
+  /** The TLS files etcd reads (given to the etcd user before each start). */
+  readonly etcdTlsFiles: readonly string[];
+}
 
 export interface ControlPlaneInput {
   readonly binDir: string;
@@ -39,6 +55,7 @@ export interface ControlPlaneInput {
    * leader elections. Mixed values in one cluster are safe (pre-vote is on).
    */
   readonly etcdTiming: 'single' | 'cluster';
+  readonly hardening?: ControlPlaneHardening;
   readonly extraArgs: {
     readonly etcd: readonly string[];
     readonly 'kube-apiserver': readonly string[];
@@ -59,7 +76,7 @@ export function planEtcd(c: ControlPlaneInput): ProcessSpec {
   const tls = (f: string) => join(c.tlsDir, 'etcd', f);
   const client = url(c.nodeIp, c.etcdClientPort);
   const peer = url(c.nodeIp, c.etcdPeerPort);
-  return spec(
+  const etcd = spec(
     'etcd',
     c,
     {
@@ -88,6 +105,9 @@ export function planEtcd(c: ControlPlaneInput): ProcessSpec {
     c.extraArgs.etcd,
     30_000,
   );
+  const user = c.hardening?.etcdUser;
+  // CIS 1.1.12: etcd runs as etcd:etcd and owns its data directory (RKE2 chowns the data and etcd TLS directories the same way).
+  return user ? { ...etcd, runAs: { ...user, owns: [c.etcdDataDir, ...(c.hardening?.etcdTlsFiles ?? [])] } } : etcd;
 }
 
 export function planApiserver(c: ControlPlaneInput): ProcessSpec {
@@ -137,9 +157,37 @@ export function planApiserver(c: ControlPlaneInput): ProcessSpec {
       'encryption-provider-config': join(c.credDir, 'encryption-config.json'),
       'encryption-provider-config-automatic-reload': 'true',
       profiling: 'false',
+      ...(c.hardening ? apiserverHardening(c.hardening) : {}),
     },
     c.extraArgs['kube-apiserver'],
   );
+}
+
+/** The etcd TLS files of a server's tls dir that etcd itself reads (its CA keys stay root's). */
+export const etcdTlsFiles = (tlsDir: string): string[] =>
+  ['server-ca.crt', 'server-client.crt', 'server-client.key', 'peer-ca.crt', 'peer-server-client.crt', 'peer-server-client.key'].map((f) => join(tlsDir, 'etcd', f));
+
+/**
+ * CIS 1.2.x beyond rfo's defaults, as RKE2's cis profile: the admission
+ * configuration (Pod Security, EventRateLimit), DenyServiceExternalIPs
+ * (1.2.3), the audit log kept 30 days, 10 files of 100 MB (1.2.16-1.2.19),
+ * service account tokens without the extended expiry (1.2.30), strong
+ * ciphers only (1.2.29). AlwaysPullImages (1.2.11) stays off, as in RKE2:
+ * rfo nodes run images imported from the airgap archive, with no registry
+ * to pull from again.
+ */
+function apiserverHardening(h: ControlPlaneHardening): ArgMap {
+  return {
+    'enable-admission-plugins': 'NodeRestriction,EventRateLimit,DenyServiceExternalIPs',
+    'admission-control-config-file': h.admissionConfigFile,
+    'audit-policy-file': h.auditPolicyFile,
+    'audit-log-path': h.auditLogPath,
+    'audit-log-maxage': '30',
+    'audit-log-maxbackup': '10',
+    'audit-log-maxsize': '100',
+    'service-account-extend-token-expiration': 'false',
+    'tls-cipher-suites': strongTlsCipherSuites.join(','),
+  };
 }
 
 /** Controller-manager and scheduler: one identity for API, authn and authz; health on loopback. */
@@ -191,6 +239,8 @@ export function planControllerManager(c: ControlPlaneInput): ProcessSpec {
       controllers: '*,tokencleaner',
       'leader-elect': 'true',
       profiling: 'false',
+      // CIS 1.3.1: RKE2's value (the upstream default, 12500, keeps terminated pods far longer).
+      ...(c.hardening ? { 'terminated-pod-gc-threshold': '1000' } : {}),
     },
     c.extraArgs['kube-controller-manager'],
   );

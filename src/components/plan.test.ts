@@ -135,3 +135,37 @@ test('kube-proxy leaves host conntrack sysctls alone; flannel uses the kube subn
   assert.equal(f.env.NODE_NAME, 'node1');
   assert.deepEqual(JSON.parse(renderFlannelNetConf('10.42.0.0/16')), { Network: '10.42.0.0/16', EnableIPv4: true, Backend: { Type: 'vxlan' } });
 });
+
+test('profile: cis — apiserver admission, audit log, ciphers and token expiry; controller-manager GC threshold; etcd as the etcd user owning its files; none of it by default', () => {
+  const hardening = {
+    admissionConfigFile: '/d/server/etc/admission-config.yaml',
+    auditPolicyFile: '/d/server/etc/audit-policy.yaml',
+    auditLogPath: '/d/agent/logs/audit.log',
+    etcdUser: { uid: 998, gid: 997 },
+    etcdTlsFiles: ['/d/server/tls/etcd/server-client.key'],
+  };
+  const cis = { ...cp, extraArgs: { ...cp.extraArgs, 'kube-apiserver': [] }, hardening };
+  const a = planApiserver(cis).args;
+  has(a, '--enable-admission-plugins=NodeRestriction,EventRateLimit,DenyServiceExternalIPs');
+  has(a, '--admission-control-config-file=/d/server/etc/admission-config.yaml');
+  has(a, '--audit-policy-file=/d/server/etc/audit-policy.yaml');
+  has(a, '--audit-log-path=/d/agent/logs/audit.log');
+  has(a, '--audit-log-maxage=30');
+  has(a, '--audit-log-maxbackup=10');
+  has(a, '--audit-log-maxsize=100');
+  has(a, '--service-account-extend-token-expiration=false');
+  has(a, '--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305');
+  assert.ok(!a.some((x) => x.includes('AlwaysPullImages')), 'AlwaysPullImages stays off, as in RKE2');
+  has(planControllerManager(cis).args, '--terminated-pod-gc-threshold=1000');
+  const e = planEtcd(cis);
+  assert.deepEqual(e.runAs, { uid: 998, gid: 997, owns: ['/d/server/db/etcd', '/d/server/tls/etcd/server-client.key'] });
+
+  const plain = { ...cp, extraArgs: { ...cp.extraArgs, 'kube-apiserver': [] } };
+  const d = planApiserver(plain).args;
+  has(d, '--enable-admission-plugins=NodeRestriction');
+  for (const flag of ['--admission-control-config-file', '--audit-', '--tls-cipher-suites', '--service-account-extend-token-expiration']) assert.ok(!d.some((x) => x.startsWith(flag)), flag);
+  assert.ok(!planControllerManager(plain).args.some((x) => x.startsWith('--terminated-pod-gc-threshold')));
+  assert.equal(planEtcd(plain).runAs, undefined);
+  // a user's own admission plugin list still wins under the profile
+  has(planApiserver({ ...cis, extraArgs: cp.extraArgs }).args, '--enable-admission-plugins=NodeRestriction,AlwaysPullImages');
+});

@@ -3,11 +3,11 @@
 // RFO_* environment variables, validation, defaults and `--help`. Adding an
 // option means adding a row here and nothing else in the parsing code.
 
-export type Command = 'server' | 'agent' | 'etcd-snapshot' | 'secrets-encrypt' | 'certificate';
+export type Command = 'server' | 'agent' | 'etcd-snapshot' | 'secrets-encrypt' | 'certificate' | 'cis';
 
 export type FlagType = 'string' | 'bool' | 'int' | 'list';
 
-export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'network-policy' | 'ingress-controller' | 'encryption-provider';
+export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'network-policy' | 'ingress-controller' | 'encryption-provider' | 'profile';
 
 export interface FlagSpec {
   /** Long name, kebab-case; also the config.yaml key. */
@@ -38,17 +38,21 @@ const snap: readonly Command[] = ['etcd-snapshot'];
 const enc: readonly Command[] = ['secrets-encrypt'];
 /** `rfo certificate` reads the node's config (data dir, run dir) and rotate-ca talks to a server with the server token. */
 const cert: readonly Command[] = ['certificate'];
+/** `rfo cis prepare|check` reads the node's config (paths, run dir) to find what it checks. */
+const cis: readonly Command[] = ['cis'];
 
 /** Paths and ports are flags too, so tests (and unusual hosts) can run isolated. */
 export const flagTable: readonly FlagSpec[] = [
-  { name: 'config', short: 'c', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert], section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
-  { name: 'debug', type: 'bool', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert], section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
+  { name: 'config', short: 'c', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert, ...cis], section: 'common', env: 'RFO_CONFIG_FILE', default: '/etc/rancher/rfo/config.yaml', check: 'absolute-path', usage: 'Load configuration from FILE (and FILE.d/*.yaml)' },
+  { name: 'debug', type: 'bool', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert, ...cis], section: 'common', env: 'RFO_DEBUG', default: false, usage: 'Turn on debug logs' },
   { name: 'dry-run', type: 'bool', commands: both, section: 'common', env: 'RFO_DRY_RUN', default: false, usage: 'Print what would run and be written (components, processes, files, certificates, add-ons) and exit; changes nothing' },
-  { name: 'data-dir', short: 'd', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert], section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
-  { name: 'run-dir', type: 'string', commands: [...both, ...cert], section: 'common', env: 'RFO_RUN_DIR', default: '/run/rfo', check: 'absolute-path', usage: 'Folder for sockets and pid files' },
+  { name: 'data-dir', short: 'd', type: 'string', commands: [...both, 'etcd-snapshot', 'secrets-encrypt', ...cert, ...cis], section: 'common', env: 'RFO_DATA_DIR', default: '/var/lib/rancher/rfo', check: 'absolute-path', usage: 'Folder to hold state' },
+  { name: 'run-dir', type: 'string', commands: [...both, ...cert, ...cis], section: 'common', env: 'RFO_RUN_DIR', default: '/run/rfo', check: 'absolute-path', usage: 'Folder for sockets and pid files' },
+  // RKE2's `profile` (RKE2_CIS_PROFILE): the CIS hardened profile, README "CIS hardened profile".
+  { name: 'profile', type: 'string', commands: both, section: 'common', env: 'RFO_CIS_PROFILE', check: 'profile', usage: 'Validate the host and run hardened to the selected benchmark (valid items: cis): refuses an unprepared host (rfo cis prepare), then etcd as user etcd, Pod Security restricted, audit log, TLS ciphers, 0600 files, default NetworkPolicies' },
   { name: 'runtime-dir', type: 'string', commands: both, section: 'common', env: 'RFO_RUNTIME_DIR', check: 'absolute-path', usage: 'Runtime to stage (default: the one shipped with rfo, else the newest built by npm run build:runtime)' },
-  { name: 'kubelet-dir', type: 'string', commands: [...both, 'certificate'], section: 'common', env: 'RFO_KUBELET_DIR', default: '/var/lib/kubelet', check: 'absolute-path', usage: 'Kubelet root directory' },
-  { name: 'cni-conf-dir', type: 'string', commands: both, section: 'common', env: 'RFO_CNI_CONF_DIR', default: '/etc/cni/net.d', check: 'absolute-path', usage: 'Folder for the CNI network configuration' },
+  { name: 'kubelet-dir', type: 'string', commands: [...both, 'certificate', ...cis], section: 'common', env: 'RFO_KUBELET_DIR', default: '/var/lib/kubelet', check: 'absolute-path', usage: 'Kubelet root directory' },
+  { name: 'cni-conf-dir', type: 'string', commands: [...both, ...cis], section: 'common', env: 'RFO_CNI_CONF_DIR', default: '/etc/cni/net.d', check: 'absolute-path', usage: 'Folder for the CNI network configuration' },
   { name: 'token', short: 't', type: 'string', commands: [...both, 'secrets-encrypt', ...cert], section: 'cluster', env: 'RFO_TOKEN', secret: true, usage: 'Shared secret used to join a server or agent to a cluster' },
   { name: 'token-file', type: 'string', commands: [...both, 'secrets-encrypt'], section: 'cluster', env: 'RFO_TOKEN_FILE', check: 'absolute-path', usage: 'File containing the token' },
   { name: 'agent-token', type: 'string', commands: server, section: 'cluster', env: 'RFO_AGENT_TOKEN', secret: true, usage: 'Shared secret used to join agents to the cluster, but not servers' },
@@ -105,7 +109,7 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'name', type: 'string', commands: snap, section: 'db', default: 'on-demand', usage: 'Set the base name of the etcd on-demand snapshot (appended with UNIX timestamp)' },
   { name: 'force', type: 'bool', commands: [...enc, ...cert], section: 'common', default: false, usage: 'secrets-encrypt: skip the rotation stage check (prepare, rotate, reencrypt, enable, disable); certificate rotate-ca: skip the checks that the new CA files chain to the current ones and match their keys' },
   { name: 'skip', type: 'bool', commands: enc, section: 'common', default: false, usage: 'secrets-encrypt reencrypt: keep the old keys afterwards' },
-  { name: 'output', short: 'o', type: 'string', commands: [...snap, ...enc, ...cert], section: 'db', default: 'table', usage: 'Output format (etcd-snapshot list, secrets-encrypt status, certificate check): table or json' },
+  { name: 'output', short: 'o', type: 'string', commands: [...snap, ...enc, ...cert, ...cis], section: 'db', default: 'table', usage: 'Output format (etcd-snapshot list, secrets-encrypt status, certificate check, cis check): table or json' },
   { name: 'cluster-reset', type: 'bool', commands: server, section: 'db', default: false, usage: 'Forget all peers and become sole member of a new cluster' },
   { name: 'cluster-reset-restore-path', type: 'string', commands: server, section: 'db', usage: 'Path to snapshot file to be restored (with --etcd-s3: the snapshot name in the bucket)' },
   { name: 'etcd-s3', aliases: ['s3'], type: 'bool', commands: serverSnap, section: 'db', default: false, usage: 'Enable backup to S3' },
@@ -123,6 +127,7 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'etcd-s3-retention', aliases: ['s3-retention'], type: 'int', commands: serverSnap, section: 'db', default: 5, usage: 'Number of snapshots in S3 to retain' },
   // rfo certificate (RKE2's `certificate` flags; rotate-ca's --server is parsed by the command, see parse-certificate-args.ts).
   { name: 'service', short: 's', type: 'list', splitComma: true, commands: cert, section: 'common', usage: 'Certificates of these services only (rotate, check): admin, api-server, controller-manager, scheduler, rfo-controller, rfo-server, cloud-controller, etcd, auth-proxy, kubelet, kube-proxy, helm-controller, flannel' },
+  { name: 'sysctl-conf', type: 'string', commands: cis, section: 'common', env: 'RFO_SYSCTL_CONF', default: '/etc/sysctl.d/90-rfo-cis.conf', check: 'absolute-path', usage: 'cis prepare: the sysctl drop-in it writes with the kernel parameters the cis profile needs' },
   { name: 'path', type: 'string', commands: cert, section: 'common', usage: 'rotate-ca: directory with the new CA files, named as in server/tls' },
 ];
 

@@ -71,6 +71,8 @@ export function checkValue(check: FlagCheck, value: string): string | undefined 
       return value.startsWith('/') ? undefined : `"${value}" is not an absolute path`;
     case 'encryption-provider':
       return value === 'aescbc' || value === 'secretbox' ? undefined : `"${value}" is not a secrets encryption provider (aescbc, secretbox; aesgcm and kms are not offered)`;
+    case 'profile':
+      return value === 'cis' ? undefined : `"${value}" is not a profile (valid items: cis)`;
     case 'ingress-controller':
       if (value === 'ingress-nginx') return ingressNginxRetired;
       return ingressControllers.has(value) ? undefined : `"${value}" is not a supported ingress controller (${[...ingressControllers].join(', ')})`;

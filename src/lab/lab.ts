@@ -31,6 +31,8 @@ export interface LabUpOptions extends Partial<LabOptions> {
   readonly wait?: boolean;
   /** Image archives preloaded on every node (copied to agent/images). */
   readonly images?: readonly string[];
+  /** config.yaml for every node (/etc/rancher/rfo/config.yaml inside it, 0600), e.g. `profile: cis\n`. */
+  readonly config?: string;
   /** Progress lines ("s1: ready (17.2s)"). */
   readonly log?: (line: string) => void;
   /** Per node, default 600 s. */
@@ -72,7 +74,7 @@ async function ensureMountPoints(): Promise<string[]> {
   return created;
 }
 
-async function prepareNode(node: LabNodeState, images: readonly string[]): Promise<void> {
+async function prepareNode(node: LabNodeState, images: readonly string[], config: string | undefined): Promise<void> {
   for (const p of privateDirs) await mkdir(join(node.dir, p.dir), { recursive: true });
   const resolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '# the host has no /etc/resolv.conf\n');
   await writeFile(join(node.dir, 'resolv.conf'), resolv);
@@ -81,7 +83,12 @@ async function prepareNode(node: LabNodeState, images: readonly string[]): Promi
   for (const image of images) await copyFile(image, join(imagesDir, basename(image)));
   const dropin = join(node.dir, kubeletDropinPath);
   await mkdir(dirname(dropin), { recursive: true });
-  await writeFile(dropin, renderKubeletDropin(node));
+  // 0600 as rfo's own kubelet configuration under profile: cis (CIS 4.1.9).
+  await writeFile(dropin, renderKubeletDropin(node), { mode: 0o600 });
+  if (config !== undefined) {
+    await mkdir(join(node.dir, 'etc-rancher', 'rfo'), { recursive: true });
+    await writeFile(join(node.dir, 'etc-rancher', 'rfo', 'config.yaml'), config, { mode: 0o600 });
+  }
   await createCgroupRoot(node.cgroupRoot);
 }
 
@@ -185,7 +192,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   await createBridge(plan, options.forwardRule ?? false);
   for (const node of state.nodes) {
     await createNodeNetwork(plan, node);
-    await prepareNode(node, options.images ?? []);
+    await prepareNode(node, options.images ?? [], options.config);
   }
   const o = { wait: options.wait ?? true, log, timeoutMs: options.readyTimeoutMs ?? 600_000 };
   const servers = state.nodes.filter((n) => n.role === 'server');

@@ -41,3 +41,22 @@ test("kubelet rotates both its certificates through the CSR API, starting from r
   assert.equal(doc.tlsCertFile, '/d/agent/serving-kubelet.crt');
   assert.equal(doc.tlsPrivateKeyFile, '/d/agent/serving-kubelet.key');
 });
+
+test('profile: cis adds the CIS 4.2 settings; without it the file is as before', () => {
+  const plain = parse(renderKubeletConfig(input)) as Record<string, unknown>;
+  for (const k of ['protectKernelDefaults', 'seccompDefault', 'podPidsLimit', 'tlsCipherSuites', 'eventRecordQPS']) assert.equal(plain[k], undefined, k);
+  const doc = parse(renderKubeletConfig({ ...input, hardened: true })) as Record<string, unknown>;
+  assert.equal(doc.protectKernelDefaults, true);
+  assert.equal(doc.seccompDefault, true);
+  assert.equal(doc.podPidsLimit, 4096);
+  assert.equal(doc.eventRecordQPS, 50);
+  assert.equal(doc.readOnlyPort, 0);
+  assert.deepEqual(doc.tlsCipherSuites, [
+    'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+    'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+    'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+  ]);
+});

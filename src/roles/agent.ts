@@ -44,6 +44,10 @@ import { readNodeVersions, writeNodeVersions } from './node-versions.ts';
 import { planVersionSkew } from '../versions/plan-version-skew.ts';
 import { agentCertCheck, splitCertAndKey } from './agent-cert-check.ts';
 import { checkIntervalMs, startCertRenewal } from './cert-renewal.ts';
+import { readCisHostFacts, requireCisHost } from '../host/cis-host.ts';
+import { planCisHostCheck } from '../host/plan-cis-host.ts';
+import { restrictFileModes } from '../util/atomic-write.ts';
+import { tightenFileModes } from './cis-profile.ts';
 
 /** What /v1-rfo/config returns to agents. */
 export interface AgentConfig {
@@ -97,6 +101,10 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   const facts = await readHostFacts();
   const dryRun = values['dry-run'] === true;
   if (!dryRun) requireRoot(facts, 'rfo agent');
+  // profile: cis: the kernel parameters are checked before anything is written (agents need no etcd account).
+  const cis = str(values.profile) === 'cis';
+  const cisFacts = cis ? await readCisHostFacts() : undefined;
+  if (cisFacts && !dryRun) requireCisHost('agent', cisFacts);
   const s = settingsFrom(values, facts);
   const tokenText = await givenToken(s, 'token');
   if (!tokenText) throw new RfoError('RFO_CONFIG_INVALID', 'rfo agent needs a token', { hint: 'set token: (or token-file:) to the content of server/node-token on a server' });
@@ -140,6 +148,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     ...(airgapPath(runtime.manifest) ? { airgapPath: airgapPath(runtime.manifest) } : {}),
     flannel,
     sandboxImage: imageRefOf(runtime.manifest, 'pause'),
+    ...(cis ? { hardened: true } : {}),
   };
   if (dryRun) {
     const stages = planStartOrder(agentComponents(setup, { runDir: s.paths.run.dir, log }));
@@ -167,7 +176,10 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
           join(s.paths.run.dir, 'rfo.pid'),
         ],
         joins: `${first.server} (token accepted, CA verified; apiserver load balancer on 127.0.0.1:${lbPort})`,
-        warnings: flannel ? [] : [`the server runs cni: none: node ${s.nodeName} stays NotReady until you install a CNI`],
+        warnings: [
+          ...(flannel ? [] : [`the server runs cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
+          ...(cisFacts ? planCisHostCheck('agent', cisFacts).map((i) => `profile: cis: ${i.what}; fix: ${i.fix}`) : []),
+        ],
       }),
     };
   }
@@ -176,6 +188,8 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   // All certificates are fetched before anything is written: a refused node name leaves no trace.
   const certs: Record<string, { cert: string; key: string }> = {};
   for (const kind of nodeCertKinds) certs[kind] = splitCertAndKey(await joinGet(first, `/v1-rfo/${kind}.crt`, headers));
+  // profile: cis: every file written from here on is for its owner only (util/atomic-write.ts).
+  restrictFileModes(cis);
   // killall and the next rfo find this one by this file.
   await writeFileAtomic(join(s.paths.run.dir, 'rfo.pid'), `${process.pid}\n`);
   // The host checks come after the server's: a refused join is reported as such.
@@ -204,6 +218,10 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
 
   await stageRuntime(runtime.dir, runtime.manifest.key, s.paths);
   await writeNodeConfigs(setup);
+  if (cis) {
+    const tightened = await tightenFileModes(s.paths, join(s.paths.cniConfDir, '10-rfo.conflist'));
+    if (tightened.length > 0) log(`profile: cis: ${tightened.length} file(s) an earlier start left readable by others are now 0600`);
+  }
 
   // Keep the server list current: the load balancer must know every apiserver before one fails.
   const saveServers = (servers: readonly string[]) => writeFileAtomic(serversFile, `${JSON.stringify({ servers }, null, 2)}\n`).catch(() => undefined);

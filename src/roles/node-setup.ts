@@ -32,6 +32,8 @@ export interface NodeSetup {
   readonly flannel: boolean;
   /** The pause image, as the runtime's manifest names it. */
   readonly sandboxImage: string;
+  /** profile: cis: kubelet's CIS 4.2 settings (render/kubelet-config.ts). */
+  readonly hardened?: boolean;
 }
 
 /** The node's component inputs; kubeconfigs live in agent/ on servers and agents alike. */
@@ -96,6 +98,7 @@ export async function writeNodeConfigs(n: NodeSetup): Promise<void> {
       cgroupDriver: systemdCgroup ? 'systemd' : 'cgroupfs',
       cgroupV1: facts.cgroupV1,
       podLogDir: paths.podLogDir,
+      ...(n.hardened ? { hardened: true } : {}),
     }),
   );
   await writeFileAtomic(node.flannelNetConf, renderFlannelNetConf(node.clusterCidr));

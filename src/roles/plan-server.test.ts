@@ -193,6 +193,26 @@ test("etcd's timing: short while this server's etcd is (or was last seen as) the
   assert.equal(flag(plan(['--server', 'https://10.0.0.1:9345', '--token', 'K10abc::server:x']).p), '--election-timeout=5000', 'a joining server');
 });
 
+test('profile: cis plans the admission and audit files and etcd as the etcd user; a bad profile is refused; the default plan has none of it', () => {
+  const { config, p } = plan(['--profile', 'cis']);
+  assert.equal(config.profile, 'cis');
+  for (const f of ['/d/server/etc/admission-config.yaml', '/d/server/etc/event-rate-limit.yaml', '/d/server/etc/audit-policy.yaml']) assert.ok(p.files.includes(f), f);
+  assert.equal(p.controlPlane.hardening?.auditLogPath, '/d/agent/logs/audit.log');
+  assert.equal(p.processes.find((x) => x.name === 'etcd')?.runAs, undefined, 'no etcd account known (a dry run on an unprepared host, which server.ts reports)');
+  const withUser = planServer({ s: plan([]).s, config, manifest, etcdUser: { uid: 5, gid: 6 } });
+  assert.deepEqual(withUser.processes.find((x) => x.name === 'etcd')?.runAs?.uid, 5);
+  assert.ok(plan(['--profile', 'cis']).stages.flat().includes('cis-policies'));
+
+  const d = plan([]);
+  assert.equal(d.config.profile, '');
+  assert.equal(d.p.controlPlane.hardening, undefined);
+  assert.ok(!d.p.files.some((f) => f.includes('audit-policy')));
+  assert.ok(!d.stages.flat().includes('cis-policies'));
+  const bad = resolveConfig({ command: 'server', files: [], env: {}, args: ['--profile', 'cis-1.23'] });
+  assert.ok(!bad.ok);
+  assert.match(JSON.stringify(bad.issues), /not a profile \(valid items: cis\)/);
+});
+
 const withAddons = {
   ...manifest,
   artifacts: [

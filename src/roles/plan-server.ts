@@ -4,8 +4,9 @@
 
 import { join } from 'node:path';
 import type { RuntimeManifest } from '../build/render-manifest.ts';
-import { planApiserver, planControllerManager, planEtcd, planHelmController, planScheduler } from '../components/plan-control-plane.ts';
-import type { ControlPlaneInput } from '../components/plan-control-plane.ts';
+import { etcdTlsFiles, planApiserver, planControllerManager, planEtcd, planHelmController, planScheduler } from '../components/plan-control-plane.ts';
+import type { ControlPlaneHardening, ControlPlaneInput } from '../components/plan-control-plane.ts';
+import { cisServerFiles } from './cis-files.ts';
 import { planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import type { NodeInput } from '../components/plan-node.ts';
 import type { ProcessSpec } from '../supervisor/process-spec.ts';
@@ -52,12 +53,24 @@ export interface ServerPlanInput {
   readonly manifest: Pick<RuntimeManifest, 'artifacts' | 'key'>;
   /** etcd's member count when this server last looked (server/db/etcd-members); undefined before its first start. */
   readonly knownEtcdMembers?: number;
+  /** profile: cis — the etcd account's ids (host facts; absent in a dry run on a host without it). */
+  readonly etcdUser?: { readonly uid: number; readonly gid: number };
 }
 
 export function planServer(i: ServerPlanInput): ServerPlan {
   const { s, config: c } = i;
   const bin = s.paths.binLink;
   const tlsDir = s.paths.server.tlsDir;
+  const cisFiles = c.profile === 'cis' ? cisServerFiles(s.paths) : undefined;
+  const hardening: ControlPlaneHardening | undefined = cisFiles
+    ? {
+        admissionConfigFile: cisFiles.admissionConfig,
+        auditPolicyFile: cisFiles.auditPolicy,
+        auditLogPath: cisFiles.auditLog,
+        etcdTlsFiles: etcdTlsFiles(tlsDir),
+        ...(i.etcdUser ? { etcdUser: i.etcdUser } : {}),
+      }
+    : undefined;
   const controlPlane: ControlPlaneInput = {
     binDir: bin,
     tlsDir,
@@ -76,6 +89,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     serviceCidr: c.serviceCidr,
     serviceNodePortRange: c.serviceNodePortRange,
     clusterDomain: c.clusterDomain,
+    ...(hardening ? { hardening } : {}),
     extraArgs: c.extraArgs,
   };
   const node = nodeInputFor(s, bin, c.clusterCidr);
@@ -140,6 +154,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
       join(s.paths.server.dir, 'etc', 'kubelet-csr-rbac.yaml'),
       ...(c.helmController ? [join(s.paths.server.dir, 'etc', 'helm-controller-rbac.yaml')] : []),
       ...deploy.map((a) => join(s.paths.server.manifestsDir, `${a}.yaml`)),
+      ...(cisFiles ? [cisFiles.admissionConfig, cisFiles.eventRateLimit, cisFiles.auditPolicy] : []),
       join(s.paths.run.dir, 'rfo.pid'),
     ],
     addons: { deploy, remove },

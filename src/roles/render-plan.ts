@@ -36,7 +36,7 @@ export function renderNodePlan(v: NodePlanView): string {
   out.push('', 'processes:');
   for (const p of v.processes) {
     out.push(`  ${p.name}: ${[p.binary, ...p.args].map(shellQuote).join(' ')}`);
-    out.push(`    log ${p.logFile}${p.overridden.length ? `; your *-arg settings replace --${p.overridden.join(', --')}` : ''}`);
+    out.push(`    log ${p.logFile}${p.runAs ? `; runs as uid ${p.runAs.uid}, gid ${p.runAs.gid}` : ''}${p.overridden.length ? `; your *-arg settings replace --${p.overridden.join(', --')}` : ''}`);
   }
   out.push('', 'files:');
   for (const f of v.files) out.push(`  ${f}`);

@@ -48,6 +48,8 @@ export interface ServerConfig {
     readonly 'kube-scheduler': readonly string[];
     readonly 'helm-controller': readonly string[];
   };
+  /** profile: cis, the hardened profile (README "CIS hardened profile"); '' for rfo's defaults. */
+  readonly profile: '' | 'cis';
   readonly debug: boolean;
   readonly dryRun: boolean;
 }
@@ -99,6 +101,7 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
       'kube-scheduler': list(values['kube-scheduler-arg']),
       'helm-controller': list(values['helm-controller-arg']),
     },
+    profile: str(values.profile) === 'cis' ? 'cis' : '',
     debug: values.debug === true,
     dryRun: values['dry-run'] === true,
   };

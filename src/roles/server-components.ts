@@ -53,6 +53,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ServerPlan } from './plan-server.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 import { nodeComponents, nodeReadyComponent } from './node-components.ts';
+import { allowEtcdTraversal, applyCisPolicies } from './cis-profile.ts';
 import { ingressComponents } from './ingress-components.ts';
 
 export interface ServerContext {
@@ -96,6 +97,8 @@ function build(c: ServerContext): Component[] {
     processComponent(specOf(plan, 'etcd'), proc, {
       init: async () => {
         await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
+        // profile: cis: etcd runs as the etcd user (the supervisor gives it its files at every start).
+        if (config.profile === 'cis') await allowEtcdTraversal(s.paths);
       },
       // A joining server is added as a learner first; its etcd starts with the member list that returned.
       ...(c.cluster && remote
@@ -163,6 +166,9 @@ function build(c: ServerContext): Component[] {
       { after: ['kube-apiserver'], readyTimeoutMs: 60_000 },
     );
   const flannelRbac: Component[] = config.flannel ? [rbacStep('flannel-rbac', 'flannel-rbac.yaml', renderFlannelRbac)] : [];
+  // profile: cis: RKE2's default NetworkPolicies and the system namespaces' default service accounts (cis-profile.ts).
+  const cisPolicies: Component[] =
+    config.profile === 'cis' ? [stepComponent('cis-policies', async (signal) => applyCisPolicies(await c.adminClient(), log, signal), { after: ['kube-apiserver'], readyTimeoutMs: 120_000 })] : [];
   // Before kubelet: its first client certificate request (at its first start) is approved only with this binding.
   const kubeletCsrRbac = rbacStep('kubelet-csr-rbac', 'kubelet-csr-rbac.yaml', renderKubeletCsrRbac);
 
@@ -274,7 +280,7 @@ function build(c: ServerContext): Component[] {
     log,
   });
 
-  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts, ...ingress];
+  return [...controlPlane, ...flannelRbac, ...cisPolicies, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts, ...ingress];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

@@ -56,6 +56,11 @@ import { ensureToken, writeKubeconfigs } from './server-credentials.ts';
 import { checkIntervalMs } from './cert-renewal.ts';
 import { serverCertCheck, serverCertFiles } from './server-cert-check.ts';
 import { readCertExpiries } from '../pki/read-cert-expiry.ts';
+import { readCisHostFacts, requireCisHost } from '../host/cis-host.ts';
+import { etcdAccount, planCisHostCheck } from '../host/plan-cis-host.ts';
+import { restrictFileModes } from '../util/atomic-write.ts';
+import { allowEtcdTraversal, tightenFileModes, writeCisServerFiles } from './cis-profile.ts';
+import { cisServerFiles } from './cis-files.ts';
 import { renderCertMetrics } from '../pki/render-cert-metrics.ts';
 
 export interface RunningServer {
@@ -89,6 +94,11 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const s = settingsFrom(resolved.options.values, facts);
   const config = resolveServerSettings(s.values, s.nodeIp);
   if (!config.dryRun) requireRoot(facts);
+  // profile: cis: the host is checked before anything is written (sysctls, the etcd account), each problem with its fix.
+  const cis = config.profile === 'cis';
+  const cisFacts = cis ? await readCisHostFacts() : undefined;
+  if (cisFacts && !config.dryRun) requireCisHost('server', cisFacts);
+  const etcdUser = cisFacts ? etcdAccount(cisFacts) : undefined;
   await preflightNetworkPolicy(config.networkPolicy, log);
   // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
@@ -96,7 +106,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   checkNodeInputs(s);
   const membersFile = join(s.paths.server.dir, 'db', 'etcd-members');
   const knownEtcdMembers = await readFile(membersFile, 'utf8').then((t) => Number(t.trim()) || undefined, () => undefined);
-  const plan = planServer({ s, config, manifest: runtime.manifest, ...(knownEtcdMembers ? { knownEtcdMembers } : {}) });
+  const plan = planServer({ s, config, manifest: runtime.manifest, ...(knownEtcdMembers ? { knownEtcdMembers } : {}), ...(etcdUser ? { etcdUser } : {}) });
   const setup: NodeSetup = {
     paths: s.paths,
     facts,
@@ -108,6 +118,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     ...(airgapPath(runtime.manifest) ? { airgapPath: airgapPath(runtime.manifest) } : {}),
     flannel: config.flannel,
     sandboxImage: plan.images.sandbox,
+    ...(cis ? { hardened: true } : {}),
   };
   const joining = config.joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
   // An in-place upgrade (a newer release, same data dir) is checked against what this node ran last.
@@ -139,7 +150,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
         certificatesDir: s.paths.server.tlsDir,
         addons: plan.addons,
         ...(joining ? { joins: `${config.joinUrl} (etcd joins as a learner, then is promoted)` } : {}),
-        warnings: plan.warnings,
+        warnings: [...plan.warnings, ...(cisFacts ? planCisHostCheck('server', cisFacts).map((i) => `profile: cis: ${i.what}; fix: ${i.fix}`) : [])],
       }) };
   }
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
@@ -153,6 +164,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const self = { name: s.nodeName, password: nodePassword.password, ips: [s.nodeIp, ...config.nodeExternalIps] };
   const cluster = joining ? await fetchBootstrap(config.joinUrl, await givenToken(s, 'token'), s.values, await givenToken(s, 'agent-token'), self, log, (v) => skewFor(v ? [v] : [])) : undefined;
   if (joining) log(`joining the cluster of ${config.joinUrl}: CA verified, settings match`);
+  // profile: cis: every file written from here on is for its owner only (util/atomic-write.ts).
+  restrictFileModes(cis);
   // killall finds this instance's rfo by this file (several may share a host); written
   // before preflight, so a second rfo started from now on is refused by recoverLeftovers.
   await mkdir(s.paths.run.dir, { recursive: true });
@@ -177,6 +190,11 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const caPem = await readFile(join(tlsDir, 'server-ca.crt'), 'utf8');
   const passwords = await ensureToken(s, caPem, cluster?.data.agentPassword);
   const { admin } = await writeKubeconfigs(s, config.httpsPort);
+  if (cis) {
+    await writeCisServerFiles(cisServerFiles(s.paths));
+    const tightened = await tightenFileModes(s.paths, join(s.paths.cniConfDir, '10-rfo.conflist'));
+    if (tightened.length > 0) log(`profile: cis: ${tightened.length} file(s) an earlier start left readable by others are now 0600`);
+  }
   const proc = { runDir: s.paths.run.dir, logRotation: s.logRotation, log };
 
   if (config.clusterReset) {
@@ -190,6 +208,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
       dataDir: s.paths.roots.dataDir,
       startEtcd: async (extra) => {
         await mkdir(s.paths.server.etcdDataDir, { recursive: true, mode: 0o700 });
+        if (cis) await allowEtcdTraversal(s.paths);
         const etcd = supervise(planEtcd({ ...cp, extraArgs: { ...cp.extraArgs, etcd: [...cp.extraArgs.etcd, ...extra] } }), proc);
         const tls = { caFile: join(tlsDir, 'etcd/server-ca.crt'), certFile: join(tlsDir, 'etcd/client.crt'), keyFile: join(tlsDir, 'etcd/client.key') };
         await waitFor('etcd', async () => (await httpsGet('https://127.0.0.1:2379/health', tls)).body.includes('"health":"true"'), 120_000).catch(async (err: unknown) => {

@@ -12,6 +12,13 @@ export interface ProcessSpec {
   readonly stopTimeoutMs: number;
   /** User args that replaced a default, reported as warnings at start. */
   readonly overridden: readonly string[];
+  /**
+   * Run as this uid/gid instead of root (etcd under the cis profile). The
+   * paths in `owns` (directories recursively) are given to that user before
+   * every start, so files rfo wrote as root since (a renewed certificate, a
+   * restored snapshot) stay readable by it.
+   */
+  readonly runAs?: { readonly uid: number; readonly gid: number; readonly owns: readonly string[] };
 }
 
 export type ArgMap = Readonly<Record<string, string | readonly string[]>>;

@@ -41,7 +41,8 @@ const spec = (dir: string, script: string, stopTimeoutMs = 2000): ProcessSpec =>
 test('a crashing process is restarted with backoff, and its output lands in its log', async () => {
   await withDir(async (dir) => {
     const s = supervise(spec(dir, 'console.log("run", process.env.CHILD_VAR, process.env.RFO_MANAGED); process.exit(3)'), { runDir: dir, backoff: fast });
-    await wait(800);
+    // Three crashes and restarts; each start of a node child can take a few hundred ms on a loaded host.
+    for (const deadline = Date.now() + 20_000; s.restarts() < 3 && Date.now() < deadline; ) await wait(50);
     await s.stop();
     assert.ok(s.restarts() >= 3, `restarts: ${s.restarts()}`);
     const log = await readFile(join(dir, 'logs', 'child.log'), 'utf8');
@@ -142,5 +143,29 @@ test('restart of a child that ignores SIGTERM kills it after the timeout and sti
     assert.ok(s.pid() && s.pid() !== first);
     assert.ok(first && (await isGone(first)));
     await s.stop();
+  });
+});
+
+test('runAs: the child runs as that uid/gid, and the paths it owns are given to it before every start', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, async () => {
+  await withDir(async (dir) => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(join(dir, 'data', 'member'), { recursive: true });
+    await writeFile(join(dir, 'data', 'member', 'db'), 'x');
+    await writeFile(join(dir, 'server.key'), 'k', { mode: 0o600 });
+    const s = supervise(
+      { name: 'child', binary: '/bin/sh', args: ['-c', 'echo "ids $(id -u) $(id -g) $(id -G)"; exec sleep 30'], env: {}, logFile: join(dir, 'logs', 'child.log'), stopTimeoutMs: 2000, overridden: [], runAs: { uid: 65534, gid: 65533, owns: [join(dir, 'data'), join(dir, 'server.key'), join(dir, 'not-there')] } },
+      { runDir: dir, backoff: fast },
+    );
+    try {
+      await wait(500);
+      // the supplementary groups are dropped too: root's groups do not come along
+      assert.match(await readFile(join(dir, 'logs', 'child.log'), 'utf8'), /ids 65534 65533 65533$/m);
+      for (const p of ['data', 'data/member', 'data/member/db', 'server.key']) {
+        const st = await stat(join(dir, p));
+        assert.deepEqual([st.uid, st.gid], [65534, 65533], p);
+      }
+    } finally {
+      await s.stop();
+    }
   });
 });

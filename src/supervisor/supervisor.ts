@@ -14,7 +14,7 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessSpec } from './process-spec.ts';
 import { defaultBackoff, nextDelayMs } from '../util/backoff.ts';
@@ -62,6 +62,18 @@ export const worstCaseStopMs = (spec: { readonly stopTimeoutMs: number }): numbe
 
 export { managedMarker } from './plan-component-env.ts';
 
+/** chown -R, skipping what does not exist (yet): a data dir before the first start, a file not issued. */
+function chownTree(path: string, uid: number, gid: number): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (st.uid !== uid || st.gid !== gid) chownSync(path, uid, gid);
+  if (st.isDirectory()) for (const entry of readdirSync(path)) chownTree(`${path}/${entry}`, uid, gid);
+}
+
 export function supervise(spec: ProcessSpec, options: SupervisorOptions): Supervised {
   const backoff = options.backoff ?? defaultBackoff;
   const pidFile = join(options.runDir, `${spec.name}.pid`);
@@ -81,10 +93,20 @@ export function supervise(spec: ProcessSpec, options: SupervisorOptions): Superv
     log ??= openRotatingLog(spec.logFile, options.logRotation ?? defaultLogRotation, report);
     const file = log;
     const started = Date.now();
+    const runAs = spec.runAs;
+    if (runAs) {
+      try {
+        for (const p of runAs.owns) chownTree(p, runAs.uid, runAs.gid);
+      } catch (err) {
+        report(`${spec.name}: could not give its files to uid ${runAs.uid}: ${(err as Error).message}`);
+      }
+    }
     const proc = spawn(spec.binary, [...spec.args], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: planComponentEnv(process.env, spec.env, options.runDir),
+      // Node drops the supplementary groups too (setgroups(0)) when it sets these.
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
     child = proc;
     for (const stream of [proc.stdout, proc.stderr]) {
