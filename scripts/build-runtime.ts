@@ -84,12 +84,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const cli = parseCli(reexecForMinor(process.argv.slice(2)));
   const progress = createProgress((line) => process.stderr.write(`${line}\n`));
-  const toolchain = await readToolchain();
-  progress.info(`toolchain ${toolchain.go}, ${toolchain.cc}; cache ${cli.cacheDir}`);
+  const toolchain = await readToolchain(cli.arch, cli.cacheDir);
+  progress.info(`toolchain ${toolchain.go}, ${toolchain.cc}${toolchain.libseccomp ? `, ${toolchain.libseccomp}` : ''}; cache ${cli.cacheDir}`);
   const baseRootfs = await readBaseRootfs(cli.baseRootfs);
   const result = await buildRuntime({ arch: cli.arch, cacheDir: cli.cacheDir, only: cli.only, toolchain, progress, baseRootfs });
   if (cli.verify) {
-    const report = await verifyReproducible(result.plan, result.manifest, { toolchain, progress });
+    const report = await verifyReproducible(result.plan, result.manifest, { toolchain: result.toolchain, progress });
     for (const line of report.lines) process.stderr.write(`${line}\n`);
     if (!report.ok) {
       throw new RfoError('RFO_NOT_REPRODUCIBLE', `${report.mismatches.length} artifact(s) differ between two clean builds: ${report.mismatches.join(', ')}`, {

@@ -1,4 +1,4 @@
-// npm run release [-- --dist <dir>]
+// npm run release [-- --dist <dir>] [--arch amd64|arm64]
 // Builds the runtime if needed, then writes the release to dist/ (see
 // src/release/build-release.ts), prints artifact sizes and timings, and saves
 // them to bench/results/release-<date>.json. Sign with a release key by
@@ -7,17 +7,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isRfoError } from '../src/errors.ts';
+import { isRfoError, RfoError } from '../src/errors.ts';
+import { supportedArches } from '../src/versions/table.ts';
+import type { Arch } from '../src/versions/table.ts';
 import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { readToolchain } from '../src/build/toolchain.ts';
 import { buildRelease } from '../src/release/build-release.ts';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { dist: { type: 'string' }, 'no-bench': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { dist: { type: 'string' }, arch: { type: 'string' }, 'no-bench': { type: 'boolean', default: false } } });
   const distDir = resolve(values.dist ?? join(repoRoot, 'dist'));
+  const arch = values.arch as Arch | undefined;
+  if (arch !== undefined && !supportedArches.includes(arch)) throw new RfoError('RFO_USAGE', `unsupported --arch ${arch}`, { hint: `use one of ${supportedArches.join(', ')}` });
   const progress = createProgress((line) => process.stderr.write(`${line}\n`));
-  const r = await buildRelease({ distDir, cacheDir: defaultCacheDir(), toolchain: await readToolchain(), progress });
+  const r = await buildRelease({ distDir, ...(arch ? { arch } : {}), cacheDir: defaultCacheDir(), toolchain: await readToolchain(), progress });
   for (const [f, bytes] of Object.entries(r.sizes)) process.stdout.write(`${f.padEnd(40)} ${(bytes / 1024 ** 2).toFixed(1)} MiB\n`);
   if (!values['no-bench']) {
     const out = join(repoRoot, 'bench', 'results', `release-${new Date().toISOString().slice(0, 10)}.json`);

@@ -12,6 +12,8 @@ export type RfoErrorCode =
   | 'RFO_MODULE_NOT_FOUND'
   | 'RFO_DISK_FULL'
   | 'RFO_IMAGE_INVALID'
+  | 'RFO_DEB_UNAVAILABLE'
+  | 'RFO_KERNEL_UNSUPPORTED'
   | 'RFO_NOT_REPRODUCIBLE'
   | 'RFO_RUNTIME_MISSING'
   // joining a cluster
@@ -34,6 +36,7 @@ export type RfoErrorCode =
   | 'RFO_SNAPSHOT_INVALID'
   // releases and installs
   | 'RFO_SIGNATURE_INVALID'
+  | 'RFO_UNSUPPORTED_ARCH'
   | 'RFO_VERIFY_FAILED'
   // rfo's own Kubernetes API calls
   | 'RFO_KUBE_API'

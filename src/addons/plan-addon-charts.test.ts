@@ -32,7 +32,7 @@ test('a runtime without the chart (built with --only, or for an arch without bus
 
 test('values: the kubelet CA for metrics-server, the storage path for local-path, images as repository and tag', () => {
   const { charts } = planAddonCharts(manifest, '/d/data/k1', ['rfo-metrics-server', 'rfo-local-path']);
-  const facts = { kubeletCaPem: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n', storagePath: '/d/storage' };
+  const facts = { kubeletCaPem: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n', storagePath: '/d/storage', serviceCidr: '10.43.0.0/16', serviceNodePortRange: '30000-32767' };
   const [ms, lp] = charts;
   assert.ok(ms && lp);
   assert.deepEqual(addonChartValues(ms, facts), { image: { repository: 'example.org/metrics-server', tag: 'v1' }, kubeletCA: facts.kubeletCaPem });
@@ -40,5 +40,26 @@ test('values: the kubelet CA for metrics-server, the storage path for local-path
     image: { repository: 'example.org/local-path-provisioner', tag: 'v2' },
     helperImage: { repository: 'example.org/busybox', tag: '3' },
     storagePath: '/d/storage',
+  });
+});
+
+test('rfo-network-policy: the kube-router image, and the service CIDR and node port range kube-router lets pods reach', () => {
+  const withPolicy = {
+    ...manifest,
+    artifacts: [
+      ...manifest.artifacts,
+      { kind: 'image', name: 'example.org/rfo/kube-router:v9', component: 'kube-router' },
+      { kind: 'chart', name: 'rfo-network-policy', component: 'kube-router', path: 'charts/rfo-network-policy.tgz' },
+    ],
+  } as unknown as RuntimeManifest;
+  const { charts } = planAddonCharts(withPolicy, '/d/data/k1', ['rfo-network-policy']);
+  const [np] = charts;
+  assert.ok(np);
+  assert.equal(np.chart, '/d/data/k1/charts/rfo-network-policy.tgz');
+  const facts = { kubeletCaPem: '', storagePath: '/d/storage', serviceCidr: '10.96.0.0/12', serviceNodePortRange: '30000-32000' };
+  assert.deepEqual(addonChartValues(np, facts), {
+    image: { repository: 'example.org/rfo/kube-router', tag: 'v9' },
+    serviceClusterIPRange: '10.96.0.0/12',
+    serviceNodePortRange: '30000-32000',
   });
 });

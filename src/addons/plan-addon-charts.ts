@@ -1,6 +1,6 @@
 // Pure: the packaged add-ons a server writes to server/manifests once its
 // node is Ready, besides CoreDNS (which has its own step: the start waits for
-// it): rfo-metrics-server and rfo-local-path. Each is the runtime's chart as
+// it): rfo-network-policy, rfo-metrics-server and rfo-local-path. Each is the runtime's chart as
 // a HelmChart, with the values rfo knows from the node (the runtime's images,
 // the kubelet CA, the data dir); users change the rest with a HelmChartConfig.
 
@@ -9,11 +9,12 @@ import type { RuntimeManifest } from '../build/render-manifest.ts';
 import { imageValues } from '../charts/image-values.ts';
 import { chartPathOf, imageRefOf } from '../runtime/runtime-images.ts';
 
-export const addonChartNames = ['rfo-metrics-server', 'rfo-local-path'] as const;
+export const addonChartNames = ['rfo-network-policy', 'rfo-metrics-server', 'rfo-local-path'] as const;
 export type AddonChartName = (typeof addonChartNames)[number];
 
 /** The components whose images each chart runs, by value name. */
 const chartImages: Record<AddonChartName, Readonly<Record<string, string>>> = {
+  'rfo-network-policy': { image: 'kube-router' },
   'rfo-metrics-server': { image: 'metrics-server' },
   'rfo-local-path': { image: 'local-path-provisioner', helperImage: 'busybox' },
 };
@@ -51,12 +52,17 @@ export interface AddonChartFacts {
   readonly kubeletCaPem: string;
   /** <data-dir>/storage: where local-path keeps volumes on each node. */
   readonly storagePath: string;
+  /** service-cidr and service-node-port-range: kube-router's policy controller lets pods reach services and node ports. */
+  readonly serviceCidr: string;
+  readonly serviceNodePortRange: string;
 }
 
 /** The values rfo sets in the HelmChart's valuesContent (a HelmChartConfig's values go over them). */
 export function addonChartValues(chart: AddonChartPlan, facts: AddonChartFacts): Record<string, unknown> {
   const images = Object.fromEntries(Object.entries(chart.images).map(([value, ref]) => [value, imageValues(ref)]));
   switch (chart.name) {
+    case 'rfo-network-policy':
+      return { ...images, serviceClusterIPRange: facts.serviceCidr, serviceNodePortRange: facts.serviceNodePortRange };
     case 'rfo-metrics-server':
       return { ...images, kubeletCA: facts.kubeletCaPem };
     case 'rfo-local-path':

@@ -8,15 +8,16 @@ import { RfoError } from '../errors.ts';
 import { run, tail } from '../util/exec.ts';
 import { components, goToolchain } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
-import { usesCgo } from '../versions/recipes.ts';
+import { linksSeccomp, usesCgo } from '../versions/recipes.ts';
 import type { CBinaryRecipe, DebBinaryRecipe, GoBinaryRecipe } from '../versions/recipes.ts';
+import { crossCgoEnv } from './cross-toolchain.ts';
 import { extractDebianFile } from './debian-package.ts';
 import { debianPinOf } from './plan-debian-pin.ts';
 import { parseGoSum } from './gomod.ts';
 import { wrapperDir } from './paths.ts';
 import type { ArtifactStep, ToolchainFacts } from './plan-build.ts';
 import type { Progress } from './progress.ts';
-import { renderGoBuild, renderGoEnv, expandPlaceholders } from './render-go-build.ts';
+import { renderGoBuild, expandPlaceholders } from './render-go-build.ts';
 import type { BinaryRecord } from './render-manifest.ts';
 import { sha256File } from '../util/sha256-file.ts';
 
@@ -89,10 +90,12 @@ async function buildGo(ctx: BuildContext, recipe: GoBinaryRecipe, sums: Map<stri
   const mainModule = component.modules.find((m) => recipe.package === '.' || recipe.package.startsWith(m)) ?? component.modules[0] ?? '';
   const facts = await readModuleFacts(recipe.component, mainModule, component.version);
   const outFile = join(ctx.outDir, 'bin', recipe.name);
-  const spec = renderGoBuild(recipe, { component, arch: ctx.arch, buildDate: facts.time, outFile, wrapperDir: wrapperDir(recipe.component) });
+  const cgo = usesCgo(recipe, ctx.arch);
+  const cross = cgo ? crossCgoEnv(ctx.toolchain.ccCommand, ctx.toolchain.pkgConfigLibdir) : { recorded: {}, local: {} };
+  const spec = renderGoBuild(recipe, { component, arch: ctx.arch, buildDate: facts.time, outFile, wrapperDir: wrapperDir(recipe.component), cgoEnv: cross.recorded });
   const started = Date.now();
   const result = await ctx.progress.during(recipe.component, `building ${recipe.name}`, () =>
-    run({ cmd: spec.cmd, args: spec.args, cwd: spec.cwd, env: { ...ctx.env, ...spec.env }, purpose: `building ${recipe.name}` }),
+    run({ cmd: spec.cmd, args: spec.args, cwd: spec.cwd, env: { ...ctx.env, ...spec.env, ...cross.local }, purpose: `building ${recipe.name}` }),
   );
   if (result.code !== 0) throw classifyBuildFailure(recipe.component, recipe.name, result.stderr);
   const ldflags = spec.args[spec.args.indexOf('-ldflags') + 1] ?? '';
@@ -100,8 +103,9 @@ async function buildGo(ctx: BuildContext, recipe: GoBinaryRecipe, sums: Map<stri
     ...recordIdentity(recipe, recipe.aliases ?? []),
     source: { type: 'go-module', module: mainModule, version: component.version, sum: sums.get(`${mainModule}@${component.version}`) ?? facts.sum, package: recipe.package === '.' ? `go/${recipe.component} (wrapper main)` : recipe.package },
     goVersion: ctx.toolchain.go,
-    ...(usesCgo(recipe, ctx.arch) ? { compiler: ctx.toolchain.cc } : {}),
-    buildFlags: { trimpath: true, tags: recipe.tags, ldflags, env: renderGoEnv(recipe, ctx.arch) },
+    ...(cgo ? { compiler: ctx.toolchain.cc } : {}),
+    ...(linksSeccomp(recipe, ctx.arch) && ctx.toolchain.libseccomp ? { libraries: { libseccomp: ctx.toolchain.libseccomp } } : {}),
+    buildFlags: { trimpath: true, tags: recipe.tags, ldflags, env: spec.env },
     ...(await describeOutput(outFile, started)),
   };
 }
@@ -118,7 +122,7 @@ async function buildC(ctx: BuildContext, recipe: CBinaryRecipe): Promise<BinaryR
   // cache path out of the binary so another machine builds the same bytes.
   const args = [...cflags, '-s', `-ffile-prefix-map=${facts.dir}=.`, '-o', outFile, src];
   const started = Date.now();
-  const result = await run({ cmd: 'gcc', args, env: { ...ctx.env, SOURCE_DATE_EPOCH: String(Math.floor(Date.parse(facts.time) / 1000)) }, purpose: `compiling ${recipe.name}` });
+  const result = await run({ cmd: ctx.toolchain.ccCommand ?? 'gcc', args, env: { ...ctx.env, SOURCE_DATE_EPOCH: String(Math.floor(Date.parse(facts.time) / 1000)) }, purpose: `compiling ${recipe.name}` });
   if (result.code !== 0) throw classifyBuildFailure(recipe.component, recipe.name, result.stderr);
   return {
     ...recordIdentity(recipe, []),

@@ -7,13 +7,17 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildImage } from '../images/build-image.ts';
 import { fileCapabilities } from '../images/file-capabilities.ts';
-import type { BuiltImage } from '../images/image-spec.ts';
+import type { BuiltImage, ImageFileSpec, ImageSymlinkSpec } from '../images/image-spec.ts';
+import { debianFilesFor, planDebianFiles } from '../images/plan-debian-files.ts';
+import type { DebEntry } from '../images/plan-debian-files.ts';
+import { debianPackage, debianPin, debianRelease } from '../versions/debian-packages.ts';
+import { fetchDeb, unpackDeb } from './debian-fetch.ts';
 import { writeImageArchive } from '../images/write-archive.ts';
 import { maybeGunzip, readTar } from '../util/tar-reader.ts';
 import { components } from '../versions/table.ts';
 import type { ImageRecipe, LinuxCapability } from '../versions/recipes.ts';
 import type { BuildPlan } from './plan-build.ts';
-import type { ArtifactRecord } from './render-manifest.ts';
+import type { ArtifactRecord, DebianPackageRecord } from './render-manifest.ts';
 
 const capabilityNumbers: Record<LinuxCapability, number> = { CAP_NET_BIND_SERVICE: 10 };
 
@@ -28,8 +32,23 @@ export function airgapFileName(arch: string): string {
   return `rfo-images.linux-${arch}.tar.zst`;
 }
 
-async function imageFromRecipe(recipe: ImageRecipe, binDir: string, plan: BuildPlan, baseLayer: Buffer | undefined): Promise<BuiltImage> {
-  const files = [];
+/** The image's files from pinned Debian packages, and the manifest records of those packages. */
+async function debianPart(recipe: ImageRecipe, plan: BuildPlan): Promise<{ files: ImageFileSpec[]; symlinks: ImageSymlinkSpec[]; records: DebianPackageRecord[] }> {
+  const wanted = debianFilesFor(recipe.debianFiles ?? [], plan.arch);
+  const contents = new Map<string, DebEntry[]>();
+  const records: DebianPackageRecord[] = [];
+  for (const name of [...new Set(wanted.map((w) => w.package))]) {
+    const p = debianPackage(name);
+    const deb = await fetchDeb(plan.cacheDir, p, plan.arch);
+    contents.set(name, await unpackDeb(deb.path, join(plan.cacheDir, 'debs')));
+    records.push({ name, version: p.version, arch: debianPin(p, plan.arch)?.debArch ?? plan.arch, distribution: `debian ${debianRelease}`, sourcePackage: p.source, license: p.license, file: deb.file, sha256: deb.sha256 });
+  }
+  const planned = planDebianFiles(recipe.ref, wanted, contents);
+  return { files: planned.files, symlinks: planned.symlinks, records };
+}
+
+async function imageFromRecipe(recipe: ImageRecipe, binDir: string, plan: BuildPlan, baseLayer: Buffer | undefined, debian: { files: ImageFileSpec[]; symlinks: ImageSymlinkSpec[] }): Promise<BuiltImage> {
+  const files: ImageFileSpec[] = [...debian.files];
   for (const f of recipe.files) {
     const caps = f.capabilities?.map((c) => capabilityNumbers[c]);
     files.push({
@@ -40,7 +59,8 @@ async function imageFromRecipe(recipe: ImageRecipe, binDir: string, plan: BuildP
     });
   }
   const base = plan.baseRootfs && baseLayer ? { baseLayer, baseName: baseLabel(plan) } : {};
-  return buildImage({ ref: recipe.ref, arch: plan.arch, files, config: recipe.config, ...(recipe.symlinks ? { symlinks: recipe.symlinks } : {}), ...(recipe.dirs ? { dirs: recipe.dirs } : {}), ...base });
+  const symlinks = [...debian.symlinks, ...(recipe.symlinks ?? [])];
+  return buildImage({ ref: recipe.ref, arch: plan.arch, files, config: recipe.config, ...(symlinks.length > 0 ? { symlinks } : {}), ...(recipe.dirs ? { dirs: recipe.dirs } : {}), ...base });
 }
 
 function baseLabel(plan: BuildPlan): string {
@@ -59,7 +79,8 @@ export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtim
   const records: ArtifactRecord[] = [];
   const built: BuiltImage[] = [];
   for (const recipe of plan.images) {
-    const image = await imageFromRecipe(recipe, binDir, plan, baseLayer);
+    const debian = recipe.debianFiles ? await debianPart(recipe, plan) : { files: [], symlinks: [], records: [] };
+    const image = await imageFromRecipe(recipe, binDir, plan, baseLayer, debian);
     built.push(image);
     const path = `images/${imageFileName(recipe.ref)}`;
     const written = await writeImageArchive(join(runtimeDir, path), [image]);
@@ -74,6 +95,7 @@ export async function writeRuntimeImages(plan: BuildPlan, binDir: string, runtim
       layers: written.images[0]?.layers ?? [],
       contents: recipe.files.map((f) => f.from),
       base: baseLabel(plan),
+      ...(debian.records.length > 0 ? { debianPackages: debian.records } : {}),
       sha256: written.sha256,
       size: written.size,
     });

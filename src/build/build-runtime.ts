@@ -10,7 +10,8 @@ import { components, kubernetesVersion, rfoVersion, vulnDatabase } from '../vers
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { buildArtifact, isArtifactComplete, readArtifactRecords } from './build-artifact.ts';
 import { wrapperDir } from './paths.ts';
-import { goArch, planBuild } from './plan-build.ts';
+import { goArch, needsCc, needsSeccomp, planBuild } from './plan-build.ts';
+import { ensureCrossToolchain, readToolchain } from './toolchain.ts';
 import type { BaseRootfs, BuildPlan, ToolchainFacts } from './plan-build.ts';
 import type { Progress } from './progress.ts';
 import { formatElapsed } from './progress.ts';
@@ -33,16 +34,22 @@ export interface BuildRuntimeOptions {
 
 export interface BuildRuntimeResult {
   readonly plan: BuildPlan;
+  /** The toolchain facts the plan used (a cross build may have installed its C toolchain first). */
+  readonly toolchain: ToolchainFacts;
   readonly manifest: RuntimeManifest;
   readonly built: readonly ComponentId[];
 }
 
-/** sha256 over a wrapper module's files: go.mod, go.sum and our own .go sources. */
+/**
+ * sha256 over a wrapper module's files: go.mod, go.sum and our own .go
+ * sources, the stand-in modules under it (unavailable/) included, so editing
+ * a stand-in rebuilds the component.
+ */
 export async function hashWrapper(component: ComponentId): Promise<string | undefined> {
   const dir = wrapperDir(component);
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n === 'go.mod' || n === 'go.sum' || n.endsWith('.go')).sort();
+    names = (await readdir(dir, { recursive: true })).filter((n) => /(^|\/)(go\.mod|go\.sum|[^/]*\.go)$/.test(n)).sort();
   } catch {
     return undefined; // C-only components have no wrapper module
   }
@@ -86,8 +93,19 @@ async function runtimeComplete(dir: string): Promise<boolean> {
   }
 }
 
-export async function buildRuntime(options: BuildRuntimeOptions): Promise<BuildRuntimeResult> {
-  const { progress } = options;
+/** A cross build with C or cgo artifacts gets Debian's cross toolchain first (its version is in their keys). */
+async function toolchainFor(options: BuildRuntimeOptions): Promise<ToolchainFacts> {
+  const arch = options.arch ?? goArch(process.arch);
+  // Callers pass the host's facts; a cross build's C facts are the cross compiler's.
+  const facts = arch === goArch(process.arch) ? options.toolchain : await readToolchain(arch, options.cacheDir);
+  const draft = await makePlan({ ...options, toolchain: facts });
+  const recipes = draft.steps.flatMap((s) => s.recipes);
+  return ensureCrossToolchain(arch, facts, { c: needsCc(recipes, arch), seccomp: needsSeccomp(recipes, arch) }, options.progress);
+}
+
+export async function buildRuntime(buildOptions: BuildRuntimeOptions): Promise<BuildRuntimeResult> {
+  const options = { ...buildOptions, toolchain: await toolchainFor(buildOptions) };
+  const { progress, toolchain } = options;
   const plan = await makePlan(options);
   for (const s of plan.skipped) progress.step(s.name, 'skipped', s.reason);
   const built: ComponentId[] = [];
@@ -100,7 +118,7 @@ export async function buildRuntime(options: BuildRuntimeOptions): Promise<BuildR
     const started = Date.now();
     progress.step(step.component, 'building', `${components[step.component].version} (${step.recipes.map((r) => r.name).join(', ')})`);
     try {
-      await buildArtifact(step, { arch: plan.arch, toolchain: options.toolchain, progress });
+      await buildArtifact(step, { arch: plan.arch, toolchain, progress });
     } catch (err) {
       progress.step(step.component, 'failed', formatElapsed(Date.now() - started));
       throw err;
@@ -112,10 +130,10 @@ export async function buildRuntime(options: BuildRuntimeOptions): Promise<BuildR
   if (await runtimeComplete(plan.runtimeDir)) {
     progress.step('runtime', 'cached', plan.runtimeKey);
     const manifest = JSON.parse(await readFile(join(plan.runtimeDir, 'manifest.json'), 'utf8')) as RuntimeManifest;
-    return { plan, manifest, built };
+    return { plan, manifest, built, toolchain };
   }
   const manifest = await assembleRuntime(plan, options);
-  return { plan, manifest, built };
+  return { plan, manifest, built, toolchain };
 }
 
 /** Write bin/, images/, manifest.json and sha256sum-<arch>.txt under a partial name, then rename. */
@@ -145,7 +163,7 @@ async function assembleRuntime(plan: BuildPlan, options: BuildRuntimeOptions): P
       kubernetesVersion: `v${kubernetesVersion()}`,
       arch: plan.arch,
       key: plan.runtimeKey,
-      toolchain: { go: options.toolchain.go, cc: options.toolchain.cc },
+      toolchain: { go: options.toolchain.go, cc: options.toolchain.cc, ...(options.toolchain.libseccomp ? { libseccomp: options.toolchain.libseccomp } : {}) },
       vulnDatabase: { ...vulnDatabase },
       artifacts,
       skipped: plan.skipped,

@@ -18,11 +18,12 @@ export const aptArchiveCache = '/var/cache/apt/archives';
 async function fetchDeb(pin: DebianPin, dir: string): Promise<string> {
   const cached = join(aptArchiveCache, debFileName(pin));
   if ((await sha256File(cached).catch(() => '')) === pin.sha256) return cached;
-  const r = await run({ cmd: 'apt-get', args: ['download', '-q', `${pin.package}=${pin.version}`], cwd: dir, purpose: `downloading ${pin.package} ${pin.version}` });
+  // pkg:arch: another arch's package needs that arch's index (scripts/setup-cross.sh adds it).
+  const r = await run({ cmd: 'apt-get', args: ['download', '-q', `${pin.package}:${pin.arch}=${pin.version}`], cwd: dir, purpose: `downloading ${pin.package} ${pin.version} (${pin.arch})` });
   const deb = (await readdir(dir)).find((f) => f.endsWith('.deb'));
   if (r.code !== 0 || !deb) {
     throw new RfoError('RFO_MODULE_NOT_FOUND', `${pin.package} ${pin.version} (${pin.arch}) could not be downloaded with apt-get: ${tail(r.stderr || r.stdout, 5)}`, {
-      hint: `run apt-get update (Debian 12 host), or bump ${pin.package} in src/versions/table.ts to the version apt-cache policy ${pin.package} offers, with its SHA256 from apt-cache show`,
+      hint: `run apt-get update (Debian 12 host; for another arch first bash scripts/setup-cross.sh ${pin.arch}), or bump ${pin.package} in src/versions/table.ts to the version apt-cache policy ${pin.package} offers, with its SHA256 from apt-cache show`,
     });
   }
   return join(dir, deb);

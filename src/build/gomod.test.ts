@@ -113,3 +113,14 @@ for (const [name, component] of wrappers) {
     assert.ok(!files.some((f) => f.startsWith('vendor')), 'no vendored third-party source');
   });
 }
+
+test('goReplaces: a local stand-in directory or a served `module version`, sorted', () => {
+  const text = renderWrapperGoMod({
+    component: { ...components.traefik, goReplaces: { 'example.org/b': 'example.org/fork v1.2.3', 'example.org/a': './unavailable/a' } },
+    recipes: recipesFor('traefik'),
+  });
+  assert.match(text, /replace \(\n\texample\.org\/a => \.\/unavailable\/a\n\texample\.org\/b => example\.org\/fork v1\.2\.3\n\)/);
+  const parsed = parseGoMod(text);
+  assert.deepEqual(parsed.replaces.get('example.org/b'), { path: 'example.org/fork', version: 'v1.2.3' });
+  assert.deepEqual(parsed.tools, ['github.com/traefik/traefik/v3/cmd/traefik']);
+});

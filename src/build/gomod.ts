@@ -73,8 +73,9 @@ export function renderWrapperGoMod(input: WrapperGoModInput): string {
     const v = stagingVersion(component.version);
     for (const mod of input.stagingModules) replaces.push(`\t${mod} => ${mod} ${v}`);
   }
-  for (const [mod, dir] of Object.entries(component.goReplaces ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    replaces.push(`\t${mod} => ${dir}`);
+  // A local directory (./...) or `module version`: written as given.
+  for (const [mod, target] of Object.entries(component.goReplaces ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    replaces.push(`\t${mod} => ${target}`);
   }
   if (replaces.length > 0) lines.push('replace (', ...replaces, ')', '');
   return lines.join('\n');

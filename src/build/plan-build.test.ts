@@ -78,20 +78,45 @@ test('cached artifacts are marked cached', () => {
   assert.equal(plan.steps.find((s) => s.component === 'etcd')?.cached, false);
 });
 
-test('cross builds skip C and cgo artifacts and the images that need them', () => {
-  const plan = planBuild({ ...base, arch: 'arm64' });
+test('cross builds plan every artifact and image; C ones keyed by the cross compiler and libseccomp', () => {
+  const cross = { ...base, arch: 'arm64' as const, toolchain: { go: 'go1.26.8', cc: 'aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0', ccCommand: 'aarch64-linux-gnu-gcc', libseccomp: 'libseccomp-dev:arm64 2.5.4-1+deb12u1' } };
+  const plan = planBuild(cross);
   const names = plan.steps.flatMap((s) => s.recipes.map((r) => r.name));
-  assert.ok(names.includes('kubernetes'));
-  assert.ok(!names.includes('runc'));
-  assert.ok(!names.includes('pause'));
-  // busybox is taken from a Debian package pinned for amd64 only
-  assert.deepEqual(plan.skipped.map((s) => s.name).sort(), ['busybox', 'docker.io/rfo/busybox:1.35.0-4-deb12u1-b1', 'pause', 'registry.k8s.io/pause:3.10.2', 'runc']);
-  assert.match(plan.skipped.find((s) => s.name === 'busybox')?.reason ?? '', /no \.deb of busybox-static .* is pinned for arm64/);
-  assert.ok(plan.images.some((i) => i.ref.includes('coredns')));
-  // a chart is left out when an image it runs is: local-path needs busybox for its helper pod
-  assert.deepEqual(plan.charts.map((c) => c.spec.name), ['rfo-coredns', 'rfo-metrics-server']);
-  assert.deepEqual(planBuild(base).charts.map((c) => c.spec.name), ['rfo-coredns', 'rfo-metrics-server', 'rfo-local-path']);
-  assert.notEqual(keys({ ...base, arch: 'arm64' }).kubernetes, keys(base).kubernetes);
+  for (const n of ['kubernetes', 'runc', 'pause', 'flanneld', 'kube-router']) assert.ok(names.includes(n), n);
+  // the network policy image's iptables, ipset and glibc are Debian packages pinned for amd64 only
+  assert.deepEqual(plan.skipped.map((s) => s.name), ['docker.io/rfo/kube-router:v2.1.0']);
+  assert.match(plan.skipped[0]?.reason ?? '', /no Debian packages pinned for arm64: iptables, .*libc6/);
+  assert.equal(plan.images.length, imageRecipes.length - 1);
+  assert.notEqual(keys(cross).kubernetes, keys(base).kubernetes);
+  const otherLib = keys({ ...cross, toolchain: { ...cross.toolchain, libseccomp: 'libseccomp 2.5.4-1+deb12u1 (Debian source, static)' } });
+  assert.notEqual(otherLib.runc, keys(cross).runc, 'libseccomp is part of runc key');
+  assert.equal(otherLib.pause, keys(cross).pause);
+  assert.equal(otherLib.flannel, keys(cross).flannel);
+  // Where pkg-config looks is a host path: not an input of the bytes.
+  assert.deepEqual(keys({ ...cross, toolchain: { ...cross.toolchain, pkgConfigLibdir: '/elsewhere' } }), keys(cross));
+  // a chart is left out when an image it runs is
+  assert.deepEqual(plan.charts.map((c) => c.spec.name), ['rfo-coredns', 'rfo-metrics-server', 'rfo-local-path', 'rfo-gateway-api-crds', 'rfo-traefik']);
+  assert.deepEqual(planBuild(base).charts.map((c) => c.spec.name), ['rfo-coredns', 'rfo-metrics-server', 'rfo-local-path', 'rfo-network-policy', 'rfo-gateway-api-crds', 'rfo-traefik']);
+});
+
+test('riscv64 builds everything but the Debian packages bookworm lacks for it (busybox, iptables...), and the charts that need them', () => {
+  const plan = planBuild({ ...base, arch: 'riscv64' });
+  const names = plan.steps.flatMap((s) => s.recipes.map((r) => r.name));
+  for (const n of ['runc', 'pause', 'coredns']) assert.ok(names.includes(n), n);
+  assert.deepEqual(plan.skipped.map((s) => s.name).sort(), ['busybox', 'docker.io/rfo/busybox:1.35.0-4-deb12u1-b1', 'docker.io/rfo/kube-router:v2.1.0']);
+  assert.match(plan.skipped.find((s) => s.name === 'busybox')?.reason ?? '', /no \.deb of busybox-static .* is pinned for riscv64/);
+  // local-path needs busybox for its helper pod
+  assert.deepEqual(plan.charts.map((c) => c.spec.name), ['rfo-coredns', 'rfo-metrics-server', 'rfo-gateway-api-crds', 'rfo-traefik']);
+});
+
+test('the Debian packages an image takes files from are part of the runtime key', () => {
+  const image = imageRecipes.find((i) => i.component === 'kube-router');
+  assert.ok(image?.debianFiles);
+  const other = { ...image, debianFiles: image.debianFiles.filter((d) => d.package !== 'netbase') };
+  const a = planBuild({ ...base, imageRecipes: [image] });
+  const b = planBuild({ ...base, imageRecipes: [other] });
+  assert.notEqual(a.runtimeKey, b.runtimeKey);
+  assert.equal(a.cacheDir, base.cacheDir);
 });
 
 test('--only restricts the plan', () => {
@@ -128,4 +153,15 @@ test('a security floor (goRequires) is part of that component key only', () => {
     if (id === 'etcd') assert.notEqual(after[id], before[id]);
     else assert.equal(after[id], before[id], id);
   }
+});
+
+test('a chart of data (the Gateway API CRDs) comes with the runtime though it has no image; its pinned module is in the key', () => {
+  const names = (input: BuildPlanInput) => planBuild(input).charts.map((c) => c.spec.name);
+  assert.deepEqual(names(base).slice(-2), ['rfo-gateway-api-crds', 'rfo-traefik']);
+  assert.deepEqual(names({ ...base, only: ['coredns'] }), ['rfo-coredns'], '--only leaves it out unless named');
+  assert.deepEqual(names({ ...base, only: ['gateway-api'] }), ['rfo-gateway-api-crds']);
+  const crds = planBuild(base).charts.find((c) => c.spec.name === 'rfo-gateway-api-crds');
+  assert.ok(crds?.fromModule);
+  const resummed = planBuild(base).charts.map((c) => (c === crds || c.spec.name === 'rfo-gateway-api-crds' ? { ...c, fromModule: { ...crds.fromModule!, sum: 'h1:other=' } } : c));
+  assert.notEqual(planBuild({ ...base, charts: resummed }).runtimeKey, planBuild(base).runtimeKey);
 });

@@ -6,11 +6,12 @@
 
 import { join } from 'node:path';
 import { hashJson } from '../util/canonical-json.ts';
-import { binaryRecipes, imageRecipes, isCrossBuildable, usesCgo } from '../versions/recipes.ts';
+import { binaryRecipes, imageRecipes, linksSeccomp, usesCgo } from '../versions/recipes.ts';
 import type { BinaryRecipe, ImageRecipe } from '../versions/recipes.ts';
 import { components, rfoRevision, vulnDatabase } from '../versions/table.ts';
 import type { Arch, Component, ComponentId } from '../versions/table.ts';
-import { packagedCharts } from '../charts/packaged-charts.ts';
+import { chartKeyOf, packagedCharts } from '../charts/packaged-charts.ts';
+import { debianPackage, debianPin } from '../versions/debian-packages.ts';
 import { debianPinOf } from './plan-debian-pin.ts';
 import type { PackagedChart } from '../charts/packaged-charts.ts';
 
@@ -23,8 +24,14 @@ export const runtimeFormatVersion = 1;
 export interface ToolchainFacts {
   /** `go env GOVERSION`, e.g. go1.26.8. */
   readonly go: string;
-  /** First line of `gcc --version`; only C and cgo artifacts depend on it. */
+  /** First line of `<cc> --version` for the target arch; only C and cgo artifacts depend on it. */
   readonly cc: string;
+  /** The C compiler command: gcc (default) natively, Debian's <triplet>-gcc for a cross build. */
+  readonly ccCommand?: string;
+  /** The static libseccomp runc links, e.g. 'libseccomp-dev:arm64 2.5.4-1+deb12u1'; part of runc's key. */
+  readonly libseccomp?: string;
+  /** Where pkg-config finds the target's libraries (cross builds); a host path, in no key. */
+  readonly pkgConfigLibdir?: string;
 }
 
 export interface BuildPlanInput {
@@ -72,6 +79,8 @@ export interface SkippedRecipe {
 
 export interface BuildPlan {
   readonly arch: Arch;
+  /** Where downloads (Debian packages) are cached beside the artifacts. */
+  readonly cacheDir: string;
   readonly runtimeKey: string;
   readonly runtimeDir: string;
   readonly steps: readonly ArtifactStep[];
@@ -82,8 +91,12 @@ export interface BuildPlan {
   readonly baseRootfs?: BaseRootfs;
 }
 
-function needsCc(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
+export function needsCc(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
   return recipes.some((r) => r.kind === 'c-binary' || (r.kind === 'go-binary' && usesCgo(r, arch)));
+}
+
+export function needsSeccomp(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
+  return recipes.some((r) => r.kind === 'go-binary' && linksSeccomp(r, arch));
 }
 
 export function artifactKey(component: ComponentId, recipes: readonly BinaryRecipe[], input: BuildPlanInput): string {
@@ -97,6 +110,8 @@ export function artifactKey(component: ComponentId, recipes: readonly BinaryReci
     recipes,
     go: input.toolchain.go,
     cc: needsCc(recipes, input.arch) ? input.toolchain.cc : null,
+    // The libseccomp linked into runc shapes its bytes like the compiler does.
+    ...(needsSeccomp(recipes, input.arch) ? { libseccomp: input.toolchain.libseccomp ?? null } : {}),
   });
 }
 
@@ -107,14 +122,13 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   // Tools are built only when asked for by name; they never enter a runtime.
   const ids = (Object.keys(table) as ComponentId[]).filter((id) => (input.only ? input.only.includes(id) : table[id].tool !== true));
   for (const id of ids) {
+    // Every recipe builds for every arch (C and cgo ones with Debian's cross
+    // compilers off the host arch), except a Debian package not pinned for it.
     const recipes: BinaryRecipe[] = [];
     for (const recipe of (input.binaryRecipes ?? binaryRecipes).filter((r) => r.component === id)) {
       const pin = recipe.kind === 'deb-binary' ? debianPinOf(table[id], input.arch) : undefined;
-      if (pin && 'missing' in pin) {
-        skipped.push({ name: recipe.name, reason: pin.missing });
-      } else if (input.arch !== input.hostArch && !isCrossBuildable(recipe, input.arch)) {
-        skipped.push({ name: recipe.name, reason: `needs a C cross toolchain for ${input.arch}; only pure-Go artifacts are cross-built` });
-      } else recipes.push(recipe);
+      if (pin && 'missing' in pin) skipped.push({ name: recipe.name, reason: pin.missing });
+      else recipes.push(recipe);
     }
     if (recipes.length === 0) continue;
     const key = artifactKey(id, recipes, input);
@@ -130,11 +144,14 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
   const images: ImageRecipe[] = [];
   for (const image of (input.imageRecipes ?? imageRecipes).filter((i) => !input.only || input.only.includes(i.component))) {
     const missing = image.files.filter((f) => !built.has(f.from)).map((f) => f.from);
+    const unpinned = (image.debianFiles ?? []).map((d) => d.package).filter((name) => !debianPin(debianPackage(name), input.arch));
     if (missing.length > 0) skipped.push({ name: image.ref, reason: `its binaries are not built for ${input.arch}: ${missing.join(', ')}` });
+    else if (unpinned.length > 0) skipped.push({ name: image.ref, reason: `no Debian packages pinned for ${input.arch}: ${[...new Set(unpinned)].join(', ')}` });
     else images.push(image);
   }
   const withImages = new Set(images.map((i) => i.component));
-  const charts = (input.charts ?? packagedCharts()).filter((c) => [c.component, ...(c.alsoRuns ?? [])].every((id) => withImages.has(id)));
+  // A chart of data (the Gateway API CRDs) has no image: it comes with every runtime that is not --only something else.
+  const charts = (input.charts ?? packagedCharts()).filter((c) => (c.fromModule !== undefined ? !input.only || input.only.includes(c.component) : [c.component, ...(c.alsoRuns ?? [])].every((id) => withImages.has(id))));
   const runtimeKey = hashJson({
     format: runtimeFormatVersion,
     arch: input.arch,
@@ -142,13 +159,16 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     artifacts: steps.map((s) => s.key),
     images,
     // The chart files themselves: a changed template makes a new runtime.
-    charts: charts.map((c) => c.spec),
+    charts: charts.map(chartKeyOf),
     base: input.baseRootfs ? { name: input.baseRootfs.name, sha256: input.baseRootfs.sha256 } : 'scratch',
     // The manifest names the vulnerability database the runtime is scanned against.
     vulnDatabase: input.vulnDatabase ?? vulnDatabase,
+    // The pinned .debs the images take files from.
+    debianPackages: [...new Set(images.flatMap((i) => (i.debianFiles ?? []).map((d) => d.package)))].sort().map((name) => debianPackage(name)),
   }).slice(0, 24);
   return {
     arch: input.arch,
+    cacheDir: input.cacheDir,
     runtimeKey,
     runtimeDir: join(input.cacheDir, 'runtime', runtimeKey),
     steps,

@@ -9,7 +9,9 @@ test('a Debian pin names package, version and the .deb hash per arch; other arch
   assert.equal(pin.package, 'busybox-static');
   assert.match(pin.sha256, /^[0-9a-f]{64}$/);
   const arm = debianPinOf(components.busybox, 'arm64');
-  assert.ok('missing' in arm && /busybox-static .* arm64/.test(arm.missing));
+  assert.ok(!('missing' in arm) && arm.arch === 'arm64' && arm.sha256 !== pin.sha256);
+  const rv = debianPinOf(components.busybox, 'riscv64');
+  assert.ok('missing' in rv && /busybox-static .* riscv64/.test(rv.missing));
   assert.ok('missing' in debianPinOf(components.kubernetes, 'amd64'));
 });
 

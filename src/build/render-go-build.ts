@@ -13,6 +13,8 @@ export interface GoBuildFacts {
   readonly buildDate: string;
   readonly outFile: string;
   readonly wrapperDir: string;
+  /** cgo variables of a cross build (CC=aarch64-linux-gnu-gcc), recorded with the rest. */
+  readonly cgoEnv?: Readonly<Record<string, string>>;
 }
 
 export interface CommandSpec {
@@ -72,5 +74,5 @@ export function renderGoBuild(recipe: GoBinaryRecipe, facts: GoBuildFacts): Comm
   const args = ['build', '-trimpath', '-buildvcs=false'];
   if (recipe.tags.length > 0) args.push('-tags', [...recipe.tags].join(','));
   args.push('-ldflags', renderLdflags(recipe, facts.component, facts.buildDate, facts.arch), '-o', facts.outFile, recipe.package);
-  return { cmd: 'go', args, cwd: facts.wrapperDir, env: renderGoEnv(recipe, facts.arch) };
+  return { cmd: 'go', args, cwd: facts.wrapperDir, env: { ...renderGoEnv(recipe, facts.arch), ...(usesCgo(recipe, facts.arch) ? facts.cgoEnv : {}) } };
 }

@@ -49,6 +49,8 @@ export interface BinaryRecord {
   /** Go toolchain version (for cgo/C artifacts also the C compiler). */
   readonly goVersion?: string;
   readonly compiler?: string;
+  /** C libraries linked statically (runc: libseccomp), with their Debian version. */
+  readonly libraries?: Readonly<Record<string, string>>;
   readonly buildFlags: Readonly<Record<string, unknown>>;
   readonly sha256: string;
   readonly size: number;
@@ -68,8 +70,22 @@ export interface ImageRecord {
   /** Which runtime binaries the image carries (their records hold the source). */
   readonly contents: readonly string[];
   readonly base: string;
+  /** Debian packages the image took files from (iptables, ipset, glibc): the .deb's sha256 and its source package. */
+  readonly debianPackages?: readonly DebianPackageRecord[];
   readonly sha256: string;
   readonly size: number;
+}
+
+export interface DebianPackageRecord {
+  readonly name: string;
+  readonly version: string;
+  readonly arch: string;
+  /** e.g. "debian bookworm"; the corresponding source is the Debian source package of that version. */
+  readonly distribution: string;
+  readonly sourcePackage: string;
+  readonly license: string;
+  readonly file: string;
+  readonly sha256: string;
 }
 
 export interface FileRecord {
@@ -90,6 +106,8 @@ export interface ChartRecord {
   readonly path: string;
   /** The images its default values run (all in this runtime). */
   readonly images: readonly string[];
+  /** For a chart made from a data module (the Gateway API CRDs): the module, its go.sum hash and the files taken. */
+  readonly source?: { readonly type: 'go-module'; readonly module: string; readonly version: string; readonly sum: string; readonly files: readonly string[] };
   readonly sha256: string;
   readonly size: number;
 }
@@ -102,7 +120,7 @@ export interface RuntimeManifest {
   readonly kubernetesVersion: string;
   readonly arch: Arch;
   readonly key: string;
-  readonly toolchain: { readonly go: string; readonly cc: string };
+  readonly toolchain: { readonly go: string; readonly cc: string; readonly libseccomp?: string };
   /** The Go vulnerability database `npm run scan` checks this runtime against (module zip h1: hash). */
   readonly vulnDatabase?: { readonly module: string; readonly version: string; readonly sum: string };
   readonly artifacts: readonly ArtifactRecord[];

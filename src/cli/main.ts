@@ -1,6 +1,7 @@
 // rfo's command line: parse argv, run one command, map errors to exit codes.
 // This is the only module that touches process.argv, stdout and exit codes.
 
+import { join } from 'node:path';
 import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
@@ -78,7 +79,7 @@ async function killallCommand(args: string[]): Promise<number> {
   const v = resolved.options.values;
   const dirs = ['data-dir', 'kubelet-dir', 'run-dir'].map((k) => String(v[k] as string));
   const { killall } = await import('../killall/killall.ts');
-  await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), log });
+  await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), binDir: join(String(v['data-dir']), 'bin'), log });
   return 0;
 }
 

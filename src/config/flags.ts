@@ -7,7 +7,7 @@ export type Command = 'server' | 'agent' | 'etcd-snapshot' | 'secrets-encrypt' |
 
 export type FlagType = 'string' | 'bool' | 'int' | 'list';
 
-export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'encryption-provider';
+export type FlagCheck = 'cidr' | 'ip' | 'dns-subdomain' | 'port' | 'port-range' | 'file-mode' | 'key-value' | 'label' | 'taint' | 'url' | 'absolute-path' | 'cni' | 'network-policy' | 'ingress-controller' | 'encryption-provider';
 
 export interface FlagSpec {
   /** Long name, kebab-case; also the config.yaml key. */
@@ -68,12 +68,14 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'cluster-dns', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DNS', default: '10.43.0.10', check: 'ip', usage: 'IPv4 Cluster IP for coredns service. Should be in your service-cidr range' },
   { name: 'cluster-domain', type: 'string', commands: server, section: 'networking', env: 'RFO_CLUSTER_DOMAIN', default: 'cluster.local', check: 'dns-subdomain', usage: 'Cluster Domain' },
   { name: 'cni', type: 'list', splitComma: true, commands: server, section: 'networking', env: 'RFO_CNI', default: ['flannel'], check: 'cni', usage: 'CNI plugin to deploy, one of none, flannel' },
+  { name: 'network-policy', type: 'string', commands: server, section: 'networking', env: 'RFO_NETWORK_POLICY', default: 'kube-router', check: 'network-policy', usage: 'NetworkPolicy engine beside flannel, deployed as the rfo-network-policy chart: kube-router or none' },
   // NetworkManager and firewalld (src/host/host-network.ts): rfo sets them up where they run; these opt out or move things.
   { name: 'disable-networkmanager-config', type: 'bool', commands: both, section: 'networking', env: 'RFO_DISABLE_NETWORKMANAGER_CONFIG', default: false, usage: 'Do not write the NetworkManager drop-in that keeps NetworkManager off cni0, flannel*, veth* and the network-policy interfaces (written only where NetworkManager runs)' },
   { name: 'networkmanager-conf', type: 'string', commands: both, section: 'networking', env: 'RFO_NETWORKMANAGER_CONF', default: '/etc/NetworkManager/conf.d/rfo.conf', check: 'absolute-path', usage: 'The NetworkManager drop-in rfo writes (and rfo-uninstall.sh removes)' },
   { name: 'disable-firewalld-config', type: 'bool', commands: both, section: 'networking', env: 'RFO_DISABLE_FIREWALLD_CONFIG', default: false, usage: 'Do not add firewalld zone rfo (pod and service CIDRs) and service rfo (this node\'s ports) where firewalld runs' },
   { name: 'firewalld-zone', type: 'string', commands: both, section: 'networking', env: 'RFO_FIREWALLD_ZONE', usage: 'firewalld zone that gets service rfo (default: the zone of the node IP\'s interface, else the default zone)' },
-  { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns, rfo-metrics-server, rfo-local-path)' },
+  { name: 'ingress-controller', type: 'list', splitComma: true, commands: server, section: 'networking', env: 'RFO_INGRESS_CONTROLLER', default: ['traefik'], check: 'ingress-controller', usage: 'Ingress controller to deploy: traefik (rfo-traefik, the default IngressClass, ports 80/443 of every node) or none; ingress-nginx is retired upstream and not shipped' },
+  { name: 'disable', type: 'list', splitComma: true, commands: server, section: 'components', env: 'RFO_DISABLE', default: [], usage: 'Do not deploy packaged components and delete any deployed components (valid items: rfo-coredns, rfo-network-policy, rfo-metrics-server, rfo-local-path, rfo-traefik, rfo-gateway-api-crds)' },
   { name: 'node-name', type: 'string', commands: [...both, 'etcd-snapshot'], section: 'node', env: 'RFO_NODE_NAME', check: 'dns-subdomain', usage: 'Node name (default: hostname)' },
   { name: 'node-ip', short: 'i', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_IP', check: 'ip', usage: 'IPv4/IPv6 addresses to advertise for node' },
   { name: 'node-external-ip', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_EXTERNAL_IP', check: 'ip', usage: 'IPv4/IPv6 external IP addresses to advertise for node' },

@@ -49,7 +49,22 @@ const cases: [FlagCheck, string, boolean][] = [
   ['absolute-path', 'relative/dir', false],
   ['cni', 'flannel', true],
   ['cni', 'calico', false],
+  ['ingress-controller', 'traefik', true],
+  ['ingress-controller', 'none', true],
+  ['ingress-controller', 'haproxy', false],
+  ['ingress-controller', 'ingress-nginx', false],
+  ['network-policy', 'kube-router', true],
+  ['network-policy', 'none', true],
+  ['network-policy', 'kube-network-policies', false],
+  ['network-policy', 'calico', false],
 ];
+
+test('ingress-controller: ingress-nginx is refused with the way out, not just "unsupported"', () => {
+  const problem = checkValue('ingress-controller', 'ingress-nginx') ?? '';
+  assert.match(problem, /retired upstream in March 2026/);
+  assert.match(problem, /providers\.kubernetesIngressNGINX\.enabled/);
+  assert.match(problem, /docs\.rke2\.io\/reference\/ingress_migration/);
+});
 
 for (const [check, value, valid] of cases) {
   test(`${check}: ${value} is ${valid ? 'valid' : 'invalid'}`, () => {

@@ -6,6 +6,14 @@ import type { FlagCheck } from './flags.ts';
 
 const taintEffects = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
 const cnis = new Set(['none', 'flannel']);
+const ingressControllers = new Set(['traefik', 'none']);
+
+/** Where users of the retired ingress-nginx go (README "Ingress and Gateway API"). */
+export const ingressNginxRetired =
+  '"ingress-nginx" is not shipped: ingress-nginx was retired upstream in March 2026 (no releases or security fixes since). ' +
+  'Use traefik, the default: set providers.kubernetesIngressNGINX.enabled: true in a HelmChartConfig for rfo-traefik and it serves ' +
+  'Ingresses written for ingress-nginx (class nginx, most nginx.ingress.kubernetes.io/* annotations). ' +
+  'Migration: README "Ingress and Gateway API", https://docs.rke2.io/reference/ingress_migration';
 
 function isCidr(v: string): boolean {
   const [ip, bits, extra] = v.split('/');
@@ -63,6 +71,17 @@ export function checkValue(check: FlagCheck, value: string): string | undefined 
       return value.startsWith('/') ? undefined : `"${value}" is not an absolute path`;
     case 'encryption-provider':
       return value === 'aescbc' || value === 'secretbox' ? undefined : `"${value}" is not a secrets encryption provider (aescbc, secretbox; aesgcm and kms are not offered)`;
+    case 'ingress-controller':
+      if (value === 'ingress-nginx') return ingressNginxRetired;
+      return ingressControllers.has(value) ? undefined : `"${value}" is not a supported ingress controller (${[...ingressControllers].join(', ')})`;
+    case 'network-policy':
+      if (value === 'kube-network-policies') {
+        return (
+          '"kube-network-policies" is not offered: the versions the Go module proxy serves (v0.7.0, v0.8.0) send packets to userspace ' +
+          "with nftables' queue verdict, which kernels built without CONFIG_NFT_QUEUE (this project's CI kernel among them) refuse; use kube-router or none"
+        );
+      }
+      return value === 'kube-router' || value === 'none' ? undefined : `"${value}" is not a network policy engine (kube-router, none)`;
     case 'cni':
       return cnis.has(value) ? undefined : `"${value}" is not a supported CNI (${[...cnis].join(', ')})`;
     default:

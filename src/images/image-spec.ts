@@ -88,4 +88,6 @@ export interface ArchivedImage {
   readonly layers: readonly LayerInfo[];
   /** Bytes of manifest + config + layers: what the image occupies in a content store. */
   readonly size: number;
+  /** Set when the reference names a multi-arch image index that lists this manifest. */
+  readonly indexDigest?: string;
 }

@@ -6,6 +6,10 @@
 //     not name the image as our manifests refer to it.
 //   - docker-archive manifest.json ([{Config, RepoTags, Layers}]) beside it,
 //     for `docker load` and other docker-archive readers.
+// A multi-arch image (image-index.ts) is one index.json entry pointing at its
+// image index, with every arch's blobs inside; docker-archive cannot express
+// platforms, so manifest.json lists the single-arch images only (and is left
+// out when there are none).
 // Blobs are stored once however many images share them (a common base
 // layer), and the bytes are deterministic. buildImageArchive is pure;
 // writeImageArchive is the thin I/O step.
@@ -20,6 +24,8 @@ import type { TarEntry } from '../util/tar-writer.ts';
 import { refTag } from './image-ref.ts';
 import { blobPath, mediaTypes } from './media-types.ts';
 import type { ArchivedImage, Blob, BuiltImage } from './image-spec.ts';
+import { isMultiArch } from './image-index.ts';
+import type { MultiArchImage } from './image-index.ts';
 
 export interface ImageArchive {
   readonly bytes: Buffer;
@@ -30,7 +36,7 @@ function bad(message: string, hint: string): RfoError {
   return new RfoError('RFO_IMAGE_INVALID', `image archive: ${message}`, { hint });
 }
 
-export function describeImage(image: BuiltImage): ArchivedImage {
+export function describeImage(image: BuiltImage, indexDigest?: string): ArchivedImage {
   const layers = image.layers.map((l) => ({ digest: l.digest, size: l.data.length }));
   return {
     ref: image.ref,
@@ -39,17 +45,20 @@ export function describeImage(image: BuiltImage): ArchivedImage {
     configDigest: image.config.digest,
     layers,
     size: image.manifest.data.length + image.config.data.length + layers.reduce((sum, l) => sum + l.size, 0),
+    ...(indexDigest ? { indexDigest } : {}),
   };
 }
 
 /** Every blob once, sorted by digest; a digest that does not match its bytes is refused. */
-function collectBlobs(images: readonly BuiltImage[]): Blob[] {
+function collectBlobs(entries: readonly (BuiltImage | MultiArchImage)[]): Blob[] {
   const blobs = new Map<string, Blob>();
-  for (const image of images) {
-    for (const blob of [image.manifest, image.config, ...image.layers]) {
+  for (const entry of entries) {
+    const images = isMultiArch(entry) ? entry.images : [entry];
+    const own = isMultiArch(entry) ? [entry.index] : [];
+    for (const blob of [...own, ...images.flatMap((image) => [image.manifest, image.config, ...image.layers])]) {
       if (blobs.has(blob.digest)) continue;
       if (blob.digest !== `sha256:${sha256Hex(blob.data)}`) {
-        throw bad(`a blob of ${image.ref} does not match its digest ${blob.digest}`, 'build images with buildImage(); do not edit their blobs');
+        throw bad(`a blob of ${entry.ref} does not match its digest ${blob.digest}`, 'build images with buildImage(); do not edit their blobs');
       }
       blobs.set(blob.digest, blob);
     }
@@ -57,25 +66,23 @@ function collectBlobs(images: readonly BuiltImage[]): Blob[] {
   return [...blobs.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
 }
 
-export function buildImageArchive(images: readonly BuiltImage[]): ImageArchive {
+/** The top-level index.json entry: a platform manifest, or a multi-arch image's index (no platform: it holds them all). */
+function topLevelDescriptor(entry: BuiltImage | MultiArchImage): Record<string, unknown> {
+  const annotations = { 'io.containerd.image.name': entry.ref, 'org.opencontainers.image.ref.name': refTag(entry.ref) };
+  if (isMultiArch(entry)) return { mediaType: entry.index.mediaType, digest: entry.index.digest, size: entry.index.data.length, annotations };
+  return { mediaType: entry.manifest.mediaType, digest: entry.manifest.digest, size: entry.manifest.data.length, platform: { architecture: entry.arch, os: 'linux' }, annotations };
+}
+
+export function buildImageArchive(images: readonly (BuiltImage | MultiArchImage)[]): ImageArchive {
   if (images.length === 0) throw bad('no images to archive', 'pass at least one built image');
   const refs = new Set<string>();
   for (const image of images) {
     if (refs.has(image.ref)) throw bad(`${image.ref} appears twice`, 'each reference may name one image per archive');
     refs.add(image.ref);
   }
-  const index = {
-    schemaVersion: 2,
-    mediaType: mediaTypes.index,
-    manifests: images.map((image) => ({
-      mediaType: image.manifest.mediaType,
-      digest: image.manifest.digest,
-      size: image.manifest.data.length,
-      platform: { architecture: image.arch, os: 'linux' },
-      annotations: { 'io.containerd.image.name': image.ref, 'org.opencontainers.image.ref.name': refTag(image.ref) },
-    })),
-  };
-  const dockerManifest = images.map((image) => ({
+  const index = { schemaVersion: 2, mediaType: mediaTypes.index, manifests: images.map(topLevelDescriptor) };
+  const single = images.filter((i): i is BuiltImage => !isMultiArch(i));
+  const dockerManifest = single.map((image) => ({
     Config: blobPath(image.config.digest),
     RepoTags: [image.ref],
     Layers: image.layers.map((l) => blobPath(l.digest)),
@@ -84,12 +91,13 @@ export function buildImageArchive(images: readonly BuiltImage[]): ImageArchive {
   const entries: TarEntry[] = [
     { type: 'file', path: 'oci-layout', content: json({ imageLayoutVersion: '1.0.0' }) },
     { type: 'file', path: 'index.json', content: json(index) },
-    { type: 'file', path: 'manifest.json', content: json(dockerManifest) },
+    ...(single.length > 0 ? [{ type: 'file' as const, path: 'manifest.json', content: json(dockerManifest) }] : []),
     { type: 'dir', path: 'blobs' },
     { type: 'dir', path: 'blobs/sha256' },
     ...collectBlobs(images).map((b): TarEntry => ({ type: 'file', path: blobPath(b.digest), content: b.data })),
   ];
-  return { bytes: Buffer.concat(tarChunks(entries)), images: images.map(describeImage) };
+  const described = images.flatMap((i) => (isMultiArch(i) ? i.images.map((image) => describeImage(image, i.index.digest)) : [describeImage(i)]));
+  return { bytes: Buffer.concat(tarChunks(entries)), images: described };
 }
 
 export interface WrittenArchive {
@@ -100,7 +108,7 @@ export interface WrittenArchive {
 }
 
 /** Write an archive (optionally zstd/gzip-compressed) via a temporary name, so a crash never leaves a partial file. */
-export async function writeImageArchive(path: string, images: readonly BuiltImage[], compression: Compression = 'none'): Promise<WrittenArchive> {
+export async function writeImageArchive(path: string, images: readonly (BuiltImage | MultiArchImage)[], compression: Compression = 'none'): Promise<WrittenArchive> {
   const archive = buildImageArchive(images);
   const bytes = compressArchive(archive.bytes, compression);
   const partial = `${path}.partial-${process.pid}`;

@@ -7,7 +7,7 @@ import { readProcTable } from '../util/proc-table.ts';
 import { run } from '../util/exec.ts';
 import { managedMarker } from '../supervisor/supervisor.ts';
 import { join } from 'node:path';
-import { filterIptablesSave, planKillall } from './plan-killall.ts';
+import { filterIptablesSave, kubeRouterIpsets, planKillall } from './plan-killall.ts';
 import type { KillallPlan, ProcessInfo } from './plan-killall.ts';
 
 const markerPrefix = `${managedMarker}=`;
@@ -37,6 +37,8 @@ async function stopAll(pids: readonly number[], graceMs: number): Promise<void> 
 
 export interface KillallOptions {
   readonly ownedDirs: readonly string[];
+  /** The node's bin directory (<data-dir>/bin): its kube-router removes the policy ipsets where the host has no ipset tool. */
+  readonly binDir?: string;
   readonly runDir: string;
   readonly log: (message: string) => void;
 }
@@ -62,10 +64,29 @@ export async function killall(options: KillallOptions): Promise<KillallPlan> {
     const kept = filterIptablesSave(saved.stdout);
     if (kept !== saved.stdout) await run({ cmd: `${tool}-restore`, args: [], input: kept });
   }
+  const ipsets = await removeKubeRouterIpsets(options.binDir);
   await rm(options.runDir, { recursive: true, force: true });
   options.log(
     `killall: stopped ${first.supervisors.length} rfo and ${plan.processes.length} other processes, ` +
-      `unmounted ${plan.unmounts.length} mounts, removed ${plan.links.length} interfaces; data kept`,
+      `unmounted ${plan.unmounts.length} mounts, removed ${plan.links.length} interfaces${ipsets > 0 ? ` and ${ipsets} network policy ipsets` : ''}; data kept`,
   );
   return { ...plan, supervisors: first.supervisors };
+}
+
+/**
+ * rfo-network-policy's ipsets (its iptables rules went with the KUBE- lines
+ * above): through the host's ipset tool, else the node's kube-router binary
+ * (netlink; the runtime stages it in bin/). Returns how many were destroyed.
+ */
+async function removeKubeRouterIpsets(binDir: string | undefined): Promise<number> {
+  const listed = await run({ cmd: 'ipset', args: ['list', '-n'] }).catch(() => undefined);
+  if (listed && listed.code === 0) {
+    const names = kubeRouterIpsets(listed.stdout.split('\n'));
+    let n = 0;
+    for (const name of names) if ((await run({ cmd: 'ipset', args: ['destroy', name] })).code === 0) n++;
+    return n;
+  }
+  if (!binDir) return 0;
+  const cleaned = await run({ cmd: join(binDir, 'kube-router'), args: ['cleanup-ipsets'] }).catch(() => undefined);
+  return Number(/destroyed (\d+)/.exec(cleaned?.stdout ?? '')?.[1] ?? 0);
 }

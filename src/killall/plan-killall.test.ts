@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterIptablesSave, isRfoCommand, planKillall } from './plan-killall.ts';
+import { filterIptablesSave, isRfoCommand, kubeRouterIpsets, planKillall } from './plan-killall.ts';
 
 const p = (pid: number, ppid: number, cmd: string, marker?: string) => ({ pid, ppid, cmdline: cmd.split(' '), ...(marker ? { marker } : {}) });
 const none = { instance: '/run/rfo' };
@@ -65,4 +65,8 @@ test('isRfoCommand knows every way rfo server/agent runs, and nothing else', () 
   assert.ok(!is('/usr/local/bin/rfo killall'));
   assert.ok(!is('/usr/bin/node /srv/app/main.js server'));
   assert.ok(!is('/usr/bin/notrfo server'));
+});
+
+test('the ipsets of the network policy controller, and no others', () => {
+  assert.deepEqual(kubeRouterIpsets(['KUBE-SRC-ABC', 'KUBE-DST-XYZ', 'inet6:KUBE-SRC-Q', 'KUBE-CLUSTER-IP', 'my-set', '']), ['KUBE-SRC-ABC', 'KUBE-DST-XYZ', 'inet6:KUBE-SRC-Q']);
 });

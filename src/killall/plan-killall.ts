@@ -71,3 +71,12 @@ export function filterIptablesSave(text: string): string {
     .filter((line) => !ours.test(line))
     .join('\n');
 }
+
+/**
+ * The ipsets kube-router's policy controller (rfo-network-policy) made:
+ * KUBE-SRC-*, KUBE-DST-* (IPv6 ones with its "inet6:" prefix). Destroyed
+ * after the iptables rules that reference them are gone.
+ */
+export function kubeRouterIpsets(names: readonly string[]): string[] {
+  return names.filter((n) => /^(inet6:)?KUBE-(SRC|DST)-/.test(n));
+}

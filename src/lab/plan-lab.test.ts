@@ -69,11 +69,13 @@ test('argv per role: the first server makes the cluster, the others join it thro
   assert.deepEqual(argv(2).slice(0, 4), ['/r/bin/rfo', 'agent', '--server', 'https://10.198.0.11:9345']);
 });
 
-test('each node gets a kubelet drop-in with its own cgroup root', () => {
+test('each node gets a kubelet drop-in with its own cgroup root and absolute eviction floors', () => {
   const plan = planLab({ ...labDefaults, servers: 1, agents: 1, labDir: '/l' });
-  const roots = plan.nodes.map((n) => (JSON.parse(renderKubeletDropin(n)) as { kind: string; cgroupRoot: string; cgroupsPerQOS: boolean }));
+  const roots = plan.nodes.map((n) => JSON.parse(renderKubeletDropin(n)) as { kind: string; cgroupRoot: string; cgroupsPerQOS: boolean; evictionHard: Record<string, string> });
   assert.deepEqual(roots.map((r) => r.cgroupRoot), ['/rfolab-s1', '/rfolab-a1']);
   assert.ok(roots.every((r) => r.kind === 'KubeletConfiguration' && r.cgroupsPerQOS));
+  // the shared host disk: absolute eviction floors, not percentages of it
+  assert.ok(roots.every((r) => r.evictionHard['nodefs.available'] === '1Gi' && r.evictionHard['imagefs.available'] === '1Gi'));
   // lexically after rfo's 00-rfo-defaults.conf, so kubelet merges it over the defaults
   assert.ok(kubeletDropinPath.endsWith('kubelet.conf.d/50-rfo-lab.conf') && '50-rfo-lab.conf' > '00-rfo-defaults.conf');
 });

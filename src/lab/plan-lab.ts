@@ -179,10 +179,18 @@ export function withRuntimeDir(argv: readonly string[], runtimeDir: string): str
 export const kubeletDropinPath = join('var-lib-rancher', 'rfo', 'agent', 'etc', 'kubelet.conf.d', '50-rfo-lab.conf');
 
 /**
+ * Lab nodes share one host disk with each other (and with builds): kubelet's
+ * default thresholds are percentages of that disk (nodefs 10 %, imagefs 15 %),
+ * so what the rest of the host uses put every node under DiskPressure and
+ * evicted its pods (seen: 12 GiB free of 252 GiB). Absolute floors instead.
+ */
+export const labEvictionHard = { 'memory.available': '100Mi', 'nodefs.available': '1Gi', 'imagefs.available': '1Gi', 'nodefs.inodesFree': '5%' } as const;
+
+/**
  * The node's kubelet drop-in: its own cgroup root, so the kubepods trees of
  * nodes sharing the host never meet. kubelet merges it over rfo's
  * 00-rfo-defaults.conf (--config-dir).
  */
 export function renderKubeletDropin(node: LabNodePlan): string {
-  return `${JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupRoot: node.cgroupRoot, cgroupsPerQOS: true }, null, 2)}\n`;
+  return `${JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupRoot: node.cgroupRoot, cgroupsPerQOS: true, evictionHard: labEvictionHard }, null, 2)}\n`;
 }

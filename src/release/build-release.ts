@@ -2,12 +2,18 @@
 // the release artifacts under dist/:
 //   dist/channels.json, dist/install-rfo.sh (+.sig, release key embedded), dist/rfo-release.pub
 //   dist/<version>/rfo.linux-<arch>.tar.gz, rfo-images.linux-<arch>.tar.zst,
-//     rfo-<version>.<arch>.rpm, *.sbom.cdx.json, provenance.intoto.json,
+//     rfo-<version>.<arch>.rpm, *.sbom.cdx.json, provenance-<arch>.intoto.json,
 //     rfo-images.linux-<arch>.image-signatures.json, sha256sum-<arch>.txt,
 //     vulnerability-report-<arch>.{json,txt,openvex.json} (npm run scan, which gates the release),
 //     a .sig beside each, rfo-release.pub, VERSION
-// The tarball and RPM are cached by their inputs (runtime key, rfo's own
-// files, signing key), so a warm rebuild only re-signs the small files.
+//   and, once two or more arches are released into the same version,
+//     rfo-images.multiarch.tar.zst (an OCI image index per reference; see
+//     multiarch-images.ts) with sha256sum-multiarch.txt and its signatures
+// One arch per run (--arch, default the host's): another arch's files in
+// dist/<version>/ are kept, so `npm run release` then `npm run release --
+// --arch arm64` gives both. The tarball and RPM are cached by their inputs
+// (runtime key, rfo's own files, the arch's Node, signing key), so a warm
+// rebuild only re-signs the small files.
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -15,6 +21,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildRuntime } from '../build/build-runtime.ts';
+import { goArch } from '../build/plan-build.ts';
 import { repoRoot } from '../build/paths.ts';
 import type { ToolchainFacts } from '../build/plan-build.ts';
 import type { Progress } from '../build/progress.ts';
@@ -23,6 +30,9 @@ import type { BinaryRecord, ImageRecord, RuntimeManifest } from '../build/render
 import { RfoError } from '../errors.ts';
 import { run, runChecked } from '../util/exec.ts';
 import { components, rfoVersion } from '../versions/table.ts';
+import type { Arch, ComponentId } from '../versions/table.ts';
+import { nodeBinaryFor } from './node-runtime.ts';
+import { multiArchNames, writeMultiArchImages } from './multiarch-images.ts';
 import { renderChannels } from './channels.ts';
 import { defaultMinor, minorLines } from '../versions/minors.ts';
 import { renderSupportMatrix } from '../versions/render-support-matrix.ts';
@@ -30,7 +40,7 @@ import { parseGoBuildInfo } from './go-buildinfo.ts';
 import { imageSignaturePayload } from './image-signatures.ts';
 import type { ImageSignature } from './image-signatures.ts';
 import { renderProvenance } from './provenance.ts';
-import { cBinaryComponent, debianBinaryComponent, debianPurl, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
+import { cBinaryComponent, chartComponent, debianBinaryComponent, debianPackageComponent, debianPurl, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
 import type { CdxComponent } from './sbom.ts';
 import { loadSigningKey, signBlob, signFile } from '../pki/signing.ts';
 import { sha256File } from '../util/sha256-file.ts';
@@ -40,6 +50,14 @@ import { reportFileNames, scanRuntime } from '../scan/scan-runtime.ts';
 
 export interface ReleaseOptions {
   readonly distDir: string;
+  /** The arch to release (default: the host's); cross builds set up their C toolchain themselves. */
+  readonly arch?: Arch;
+  /**
+   * Tests only: release part of the runtime (e.g. the components a cross test
+   * built), to exercise the packaging of an arch without its 30-minute
+   * Kubernetes build. `npm run release` never sets it.
+   */
+  readonly only?: readonly ComponentId[];
   readonly cacheDir: string;
   readonly toolchain: ToolchainFacts;
   readonly progress: Progress;
@@ -68,7 +86,7 @@ export const artifactNames = (version: string, arch: string) => ({
   rpm: `rfo-${version}.${arch}.rpm`,
   checksums: `sha256sum-${arch}.txt`,
   imageSignatures: `rfo-images.linux-${arch}.image-signatures.json`,
-  provenance: 'provenance.intoto.json',
+  provenance: `provenance-${arch}.intoto.json`,
 });
 
 async function git(...args: string[]): Promise<string> {
@@ -156,7 +174,10 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     return r;
   };
 
-  const runtime = await timed('runtime', () => buildRuntime({ cacheDir: o.cacheDir, toolchain: o.toolchain, progress: o.progress }));
+  // rfo runs on the Node it ships: that arch's binary of the pinned version
+  // (first, so an arch without one is refused before anything is built).
+  const node = await nodeBinaryFor(o.arch ?? goArch(process.arch), o.cacheDir);
+  const runtime = await timed('runtime', () => buildRuntime({ ...(o.arch ? { arch: o.arch } : {}), ...(o.only ? { only: o.only } : {}), cacheDir: o.cacheDir, toolchain: o.toolchain, progress: o.progress }));
   const manifest = runtime.manifest;
   const runtimeDir = runtime.plan.runtimeDir;
   const version = rfoVersion();
@@ -184,7 +205,7 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   const reportSha256 = await sha256File(scan.reportPath);
 
   // Tarball and RPM, cached by everything that goes into them.
-  const releaseKey = createHash('sha256').update(JSON.stringify({ runtime: manifest.key, own: await hashOwnFiles(), key: key.fingerprint, buildInfo, mtime, vulnReport: reportSha256 })).digest('hex').slice(0, 24);
+  const releaseKey = createHash('sha256').update(JSON.stringify({ runtime: manifest.key, own: await hashOwnFiles(), node: node.sha256, key: key.fingerprint, buildInfo, mtime, vulnReport: reportSha256 })).digest('hex').slice(0, 24);
   const cache = join(o.cacheDir, 'release', releaseKey);
   const cached = existsSync(join(cache, 'done'));
   if (!cached) {
@@ -193,7 +214,7 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     const manifestSignature = await signFile(key, join(runtimeDir, 'manifest.json'));
     const stage = join(cache, 'stage');
     const vulnReport = [reportNames.report, reportNames.table].map((f) => join(scanDir, f));
-    await timed('stage /usr/local tree', () => stageTree({ out: stage, prefix: '/usr/local', runtimeDir, arch, buildInfo, publicKeyPem: key.publicKeyPem, manifestSignature, vulnReport }));
+    await timed('stage /usr/local tree', () => stageTree({ out: stage, prefix: '/usr/local', runtimeDir, arch, nodeBinary: node.path, buildInfo, publicKeyPem: key.publicKeyPem, manifestSignature, vulnReport }));
     await timed('tarball', () => buildTarball(stage, join(cache, names.tarball), mtime));
     await timed('units for /usr', () => writeUnits(stage, '/usr'));
     await timed('rpm', () => buildRpm(stage, join(cache, names.rpm), version, arch, cache, mtime));
@@ -204,8 +225,13 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   }
 
   const vdir = join(o.distDir, version);
-  await rm(vdir, { recursive: true, force: true });
   await mkdir(vdir, { recursive: true });
+  // This arch's files are written afresh; the other arches' stay. The
+  // multi-arch archive is remade below from whatever arches are here.
+  const ownFile = (f: string) => f.includes(`-${arch}.`) || f.includes(`.${arch}.`) || f.includes(`linux-${arch}.`) || f.includes(`-${arch}-`);
+  for (const f of await readdir(vdir)) {
+    if (ownFile(f) || f.startsWith('rfo-images.multiarch.') || f.startsWith(multiArchNames.checksums)) await rm(join(vdir, f), { force: true });
+  }
   await copyInto(join(cache, names.tarball), join(vdir, names.tarball));
   await copyInto(join(cache, names.rpm), join(vdir, names.rpm));
   const archive = manifest.artifacts.find((a) => a.kind === 'archive');
@@ -231,11 +257,13 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     }
   }
   const binaries = sbomComponents(manifest, goInfo);
-  const nodeSha256 = await sha256File(join(repoRoot, 'node_modules', 'node', 'bin', 'node'));
+  const nodeSha256 = node.sha256;
   const rfoComponents: CdxComponent[] = [
-    nodeRuntimeComponent(process.version.replace(/^v/, ''), nodeSha256),
+    nodeRuntimeComponent(node.version, nodeSha256),
     ...(await productionPackages()).map((p) => npmComponent(p.name, p.version, p.license)),
     ...binaries.values(),
+    // The packaged charts; the Gateway API CRD chart nests the module its files come from.
+    ...manifest.artifacts.filter((a) => a.kind === 'chart').map((c) => chartComponent(c)),
   ];
   const sha = new Map<string, string>();
   for (const f of [names.tarball, names.rpm, names.images]) sha.set(f, await sha256File(join(vdir, f)));
@@ -248,7 +276,12 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   await writeSbom(
     names.images,
     'file',
-    images.map((img) => imageComponent(img.name, img.digest, img.contents.map((c) => binaries.get(c)).filter((c): c is CdxComponent => c !== undefined))),
+    images.map((img) =>
+      imageComponent(img.name, img.digest, [
+        ...img.contents.map((c) => binaries.get(c)).filter((c): c is CdxComponent => c !== undefined),
+        ...(img.debianPackages ?? []).map((d) => debianPackageComponent(d)),
+      ]),
+    ),
   );
   timings.sbom = Date.now() - sbomStarted;
 
@@ -265,7 +298,10 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
       deps.set(`pkg:golang/${a.source.module}@${a.source.version}#${a.source.file}`, { sha256: a.source.fileSha256, goModuleH1: a.source.sum });
     }
   }
-  deps.set(`pkg:generic/nodejs@${process.version}`, { sha256: nodeSha256 });
+  for (const a of manifest.artifacts) {
+    if (a.kind === 'chart' && a.source) deps.set(`pkg:golang/${a.source.module}@${a.source.version}`, { goModuleH1: a.source.sum });
+  }
+    deps.set(`pkg:generic/nodejs@v${node.version}`, { sha256: nodeSha256 });
   // The vulnerability database the release was checked against: its module zip and the v1 layout made from it.
   deps.set(`pkg:golang/${scan.database.module}@${scan.database.version}`, { goModuleH1: scan.database.sum, sha256: scan.database.layoutSha256 });
   const provenance = renderProvenance({
@@ -275,7 +311,7 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
     commit,
     dirty,
     runtimeKey: manifest.key,
-    toolchain: { go: manifest.toolchain.go, cc: manifest.toolchain.cc, node: process.version },
+    toolchain: { go: manifest.toolchain.go, cc: manifest.toolchain.cc, ...(manifest.toolchain.libseccomp ? { libseccomp: manifest.toolchain.libseccomp } : {}), node: `v${node.version} (${node.source})` },
     vulnerabilityScan: {
       scanner: `govulncheck ${components.govulncheck.version}`,
       database: { module: scan.database.module, version: scan.database.version, goModuleH1: scan.database.sum, layoutSha256: scan.database.layoutSha256 },
@@ -291,14 +327,29 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   await writeFile(join(vdir, 'rfo-release.pub'), key.publicKeyPem);
   await writeFile(join(vdir, 'VERSION'), `${version}\n`);
 
-  // Checksums over every artifact, then a signature for each file and the checksum file.
-  const files = (await readdir(vdir)).filter((f) => f !== names.checksums && f !== 'VERSION' && !f.endsWith('.sig')).sort();
+  // Checksums over this arch's artifacts (and the key), then a signature for each file and the checksum file.
+  const files = (await readdir(vdir)).filter((f) => (ownFile(f) || f === 'rfo-release.pub') && f !== names.checksums && !f.endsWith('.sig')).sort();
   const lines: string[] = [];
   for (const f of files) lines.push(`${sha.get(f) ?? (await sha256File(join(vdir, f)))}  ${f}`);
   await writeFile(join(vdir, names.checksums), `${lines.join('\n')}\n`);
   await timed('sign', async () => {
     for (const f of [...files, names.checksums]) await signInto(key, join(vdir, f));
   });
+
+  // One reference for every arch released into this version so far.
+  const multi = await timed('multi-arch images', () => writeMultiArchImages(vdir));
+  if (multi) {
+    const sigs = multi.images.map((img): ImageSignature => {
+      const payload = imageSignaturePayload(img.ref, img.index.digest);
+      return { ref: img.ref, digest: img.index.digest, payload: Buffer.from(payload).toString('base64'), signature: signBlob(key, payload) };
+    });
+    await writeFile(join(vdir, multiArchNames.imageSignatures), `${JSON.stringify({ keyFingerprint: key.fingerprint, arches: multi.arches, images: sigs }, null, 2)}\n`);
+    const multiFiles = [multiArchNames.images, multiArchNames.imageSignatures];
+    const multiLines: string[] = [];
+    for (const f of multiFiles) multiLines.push(`${await sha256File(join(vdir, f))}  ${f}`);
+    await writeFile(join(vdir, multiArchNames.checksums), `${multiLines.join('\n')}\n`);
+    for (const f of [...multiFiles, multiArchNames.checksums]) await signInto(key, join(vdir, f));
+  }
 
   // Top level: channels, the installer with the public key inside, the key itself.
   // Every version the tree holds (a release per minor adds its own beside the others).

@@ -10,7 +10,7 @@ export interface ProvenanceInput {
   readonly commit: string;
   readonly dirty: boolean;
   readonly runtimeKey: string;
-  readonly toolchain: { readonly go: string; readonly cc: string; readonly node: string };
+  readonly toolchain: { readonly go: string; readonly cc: string; readonly libseccomp?: string; readonly node: string };
   /** Go modules (module@version, go.sum h1) and C files (sha256) that went in. */
   readonly dependencies: readonly { readonly uri: string; readonly digest: Readonly<Record<string, string>> }[];
   /** What the release was scanned with and the report's hash (npm run scan). */

@@ -121,9 +121,58 @@ export function debianBinaryComponent(name: string, version: string, sha256: str
   };
 }
 
+/** A Debian package whose files an image carries (iptables, ipset, glibc in the network policy image): the .deb as a library. */
+export function debianPackageComponent(d: { readonly name: string; readonly version: string; readonly arch: string; readonly sha256: string; readonly license: string; readonly sourcePackage: string }): CdxComponent {
+  return {
+    type: 'library',
+    'bom-ref': `deb/${d.name}@${d.version}`,
+    name: d.name,
+    version: d.version,
+    purl: debianPurl({ package: d.name, version: d.version, arch: d.arch }),
+    hashes: sha(d.sha256),
+    licenses: [{ license: { id: d.license } }],
+    properties: [prop('rfo:debian-source-package', d.sourcePackage)],
+  };
+}
+
 /** pkg:deb/debian/<package>@<version>?arch=<arch> (the epoch's colon percent-encoded, as the purl spec asks). */
 export function debianPurl(d: Pick<DebianSourceFacts, 'package' | 'version' | 'arch'>): string {
   return `pkg:deb/debian/${encodeURIComponent(d.package)}@${encodeURIComponent(d.version)}?arch=${encodeURIComponent(d.arch)}`;
+}
+
+export interface ChartFacts {
+  readonly name: string;
+  readonly version: string;
+  readonly path: string;
+  readonly sha256: string;
+  /** For a chart made from a data module's files (the Gateway API CRDs). */
+  readonly source?: { readonly module: string; readonly version: string; readonly sum: string; readonly files: readonly string[] };
+}
+
+/** A packaged chart of the runtime; one made from a module's files nests that module with its go.sum hash. */
+export function chartComponent(c: ChartFacts): CdxComponent {
+  const purl = c.source ? goPurl(c.source.module, c.source.version) : undefined;
+  return {
+    type: 'file',
+    'bom-ref': c.path,
+    name: c.name,
+    version: c.version,
+    hashes: sha(c.sha256),
+    ...(c.source
+      ? {
+          components: [
+            {
+              type: 'library' as const,
+              'bom-ref': `${c.path}/${c.source.module}@${c.source.version}`,
+              name: c.source.module,
+              version: c.source.version,
+              ...(purl ? { purl } : {}),
+              properties: [prop('rfo:go.sum', c.source.sum), ...c.source.files.map((f) => prop('rfo:file', f))],
+            },
+          ],
+        }
+      : {}),
+  };
 }
 
 export function npmComponent(name: string, version: string, license?: string): CdxComponent {

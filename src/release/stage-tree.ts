@@ -19,6 +19,8 @@ export interface StageInput {
   readonly prefix: string;
   readonly runtimeDir: string;
   readonly arch: string;
+  /** The Node binary for this arch (release/node-runtime.ts). */
+  readonly nodeBinary: string;
   readonly buildInfo: Readonly<Record<string, string>>;
   readonly publicKeyPem: string;
   readonly manifestSignature: string;
@@ -75,7 +77,7 @@ export async function stageTree(input: StageInput): Promise<void> {
 
   // rfo itself: sources without tests, the pinned Node, production packages.
   await copyTree(join(repoRoot, 'src'), join(lib, 'src'), (rel) => !rel.endsWith('.test.ts'));
-  await copyFile(join(repoRoot, 'node_modules', 'node', 'bin', 'node'), join(lib, 'node'));
+  await copyFile(input.nodeBinary, join(lib, 'node'));
   await chmod(join(lib, 'node'), 0o755);
   for (const p of await productionPackages()) await copyTree(join(repoRoot, 'node_modules', p.name), join(lib, 'node_modules', p.name), () => true);
   await copyFile(join(repoRoot, 'package.json'), join(lib, 'package.json'));

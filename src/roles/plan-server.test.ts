@@ -20,7 +20,12 @@ const manifest = {
     { kind: 'image', name: 'example.org/pause:1', component: 'pause' },
     { kind: 'image', name: 'example.org/coredns:2', component: 'coredns' },
     { kind: 'image', name: 'example.org/klipper-helm:4', component: 'helm' },
+    { kind: 'image', name: 'example.org/kube-router:5', component: 'kube-router' },
     { kind: 'chart', name: 'rfo-coredns', component: 'coredns', path: 'charts/rfo-coredns.tgz' },
+    { kind: 'chart', name: 'rfo-network-policy', component: 'kube-router', path: 'charts/rfo-network-policy.tgz' },
+    { kind: 'image', name: 'example.org/traefik:3', component: 'traefik' },
+    { kind: 'chart', name: 'rfo-traefik', component: 'traefik', path: 'charts/rfo-traefik.tgz' },
+    { kind: 'chart', name: 'rfo-gateway-api-crds', component: 'gateway-api', path: 'charts/rfo-gateway-api-crds.tgz' },
   ],
 } as unknown as RuntimeManifest;
 
@@ -42,8 +47,10 @@ test('settings are typed once: ports, CIDRs, extra args, disable and cni', () =>
   assert.equal(config.supervisorPort, 9345);
   assert.equal(config.clusterCidr, '10.42.0.0/16');
   assert.equal(config.advertiseAddress, '10.9.9.9');
-  assert.deepEqual([...config.disabled], ['rfo-coredns']);
+  // cni: none takes the network policy add-on with flannel: a CNI of the user's brings its own policy.
+  assert.deepEqual([...config.disabled], ['rfo-coredns', 'rfo-network-policy']);
   assert.equal(config.flannel, false);
+  assert.equal(config.networkPolicy, 'none');
   assert.deepEqual(config.extraArgs['kube-apiserver'], ['v=4']);
   assert.equal(config.helmController, true);
   assert.equal(plan(['--disable-helm-controller']).config.helmController, false);
@@ -62,13 +69,83 @@ test('the plan holds every process with its real command line, the runtime manif
   assert.ok(p.files.includes('/d/server/token'));
   assert.ok(p.certificates.some((c) => c.id === 'server-ca'));
   assert.deepEqual(p.ports.map(([port]) => port), [7443, 9345, 2379, 2380, 10250]);
-  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: [] });
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: [] });
+  assert.deepEqual(p.addonCharts, [{ name: 'rfo-network-policy', chart: '/d/data/k1/charts/rfo-network-policy.tgz', images: { image: 'example.org/kube-router:5' } }]);
+  assert.ok(p.files.includes('/d/server/manifests/rfo-network-policy.yaml'));
+});
+
+test('network-policy: kube-router by default; none or disable removes the add-on and needs no image of it', () => {
+  assert.equal(plan([]).config.networkPolicy, 'kube-router');
+  for (const args of [['--network-policy', 'none'], ['--disable', 'rfo-network-policy']]) {
+    const { config, p, stages } = plan(args);
+    assert.equal(config.networkPolicy, 'none', args.join(' '));
+    assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: ['rfo-network-policy'] });
+    assert.deepEqual(p.addonCharts, []);
+    assert.ok(!stages.flat().includes('addon-charts'));
+    assert.ok(!p.warnings.some((w) => /rfo-network-policy/.test(w)), 'a known add-on');
+  }
+  const { stages } = plan([]);
+  const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
+  assert.ok(stageOf('addon-charts') > stageOf('addons') && stageOf('addon-charts') > stageOf('node-ready'), 'written with the other add-on charts once the node is Ready');
+});
+
+test('a runtime without the network policy image (arm64) runs without the add-on and warns that policies are not enforced', () => {
+  const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--data-dir', '/d', '--run-dir', '/r'] });
+  assert.ok(r.ok);
+  const s = settingsFrom(r.options.values, facts);
+  const config = resolveServerSettings(s.values, s.nodeIp);
+  const without = { ...manifest, artifacts: manifest.artifacts.filter((a) => !('component' in a) || a.component !== 'kube-router') } as RuntimeManifest;
+  const p = planServer({ s, config, manifest: without });
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: [] });
+  assert.deepEqual(p.addonCharts, []);
+  assert.ok(p.warnings.some((w) => /^network-policy: .*NetworkPolicies are NOT enforced/.test(w)));
+  // acknowledged: no warning
+  const none = resolveServerSettings({ ...s.values, 'network-policy': 'none' }, s.nodeIp);
+  assert.ok(!planServer({ s, config: none, manifest: without }).warnings.some((w) => /network-policy/.test(w)));
+});
+
+test('kube-network-policies is refused with the reason (the nftables queue verdict)', () => {
+  const r = resolveConfig({ command: 'server', files: [], env: {}, args: ['--network-policy', 'kube-network-policies'] });
+  assert.ok(!r.ok);
+  assert.match(JSON.stringify(r.issues), /CONFIG_NFT_QUEUE/);
+});
+
+test('ingress: the Gateway API CRD chart, then rfo-traefik in the background; ingress-controller: none and disable remove them', () => {
+  const { p, config, stages } = plan([]);
+  assert.equal(config.ingressController, 'traefik');
+  assert.ok(p.files.includes('/d/server/manifests/rfo-traefik.yaml'));
+  assert.ok(p.files.includes('/d/server/manifests/rfo-gateway-api-crds.yaml'));
+  assert.equal(p.ingress.traefik?.image, 'example.org/traefik:3');
+  const names = stages.flat();
+  assert.ok(names.indexOf('gateway-api-crds-manifest') < names.indexOf('traefik-manifest'));
+  assert.ok(names.indexOf('node-ready') < names.indexOf('gateway-api-crds-manifest'));
+
+  const none = plan(['--ingress-controller', 'none']);
+  assert.equal(none.config.ingressController, 'none');
+  assert.deepEqual(none.p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy', 'rfo-gateway-api-crds'], remove: ['rfo-traefik'] });
+  assert.ok(!none.stages.flat().includes('traefik-manifest'));
+  assert.ok(!none.p.files.some((f) => f.endsWith('rfo-traefik.yaml')));
+
+  const off = plan(['--disable', 'rfo-traefik,rfo-gateway-api-crds']);
+  assert.deepEqual(off.p.addons.remove, ['rfo-gateway-api-crds', 'rfo-traefik']);
+  assert.ok(!off.stages.flat().some((n) => n === 'traefik-manifest' || n === 'gateway-api-crds-manifest'));
+  assert.ok(!off.p.warnings.some((w) => /is not a packaged component/.test(w)));
+});
+
+test('ingress-controller: ingress-nginx is refused before anything is planned', () => {
+  const r = resolveConfig({ command: 'server', files: [{ path: '/etc/rancher/rfo/config.yaml', text: 'ingress-controller: ingress-nginx\n' }], env: {}, args: [] });
+  assert.ok(!r.ok);
+  assert.equal(r.issues[0]?.key, 'ingress-controller');
+  assert.equal(r.issues[0]?.source, '/etc/rancher/rfo/config.yaml');
+  assert.match(r.issues[0]?.message ?? '', /retired upstream/);
+  const env = resolveConfig({ command: 'server', files: [], env: { RFO_INGRESS_CONTROLLER: 'traefik,ingress-nginx' }, args: [] });
+  assert.ok(!env.ok, 'RKE2 1.37 dual mode is refused too: rfo ships no ingress-nginx');
 });
 
 test('cni: none drops flanneld and its steps; disable moves an add-on to remove; an unknown name is a warning', () => {
   const { p, stages } = plan(['--cni', 'none', '--disable', 'rfo-coredns,traefik']);
   assert.ok(!p.processes.some((x) => x.name === 'flanneld'));
-  assert.deepEqual(p.addons, { deploy: [], remove: ['rfo-coredns'] });
+  assert.deepEqual(p.addons, { deploy: ['rfo-gateway-api-crds', 'rfo-traefik'], remove: ['rfo-coredns', 'rfo-network-policy'] });
   assert.ok(!p.files.some((f) => f.endsWith('rfo-coredns.yaml')));
   assert.ok(p.warnings.some((w) => /traefik is not a packaged component/.test(w)));
   const names = stages.flat();
@@ -142,8 +219,9 @@ function planWith(args: string[]) {
 
 test('metrics-server and local-path are deployed by default as charts of the runtime, written once the node is Ready', () => {
   const { p, stages } = planWith([]);
-  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-metrics-server', 'rfo-local-path'], remove: [] });
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy', 'rfo-metrics-server', 'rfo-local-path', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: [] });
   assert.deepEqual(p.addonCharts.map((a) => [a.name, a.chart]), [
+    ['rfo-network-policy', '/d/data/k1/charts/rfo-network-policy.tgz'],
     ['rfo-metrics-server', '/d/data/k1/charts/rfo-metrics-server.tgz'],
     ['rfo-local-path', '/d/data/k1/charts/rfo-local-path.tgz'],
   ]);
@@ -155,8 +233,8 @@ test('metrics-server and local-path are deployed by default as charts of the run
 
 test('disable: [rfo-metrics-server, rfo-local-path] removes them and writes no chart for them', () => {
   const { p, stages } = planWith(['--disable', 'rfo-metrics-server,rfo-local-path']);
-  assert.deepEqual(p.addons, { deploy: ['rfo-coredns'], remove: ['rfo-metrics-server', 'rfo-local-path'] });
-  assert.deepEqual(p.addonCharts, []);
-  assert.ok(!stages.flat().includes('addon-charts'));
+  assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: ['rfo-metrics-server', 'rfo-local-path'] });
+  assert.deepEqual(p.addonCharts.map((a) => a.name), ['rfo-network-policy']);
+  assert.ok(stages.flat().includes('addon-charts'), 'still written: rfo-network-policy');
   assert.ok(!p.warnings.some((w) => /not a packaged component/.test(w)));
 });

@@ -17,9 +17,11 @@ import { chartPathOf, imageRefOf } from '../runtime/runtime-images.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 import { addonChartNames, planAddonCharts } from '../addons/plan-addon-charts.ts';
 import type { AddonChartPlan } from '../addons/plan-addon-charts.ts';
+import { ingressAddons, planIngress } from '../addons/plan-ingress.ts';
+import type { IngressPlan } from '../addons/plan-ingress.ts';
 
 /** Packaged add-ons a server writes to server/manifests (file name without .yaml). */
-export const packagedAddons = ['rfo-coredns', ...addonChartNames] as const;
+export const packagedAddons = ['rfo-coredns', ...addonChartNames, ...ingressAddons] as const;
 
 export interface ServerPlan {
   readonly controlPlane: ControlPlaneInput;
@@ -37,6 +39,8 @@ export interface ServerPlan {
   readonly addonCharts: readonly AddonChartPlan[];
   /** local-path's volumes on every node: <data-dir>/storage. */
   readonly storagePath: string;
+  /** rfo-gateway-api-crds, then rfo-traefik (src/addons/plan-ingress.ts). */
+  readonly ingress: IngressPlan;
   /** Ports that must be free, with their owner. */
   readonly ports: readonly (readonly [number, string])[];
   readonly warnings: readonly string[];
@@ -75,7 +79,14 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     extraArgs: c.extraArgs,
   };
   const node = nodeInputFor(s, bin, c.clusterCidr);
-  const images = { sandbox: imageRefOf(i.manifest, 'pause'), coredns: imageRefOf(i.manifest, 'coredns'), helmJob: imageRefOf(i.manifest, 'helm') };
+  // A runtime without the image (arm64, riscv64: no Debian packages pinned for them) cannot enforce
+  // policies: the server runs, says so at every start, and `network-policy: none` acknowledges it.
+  const hasPolicyImage = i.manifest.artifacts.some((a) => a.kind === 'image' && a.component === 'kube-router') && i.manifest.artifacts.some((a) => a.kind === 'chart' && a.name === 'rfo-network-policy');
+  const images = {
+    sandbox: imageRefOf(i.manifest, 'pause'),
+    coredns: imageRefOf(i.manifest, 'coredns'),
+    helmJob: imageRefOf(i.manifest, 'helm'),
+  };
   const processes = [
     planEtcd(controlPlane),
     planApiserver(controlPlane),
@@ -91,15 +102,22 @@ export function planServer(i: ServerPlanInput): ServerPlan {
   const agent = (n: string) => join(s.paths.agent.dir, n);
   const kubeconfigs = [cred('admin.kubeconfig'), cred('controller.kubeconfig'), cred('scheduler.kubeconfig'), cred('helm-controller.kubeconfig'), agent('kubelet.kubeconfig'), agent('kubeproxy.kubeconfig'), agent('flannel.kubeconfig')];
   const userKubeconfigs = [s.kubeconfigOut, ...(s.kubeconfigOut.endsWith('.yaml') ? [s.kubeconfigOut.replace(/\.yaml$/, '.yml')] : [])];
-  const wanted = packagedAddons.filter((a) => !c.disabled.has(a));
+  const wanted = packagedAddons.filter((a) => !c.disabled.has(a) && (a !== 'rfo-network-policy' || hasPolicyImage));
   const addonCharts = planAddonCharts(i.manifest, s.paths.runtimeDir(i.manifest.key), wanted);
-  const deploy = wanted.filter((a) => a === 'rfo-coredns' || addonCharts.charts.some((x) => x.name === a));
+  const ingress = planIngress(i.manifest, s.paths.runtimeDir(i.manifest.key), c.disabled);
+  const deploy = wanted.filter(
+    (a) => a === 'rfo-coredns' || addonCharts.charts.some((x) => x.name === a) || (a === 'rfo-traefik' && ingress.traefik) || (a === 'rfo-gateway-api-crds' && ingress.gatewayApiCrds),
+  );
   const remove = packagedAddons.filter((a) => c.disabled.has(a));
   const warnings = [
     ...(c.flannel ? [] : [`cni: none: node ${s.nodeName} stays NotReady until you install a CNI`]),
     ...(c.helmController ? [] : ['disable-helm-controller: HelmCharts (rfo-coredns among them) are not installed, upgraded or removed on this server']),
+    ...(c.networkPolicy !== 'none' && !hasPolicyImage
+      ? [`network-policy: the runtime ${i.manifest.key} has no rfo-network-policy image or chart: NetworkPolicies are NOT enforced (set network-policy: none to acknowledge)`]
+      : []),
     ...[...c.disabled].filter((d) => !(packagedAddons as readonly string[]).includes(d)).map((d) => `disable: ${d} is not a packaged component (known: ${packagedAddons.join(', ')})`),
     ...addonCharts.warnings,
+    ...ingress.warnings,
   ];
   return {
     controlPlane,
@@ -129,6 +147,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     charts: { 'rfo-coredns': join(s.paths.runtimeDir(i.manifest.key), chartPathOf(i.manifest, 'rfo-coredns')) },
     addonCharts: addonCharts.charts,
     storagePath: join(s.paths.roots.dataDir, 'storage'),
+    ingress,
     ports: [
       [c.httpsPort, 'kube-apiserver'],
       [c.supervisorPort, 'rfo supervisor'],

@@ -20,12 +20,19 @@ export interface ServerConfig {
   readonly serviceNodePortRange: string;
   readonly clusterDns: string;
   readonly clusterDomain: string;
-  /** Packaged add-ons not to deploy (and to delete if deployed). */
+  /** Packaged add-ons not to deploy (and to delete if deployed); `ingress-controller: none` adds rfo-traefik. */
   readonly disabled: ReadonlySet<string>;
+  /** `ingress-controller`: traefik (rfo-traefik) or none. */
+  readonly ingressController: 'traefik' | 'none';
   /** false with disable-helm-controller: HelmCharts are left alone. */
   readonly helmController: boolean;
   /** false with `cni: none`: the user brings a CNI. */
   readonly flannel: boolean;
+  /**
+   * The rfo-network-policy engine; 'none' with `network-policy: none`,
+   * `disable: [rfo-network-policy]` or `cni: none` (a CNI of the user's brings its own policy).
+   */
+  readonly networkPolicy: 'kube-router' | 'none';
   /** The server to join (`server:`), '' for the first server. */
   readonly joinUrl: string;
   /** secrets-encryption: a new cluster starts with Secrets encrypted. */
@@ -47,6 +54,14 @@ export interface ServerConfig {
 
 export function resolveServerSettings(values: Values, nodeIp: string): ServerConfig {
   const restore = values['cluster-reset-restore-path'];
+  const flannel = !list(values.cni).includes('none');
+  const disabled = new Set(list(values.disable));
+  const networkPolicy = str(values['network-policy']) === 'none' || !flannel || disabled.has('rfo-network-policy') ? 'none' : 'kube-router';
+  // Without an engine the add-on is removed like a disabled one (its rules come off the nodes with it).
+  if (networkPolicy === 'none') disabled.add('rfo-network-policy');
+  // As RKE2: `none` anywhere in the list deploys no ingress controller (the flag table refused anything but traefik and none).
+  const ingressController = list(values['ingress-controller']).includes('none') ? 'none' : 'traefik';
+  if (ingressController === 'none') disabled.add('rfo-traefik');
   return {
     httpsPort: Number(values['https-listen-port']),
     supervisorPort: Number(values['supervisor-port']),
@@ -59,11 +74,13 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
     serviceNodePortRange: str(values['service-node-port-range']),
     clusterDns: str(values['cluster-dns']),
     clusterDomain: str(values['cluster-domain']),
-    disabled: new Set(list(values.disable)),
+    disabled,
+    ingressController,
     helmController: values['disable-helm-controller'] !== true,
     secretsEncryption: values['secrets-encryption'] !== false,
     secretsEncryptionProvider: str(values['secrets-encryption-provider']) === 'secretbox' ? 'secretbox' : 'aescbc',
-    flannel: !list(values.cni).includes('none'),
+    flannel,
+    networkPolicy,
     joinUrl: str(values.server),
     clusterReset: values['cluster-reset'] === true,
     ...(typeof restore === 'string' ? { clusterResetRestorePath: restore } : {}),

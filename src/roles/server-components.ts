@@ -8,7 +8,9 @@
 //   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
 //                          pod-cidr → flanneld → cni-config
 //   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
-//                                                   → addon-charts (rfo-metrics-server, rfo-local-path HelmCharts)
+//                                                   → addon-charts (rfo-network-policy, rfo-metrics-server, rfo-local-path HelmCharts)
+//                          → gateway-api-crds-manifest → traefik-manifest (in the background: the
+//                            rfo-traefik HelmChart once the Gateway API CRDs are Established)
 //
 // Building the list starts nothing: every component acts only when the
 // manager calls it, so `--dry-run` builds the same list to print its stages.
@@ -51,6 +53,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ServerPlan } from './plan-server.ts';
 import type { ServerConfig } from './resolve-server-settings.ts';
 import { nodeComponents, nodeReadyComponent } from './node-components.ts';
+import { ingressComponents } from './ingress-components.ts';
 
 export interface ServerContext {
   readonly s: ServerSettings;
@@ -245,7 +248,12 @@ function build(c: ServerContext): Component[] {
           stepComponent(
             'addon-charts',
             async () => {
-              const facts = { kubeletCaPem: await readFile(join(tlsDir, 'kubelet-ca.crt'), 'utf8'), storagePath: plan.storagePath };
+              const facts = {
+                kubeletCaPem: await readFile(join(tlsDir, 'kubelet-ca.crt'), 'utf8'),
+                storagePath: plan.storagePath,
+                serviceCidr: config.serviceCidr,
+                serviceNodePortRange: config.serviceNodePortRange,
+              };
               for (const a of plan.addonCharts) {
                 const chart = await readFile(a.chart);
                 const yaml = renderPackagedHelmChart({ name: a.name, chart, targetNamespace: 'kube-system', values: addonChartValues(a, facts) });
@@ -257,7 +265,16 @@ function build(c: ServerContext): Component[] {
           ),
         ];
 
-  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts];
+  const ingress = ingressComponents({
+    plan: plan.ingress,
+    manifestsDir: s.paths.server.manifestsDir,
+    after: [nodeReady.name, 'addons'],
+    client: c.adminClient,
+    sync: () => deployer?.sync() ?? Promise.resolve(),
+    log,
+  });
+
+  return [...controlPlane, ...flannelRbac, kubeletCsrRbac, ...helmController, ...node, addons, nodeReady, ...coredns, ...addonCharts, ...ingress];
 }
 
 /** A stand-in for what only a real start has (clients, the join service): building the list never touches it. */

@@ -47,6 +47,7 @@ import type { Scheduler } from '../etcd/snapshot-scheduler.ts';
 import { syncSnapshotObjects } from '../etcd/snapshot-objects.ts';
 import { manageComponents } from '../lifecycle/manager.ts';
 import { planStartOrder } from '../lifecycle/plan-start-order.ts';
+import { preflightNetworkPolicy } from './preflight-network-policy.ts';
 import { resolveServerSettings } from './resolve-server-settings.ts';
 import { planServer } from './plan-server.ts';
 import { renderNodePlan } from './render-plan.ts';
@@ -88,6 +89,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const s = settingsFrom(resolved.options.values, facts);
   const config = resolveServerSettings(s.values, s.nodeIp);
   if (!config.dryRun) requireRoot(facts);
+  await preflightNetworkPolicy(config.networkPolicy, log);
   // Snapshot settings are checked before anything is written (S3, cron, a restore path without --cluster-reset).
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
@@ -143,7 +145,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
   // Creates nothing (a joining server writes nothing before its checks); it only stops a dead rfo's processes and removes their pid files.
   await recoverLeftovers(s.paths.run.dir, log);
-  for (const w of plan.warnings) if (w.startsWith('disable:')) log(`WARNING: ${w}`);
+  for (const w of plan.warnings) if (w.startsWith('disable:') || w.startsWith('network-policy:')) log(`WARNING: ${w}`);
   // A server joining a cluster (server: set, no etcd data yet) checks the
   // cluster's CA, token and settings before anything is written.
   // A server proves its node name with a node password, as agents do (written below, once the join is accepted).

@@ -61,6 +61,19 @@ export interface ImageFile {
 
 export type LinuxCapability = 'CAP_NET_BIND_SERVICE';
 
+/**
+ * Files an image takes from a pinned Debian package (debian-packages.ts):
+ * each path is a file or symlink of the package, or a directory (ending in
+ * "/") whose whole contents are taken. "{triplet}" is the arch's multiarch
+ * directory (x86_64-linux-gnu).
+ */
+export interface ImageDebianFiles {
+  readonly package: string;
+  readonly paths: readonly string[];
+  /** Only for these arches (e.g. the dynamic loader's path differs by arch). */
+  readonly arches?: readonly Arch[];
+}
+
 export interface ImageRecipe {
   readonly kind: 'image';
   /** The exact reference manifests use; images are imported under this name. */
@@ -69,6 +82,8 @@ export interface ImageRecipe {
   readonly files: readonly ImageFile[];
   /** Symbolic links in the image (path → target). */
   readonly symlinks?: readonly { readonly path: string; readonly target: string }[];
+  /** Userland from pinned Debian packages (iptables, ipset, glibc): no Go module has it. */
+  readonly debianFiles?: readonly ImageDebianFiles[];
   /** Directories with their own mode or owner (a home directory for a non-root user). */
   readonly dirs?: readonly { readonly path: string; readonly mode: number; readonly uid?: number; readonly gid?: number }[];
   readonly config: {
@@ -192,6 +207,19 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
   },
   {
     kind: 'go-binary',
+    name: 'kube-router',
+    component: 'kube-router',
+    // go/kube-router: kube-router's network policy controller alone (its
+    // firewall run path), the iptables backend choice, and a netlink ipset
+    // cleanup for rfo killall.
+    package: '.',
+    cgo: false,
+    tags: [],
+    xflags: { 'github.com/cloudnativelabs/kube-router/v2/pkg/version.Version': '{version}', 'github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate': '{buildDate}' },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
     name: 'helm',
     component: 'helm',
     // go/helm/main.go: helm's own root command (as upstream's cmd/helm runs it), and the
@@ -259,6 +287,21 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     component: 'busybox',
     file: '/bin/busybox',
     versionCheck: { args: ['--help'], expect: 'BusyBox v{semver}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'traefik',
+    component: 'traefik',
+    package: 'github.com/traefik/traefik/v3/cmd/traefik',
+    cgo: false, // upstream's Makefile and goreleaser: CGO_ENABLED=0
+    tags: [],
+    // Upstream's -X settings (Makefile); the codename is v3.7's (.github/workflows/release.yaml).
+    xflags: {
+      'github.com/traefik/traefik/v3/pkg/version.Version': '{semver}',
+      'github.com/traefik/traefik/v3/pkg/version.Codename': 'langres',
+      'github.com/traefik/traefik/v3/pkg/version.BuildDate': '{buildDate}',
+    },
+    versionCheck: { args: ['version'], expect: 'Version:      {semver}' },
   },
   {
     kind: 'go-binary',
@@ -330,6 +373,18 @@ export const imageRecipes: readonly ImageRecipe[] = [
     config: { entrypoint: ['/coredns'], user: '65532:65532', exposedPorts: ['53/tcp', '53/udp', '9153/tcp'] },
   },
   {
+    // The rfo-traefik chart's image: the traefik binary alone, on scratch. It
+    // runs as 65532 (upstream's chart default) and binds the entrypoints'
+    // unprivileged ports 8000/8443 (hostPorts 80/443 on the node), so it needs
+    // no capability; TLS to Kubernetes uses the service account's CA.
+    kind: 'image',
+    ref: `docker.io/rfo/traefik:${components.traefik.version}`,
+    component: 'traefik',
+    files: [{ from: 'traefik', to: '/usr/local/bin/traefik', mode: 0o755 }],
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { entrypoint: ['/usr/local/bin/traefik'], user: '65532:65532', exposedPorts: ['8000/tcp', '8443/tcp', '8080/tcp'] },
+  },
+  {
     // The HelmChart job image (helm-controller's --default-job-image): our helm
     // binary, run as `entry` (go/helm/entry.go keeps klipper-helm's contract).
     // uid 1000 as klipper-helm; the job mounts emptyDirs on /tmp and on the
@@ -380,6 +435,36 @@ export const imageRecipes: readonly ImageRecipe[] = [
     dirs: [{ path: '/tmp', mode: 0o1777 }],
     config: { cmd: ['sh'], env: ['PATH=/bin'] },
   },
+  {
+    // rfo-network-policy: kube-router's policy controller with the iptables
+    // and ipset it runs (both iptables backends; the wrapper puts the node's
+    // one first on PATH through /usr/lib/rfo-iptables/<mode>).
+    kind: 'image',
+    ref: `docker.io/rfo/kube-router:${components['kube-router'].version}`,
+    component: 'kube-router',
+    files: [{ from: 'kube-router', to: '/usr/bin/kube-router', mode: 0o755 }],
+    debianFiles: [
+      { package: 'iptables', paths: ['/usr/sbin/xtables-nft-multi', '/usr/sbin/xtables-legacy-multi', '/usr/lib/{triplet}/xtables/'] },
+      { package: 'libxtables12', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libip4tc2', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libip6tc2', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'ipset', paths: ['/usr/sbin/ipset'] },
+      { package: 'libipset13', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libnftnl11', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libmnl0', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libnetfilter-conntrack3', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libnfnetlink0', paths: ['/usr/lib/{triplet}/'] },
+      { package: 'libc6', paths: ['/lib/{triplet}/libc.so.6', '/lib/{triplet}/libm.so.6', '/lib/{triplet}/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
+      { package: 'netbase', paths: ['/etc/protocols', '/etc/services'] },
+    ],
+    symlinks: (['nft', 'legacy'] as const).flatMap((mode) =>
+      ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'].map((name) => ({
+        path: `/usr/lib/rfo-iptables/${mode}/${name}`,
+        target: `/usr/sbin/xtables-${mode}-multi`,
+      })),
+    ),
+    config: { entrypoint: ['/usr/bin/kube-router'], env: ['PATH=/usr/sbin:/usr/bin'] },
+  },
 ];
 
 /** Whether this recipe compiles C for the given arch (then it needs a C toolchain for it). */
@@ -388,9 +473,9 @@ export function usesCgo(recipe: GoBinaryRecipe, arch: Arch): boolean {
   return recipe.cgoOnlyOn === undefined || recipe.cgoOnlyOn.includes(arch);
 }
 
-/** Recipes whose output can be built for an arch other than the host's (pure Go there). */
-export function isCrossBuildable(recipe: BinaryRecipe, arch: Arch): boolean {
-  return recipe.kind === 'go-binary' && !usesCgo(recipe, arch);
+/** Whether this recipe links libseccomp on this arch (runc's seccomp tag, with cgo). */
+export function linksSeccomp(recipe: GoBinaryRecipe, arch: Arch): boolean {
+  return usesCgo(recipe, arch) && recipe.tags.includes('seccomp');
 }
 
 export function recipesFor(component: ComponentId): BinaryRecipe[] {

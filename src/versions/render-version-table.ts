@@ -14,10 +14,13 @@ export function renderVersionTable(): string {
     const source =
       c.modules.length > 0
         ? c.modules.map((m) => `\`${m}\``).join(', ')
-        : c.debian
-          ? `Debian package \`${c.debian.package}\` ${c.debian.version} (the .deb's sha256 pinned)`
-          : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
-    return `| ${c.id} | ${c.version} | ${source} | ${[...bins, ...images].join(', ')} |`;
+        : c.data
+          ? `\`${c.data.module}\` (\`${c.data.dir}/*.yaml\`)`
+          : c.debian
+            ? `Debian package \`${c.debian.package}\` ${c.debian.version} (the .deb's sha256 pinned)`
+            : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
+    const provides = [...bins, ...images].join(', ') || (c.data ? 'chart data (files of a packaged chart)' : '');
+    return `| ${c.id} | ${c.version} | ${source} | ${provides} |`;
   });
   return [
     versionTableStart,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { components, rfoVersion, kubernetesVersion, supportedArches } from './table.ts';
 import type { ComponentId } from './table.ts';
-import { binaryRecipes, debianImageTag, imageRecipes, isCrossBuildable } from './recipes.ts';
+import { binaryRecipes, debianImageTag, imageRecipes, linksSeccomp, usesCgo } from './recipes.ts';
 
 test('every component is pinned to an exact release version', () => {
   for (const [id, c] of Object.entries(components)) {
@@ -55,12 +55,17 @@ test('image references carry the pinned version as their tag', () => {
   }
 });
 
-test('only pure-Go recipes are cross-buildable, and every arch is named', () => {
-  const cross = binaryRecipes.filter((r) => isCrossBuildable(r, 'arm64')).map((r) => r.name);
-  assert.ok(cross.includes('flanneld'), 'flanneld is pure Go off amd64');
-  assert.ok(cross.includes('kubernetes'));
-  assert.ok(!cross.includes('runc'));
-  assert.ok(!cross.includes('pause'));
+test('cgo is per arch (flanneld: amd64 only), runc links libseccomp everywhere, and every arch is named', () => {
+  const goRecipe = (name: string) => {
+    const r = binaryRecipes.find((x) => x.name === name);
+    assert.ok(r?.kind === 'go-binary', name);
+    return r;
+  };
+  assert.equal(usesCgo(goRecipe('flanneld'), 'amd64'), true);
+  assert.equal(usesCgo(goRecipe('flanneld'), 'arm64'), false, 'flanneld is pure Go off amd64');
+  assert.equal(usesCgo(goRecipe('kubernetes'), 'arm64'), false);
+  for (const arch of supportedArches) assert.equal(linksSeccomp(goRecipe('runc'), arch), true, arch);
+  assert.equal(linksSeccomp(goRecipe('flanneld'), 'amd64'), false);
   assert.deepEqual([...supportedArches], ['amd64', 'arm64', 'riscv64']);
   const ids = Object.keys(components) as ComponentId[];
   assert.ok(ids.includes('pause'));

@@ -47,9 +47,12 @@ export type ComponentId =
   | 'cni-plugins'
   | 'flannel'
   | 'coredns'
+  | 'kube-router'
   | 'helm'
   | 'helm-controller'
   | 'crictl'
+  | 'traefik'
+  | 'gateway-api'
   | 'metrics-server'
   | 'local-path-provisioner'
   | 'busybox'
@@ -66,8 +69,9 @@ export interface Component {
   readonly license: string;
   /**
    * Extra go.mod replace directives for the wrapper module: module path →
-   * local directory (relative to go/<component>/). Only for modules the
-   * module proxy refuses to serve; each needs a README saying why.
+   * local directory (relative to go/<component>/), or `module version` (a
+   * served replacement for a version the proxy refuses). Only for modules
+   * the module proxy refuses to serve; each needs a README saying why.
    */
   readonly goReplaces?: Readonly<Record<string, string>>;
   /**
@@ -78,6 +82,12 @@ export interface Component {
    * one must stay within what upstream builds with (same major version).
    */
   readonly goRequires?: Readonly<Record<string, string>>;
+  /**
+   * A module whose files (not code) go into the runtime: fetched through the
+   * module proxy at build time at this component's version, refused unless
+   * its go.sum hash is `sum`; nothing of it is committed.
+   */
+  readonly data?: { readonly module: string; readonly sum: string; readonly dir: string };
   /** Why this version: shown in docs and closing notes, kept next to the pin. */
   readonly note?: string;
   /**
@@ -214,6 +224,26 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
       'google.golang.org/grpc': 'v1.83.2',
     },
   },
+  'kube-router': {
+    id: 'kube-router',
+    version: 'v2.1.0',
+    modules: ['github.com/cloudnativelabs/kube-router/v2'],
+    license: 'Apache-2.0',
+    // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+    // kube-router's own two advisories (GO-2026-4724 proxy, GO-2026-5653 GoBGP) are in packages
+    // this binary does not link: security/vex.yaml.
+    goRequires: {
+      'golang.org/x/net': 'v0.62.0',
+      'golang.org/x/oauth2': 'v0.27.0',
+      'golang.org/x/text': 'v0.41.0',
+      'google.golang.org/protobuf': 'v1.33.0',
+    },
+    note:
+      'the rfo-network-policy engine: only its network policy controller (iptables + ipset, what K3s embeds). ' +
+      'The only version the module proxy serves; kube-network-policies (v0.7.0/v0.8.0 served) needs the nftables ' +
+      '`queue` verdict, which kernels without CONFIG_NFT_QUEUE lack. go/kube-router/main.go runs the firewall only ' +
+      'and picks the iptables backend the node uses',
+  },
   helm: {
     id: 'helm',
     version: 'v4.3.2',
@@ -251,6 +281,58 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     note:
       'upstream crictl, the whole CLI (exec, attach, pull, stats, port-forward...); CRI is versioned ' +
       'compatibly, and cri-tools 1.37 talks to containerd 2.4 as kubelet 1.36 does',
+  },
+  traefik: {
+    id: 'traefik',
+    version: 'v3.7.13',
+    modules: ['github.com/traefik/traefik/v3'],
+    license: 'MIT',
+    goRequires: {
+      // Security floors (govulncheck findings, see security/README.md); MVS keeps the higher version.
+      'github.com/andybalholm/brotli': 'v1.2.7',
+      'github.com/klauspost/compress': 'v1.20.2',
+      // Not the OpenTelemetry log exporters' fixes (otlploggrpc, sdk/log v0.21.0): otel/log v0.21 changed the API
+      // Traefik 3.7.13's own code uses; that code runs only with --experimental.otlpLogs (security/vex.yaml).
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc': 'v1.45.0',
+      'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp': 'v1.45.0',
+      'golang.org/x/net': 'v0.62.0',
+      // ACME DNS-provider SDKs (through go-acme/lego) at the versions upstream asks for are refused by
+      // the proxy; these newer releases of the same major version are served (go/traefik/unavailable/README.md).
+      'github.com/huaweicloud/huaweicloud-sdk-go-v3': 'v0.1.215',
+      'github.com/sacloud/sacloud-sdk-go': 'v0.2.0',
+      'github.com/ucloud/ucloud-sdk-go': 'v0.22.123',
+      'github.com/yandex-cloud/go-sdk/services/dns': 'v0.0.96',
+      'github.com/yandex-cloud/go-sdk/v2': 'v2.175.0',
+    },
+    // Replaces upstream's go.mod makes and a dependent module ignores (go/traefik/README.md says why each).
+    goReplaces: {
+      // A nested module of the traefik repository, left out of the module zip and refused by the proxy: our stand-in.
+      'github.com/traefik/traefik/dynamic/ext': './unavailable/dynamic-ext',
+      // Two ACME DNS-provider SDKs the proxy refuses in every version lego can use: stand-ins whose calls fail.
+      'github.com/akamai/AkamaiOPEN-edgegrid-golang/v13': './unavailable/akamai-edgegrid',
+      'github.com/nrdcg/oci-go-sdk/common/v1065': './unavailable/oci-common',
+      'github.com/nrdcg/oci-go-sdk/dns/v1065': './unavailable/oci-dns',
+      // Upstream's forks. The go-http-auth fork's newest commit (b975dcaa8c48, traefik#13636) is refused
+      // by the proxy; its previous commit, which every Traefik up to v3.7.10 used, is served.
+      'github.com/abbot/go-http-auth': 'github.com/containous/go-http-auth v0.4.1-0.20200324110947-a37a7636d23e',
+      'github.com/gorilla/mux': 'github.com/containous/mux v0.0.0-20250523120546-41b6ec3aed59',
+    },
+    note:
+      'the default ingress controller (rfo-traefik chart: DaemonSet, hostPorts 80/443, Ingress and Gateway API providers), ' +
+      'as RKE2 v1.36+ after the ingress-nginx retirement; newest served. Built without the web UI (not in the module zip)',
+  },
+  'gateway-api': {
+    id: 'gateway-api',
+    version: 'v1.6.3',
+    modules: [],
+    license: 'Apache-2.0',
+    // The standard channel's CRDs in the module zip; the chart is made from them at build time.
+    data: { module: 'sigs.k8s.io/gateway-api', sum: 'h1:lKpJa5bGlraC/QeACvCpsHLdmO6y0iKfzVl6gzaFEYc=', dir: 'config/crd/standard' },
+    note:
+      'data only: the standard-channel CRDs (config/crd/standard/*.yaml of the module zip, fetched through the module ' +
+      'proxy at build time and checked against data.sum) become the rfo-gateway-api-crds chart, as RKE2 v1.37 ' +
+      'ships rke2-gateway-api-crd. v1.6.3: the newest that needs no Go 1.27 (v1.7.0 does), and what Traefik 3.7 implements',
   },
   'metrics-server': {
     id: 'metrics-server',
@@ -296,7 +378,12 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     debian: {
       package: 'busybox-static',
       version: '1:1.35.0-4+deb12u1+b1',
-      sha256: { amd64: '3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744' },
+      // Per arch, from Debian's signed index (apt-cache show busybox-static:<arch>=<version>);
+      // bookworm has no riscv64, so a riscv64 runtime has no busybox image (and no rfo-local-path).
+      sha256: {
+        amd64: '3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744',
+        arm64: '732c9135564fc71337e0e05fb4da4d11e6c28c1834bce3e405e575afef2a52f5',
+      },
     },
     note:
       "the shell of rfo-local-path's helper pod (mkdir/rm of volume directories): Debian 12's static busybox, " +

@@ -39,7 +39,7 @@ test('dist holds the tarball, airgap images, RPM, checksums, SBOMs, provenance a
   const files = await readdir(vdir());
   const v = rel.result.version;
   assert.match(v, /^v1\.36\.\d+\+rfor\d+$/);
-  for (const f of [`rfo.linux-${arch}.tar.gz`, `rfo-images.linux-${arch}.tar.zst`, `rfo-${v}.${arch}.rpm`, `sha256sum-${arch}.txt`, 'provenance.intoto.json', 'rfo-release.pub', `vulnerability-report-${arch}.json`, `vulnerability-report-${arch}.json.sig`, `vulnerability-report-${arch}.openvex.json`]) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+  for (const f of [`rfo.linux-${arch}.tar.gz`, `rfo-images.linux-${arch}.tar.zst`, `rfo-${v}.${arch}.rpm`, `sha256sum-${arch}.txt`, `provenance-${arch}.intoto.json`, 'rfo-release.pub', `vulnerability-report-${arch}.json`, `vulnerability-report-${arch}.json.sig`, `vulnerability-report-${arch}.openvex.json`]) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
   const channels = JSON.parse(await readFile(join(rel.dist, 'channels.json'), 'utf8')) as Record<string, string>;
   assert.equal(channels.stable, v);
   assert.equal(channels.latest, v);
@@ -105,7 +105,7 @@ test('the SBOMs are valid CycloneDX 1.5 and list Go modules, npm packages, the N
 });
 
 test('the provenance statement (in-toto, SLSA v1) names every artifact by sha256, its inputs and the builder', async () => {
-  const p = JSON.parse(await readFile(join(vdir(), 'provenance.intoto.json'), 'utf8')) as {
+  const p = JSON.parse(await readFile(join(vdir(), `provenance-${arch}.intoto.json`), 'utf8')) as {
     _type: string;
     predicateType: string;
     subject: { name: string; digest: { sha256: string } }[];
@@ -136,7 +136,7 @@ test('the vulnerability report covers every Go binary, names the pinned database
   }
   const vex = JSON.parse(await readFile(join(vdir(), `vulnerability-report-${arch}.openvex.json`), 'utf8')) as { '@context': string; statements: unknown[] };
   assert.equal(vex['@context'], 'https://openvex.dev/ns/v0.2.0');
-  const p = JSON.parse(await readFile(join(vdir(), 'provenance.intoto.json'), 'utf8')) as {
+  const p = JSON.parse(await readFile(join(vdir(), `provenance-${arch}.intoto.json`), 'utf8')) as {
     predicate: { buildDefinition: { internalParameters: { vulnerabilityScan: { database: { version: string; layoutSha256: string }; report: { sha256: string } } }; resolvedDependencies: { uri: string }[] } };
   };
   const scan = p.predicate.buildDefinition.internalParameters.vulnerabilityScan;

@@ -25,7 +25,7 @@ export interface TestRelease {
  * The tests' "operator" key: made once per machine outside the repo, so the
  * release and install tests (and a warm CI) share the cached tarball and RPM.
  */
-async function testKey(): Promise<string> {
+export async function testKey(): Promise<string> {
   const keyFile = join(defaultCacheDir(), 'test-keys', 'release-key.pem');
   if (!existsSync(keyFile)) {
     await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });

@@ -17,7 +17,7 @@ export interface BuiltRuntime {
 }
 
 export async function findRuntime(arch?: Arch): Promise<BuiltRuntime> {
-  const toolchain = await readToolchain();
+  const toolchain = await readToolchain(arch);
   const plan = await makePlan({ arch, cacheDir: defaultCacheDir(), toolchain, progress: createProgress(() => {}) });
   const manifestPath = join(plan.runtimeDir, 'manifest.json');
   try {
