@@ -1,4 +1,4 @@
-// npm run release [-- --dist <dir>] [--arch amd64|arm64]
+// npm run release [-- --dist <dir>] [--arch amd64|arm64] [--minor 1.35|--version v1.35.4+rfor1]
 // Builds the runtime if needed, then writes the release to dist/ (see
 // src/release/build-release.ts), prints artifact sizes and timings, and saves
 // them to bench/results/release-<date>.json. Sign with a release key by
@@ -14,9 +14,10 @@ import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { readToolchain } from '../src/build/toolchain.ts';
 import { buildRelease } from '../src/release/build-release.ts';
+import { reexecForMinor } from '../src/build/build-minor.ts';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { dist: { type: 'string' }, arch: { type: 'string' }, 'no-bench': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: reexecForMinor(process.argv.slice(2)), options: { dist: { type: 'string' }, arch: { type: 'string' }, 'no-bench': { type: 'boolean', default: false } } });
   const distDir = resolve(values.dist ?? join(repoRoot, 'dist'));
   const arch = values.arch as Arch | undefined;
   if (arch !== undefined && !supportedArches.includes(arch)) throw new RfoError('RFO_USAGE', `unsupported --arch ${arch}`, { hint: `use one of ${supportedArches.join(', ')}` });

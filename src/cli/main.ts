@@ -6,7 +6,7 @@ import { isRfoError, RfoError } from '../errors.ts';
 import { renderHelp } from '../config/render-help.ts';
 import { resolveConfig, formatIssues } from '../config/resolve-config.ts';
 import { readConfigSources } from '../config/read-config-sources.ts';
-import { readCommit, renderVersion } from './version.ts';
+import { readCommit, readShippedVersions, renderVersion } from './version.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 // Each command's modules are imported when that command runs: a long-running
 // `rfo server` does not carry the lab, verify or snapshot CLI code in memory.
@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     case '--version':
     case '-v':
     case 'version':
-      process.stdout.write(renderVersion(await readCommit(), process.version));
+      process.stdout.write(renderVersion(await readCommit(), process.version, await readShippedVersions()));
       return 0;
     case undefined:
     case 'help':

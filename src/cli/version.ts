@@ -24,6 +24,20 @@ export async function readCommit(root = repoRoot): Promise<string> {
   return 'unknown';
 }
 
-export function renderVersion(commit: string, nodeVersion: string): string {
-  return [`rfo version ${rfoVersion()} (${commit})`, `kubernetes version ${components.kubernetes.version}`, `node version ${nodeVersion}`, ''].join('\n');
+/**
+ * A release tree ships its runtime beside rfo (lib/rfo/runtime): its manifest
+ * says which minor this release is (`npm run release -- --minor 1.35` ships
+ * the same rfo code with another runtime). A checkout has none: the tables.
+ */
+export async function readShippedVersions(root = repoRoot): Promise<{ rfo: string; kubernetes: string } | undefined> {
+  try {
+    const m = JSON.parse(await readFile(join(root, 'runtime', 'manifest.json'), 'utf8')) as { rfoVersion?: string; kubernetesVersion?: string };
+    return m.rfoVersion && m.kubernetesVersion ? { rfo: m.rfoVersion, kubernetes: m.kubernetesVersion } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function renderVersion(commit: string, nodeVersion: string, shipped?: { rfo: string; kubernetes: string }): string {
+  return [`rfo version ${shipped?.rfo ?? rfoVersion()} (${commit})`, `kubernetes version ${shipped?.kubernetes ?? components.kubernetes.version}`, `node version ${nodeVersion}`, ''].join('\n');
 }
