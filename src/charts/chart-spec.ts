@@ -18,3 +18,17 @@ export interface ChartSpec {
   readonly description: string;
   readonly files: readonly ChartFile[];
 }
+
+/**
+ * Where rfo's system add-ons may run, the values every packaged chart starts
+ * from (users override them with a HelmChartConfig): Linux nodes, control-plane
+ * nodes included, and nodes tainted for critical add-ons only.
+ */
+export const systemAddonPlacement = {
+  nodeSelector: { 'kubernetes.io/os': 'linux' },
+  tolerations: [
+    { key: 'CriticalAddonsOnly', operator: 'Exists' },
+    { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+  ],
+  affinity: {},
+} as const;

@@ -5,6 +5,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
+import { systemAddonPlacement } from './chart-spec.ts';
 import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface CorednsChartInput {
@@ -187,12 +188,7 @@ export function corednsChart(input: CorednsChartInput): ChartSpec {
     extraCorefileBlocks: '',
     priorityClassName: 'system-cluster-critical',
     resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
-    nodeSelector: { 'kubernetes.io/os': 'linux' },
-    tolerations: [
-      { key: 'CriticalAddonsOnly', operator: 'Exists' },
-      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-    ],
-    affinity: {},
+    ...systemAddonPlacement,
   };
   return {
     name: 'rfo-coredns',

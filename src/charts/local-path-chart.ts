@@ -9,6 +9,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
+import { systemAddonPlacement } from './chart-spec.ts';
 import { imageValues } from './image-values.ts';
 
 export interface LocalPathChartInput {
@@ -266,12 +267,7 @@ export function localPathChart(input: LocalPathChartInput): ChartSpec {
     extraArgs: [],
     priorityClassName: 'system-node-critical',
     resources: { requests: { cpu: '10m', memory: '20Mi' } },
-    nodeSelector: { 'kubernetes.io/os': 'linux' },
-    tolerations: [
-      { key: 'CriticalAddonsOnly', operator: 'Exists' },
-      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-    ],
-    affinity: {},
+    ...systemAddonPlacement,
   };
   return {
     name: 'rfo-local-path',

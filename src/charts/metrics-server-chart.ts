@@ -9,6 +9,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
+import { systemAddonPlacement } from './chart-spec.ts';
 import { imageValues } from './image-values.ts';
 
 export interface MetricsServerChartInput {
@@ -272,12 +273,7 @@ export function metricsServerChart(input: MetricsServerChartInput): ChartSpec {
     apiService: { caBundle: '' },
     priorityClassName: 'system-cluster-critical',
     resources: { requests: { cpu: '100m', memory: '70Mi' } },
-    nodeSelector: { 'kubernetes.io/os': 'linux' },
-    tolerations: [
-      { key: 'CriticalAddonsOnly', operator: 'Exists' },
-      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-    ],
-    affinity: {},
+    ...systemAddonPlacement,
   };
   return {
     name: 'rfo-metrics-server',

@@ -15,6 +15,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
+import { systemAddonPlacement } from './chart-spec.ts';
 import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface TraefikChartInput {
@@ -301,13 +302,8 @@ export function traefikChart(input: TraefikChartInput): ChartSpec {
     additionalArguments: [],
     priorityClassName: 'system-cluster-critical',
     resources: { requests: { cpu: '100m', memory: '50Mi' }, limits: { memory: '300Mi' } },
-    nodeSelector: { 'kubernetes.io/os': 'linux' },
     // Every node, control-plane nodes too: the ingress is on port 80 of each.
-    tolerations: [
-      { key: 'CriticalAddonsOnly', operator: 'Exists' },
-      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-    ],
-    affinity: {},
+    ...systemAddonPlacement,
   };
   return {
     name: 'rfo-traefik',
