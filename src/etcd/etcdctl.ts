@@ -59,9 +59,27 @@ export interface EtcdValue {
 }
 
 export async function getKey(c: EtcdClient, key: string): Promise<EtcdValue | undefined> {
-  const out = JSON.parse(await etcdctl(c, ['get', key, '-w', 'json'])) as { kvs?: { value?: string; mod_revision?: number }[] };
+  const out = JSON.parse(await untilVoter(() => etcdctl(c, ['get', key, '-w', 'json']))) as { kvs?: { value?: string; mod_revision?: number }[] };
   const kv = out.kvs?.[0];
   return kv ? { value: Buffer.from(kv.value ?? '', 'base64').toString('utf8'), modRevision: kv.mod_revision ?? 0 } : undefined;
+}
+
+/**
+ * A member just promoted from learner learns its promotion through raft a
+ * moment later; until then its reads fail with "rpc not supported for
+ * learner" (seen: a joining server's first read 14 ms after the promotion).
+ * Such a read is tried again for up to 30 s; any other error is thrown at once.
+ */
+async function untilVoter(read: () => Promise<string>): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!String((err as Error).message).includes('rpc not supported for learner') || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /**
