@@ -161,7 +161,7 @@ test('a busybox pod runs and its logs read back', { timeout: 200_000 }, async ()
   assert.equal((await kubectlOk('logs', 'hello')).trim(), 'hello from rfo');
 });
 
-test('a Deployment behind a Service is reached by name through CoreDNS and kube-proxy', { timeout: 200_000 }, async () => {
+test('a Deployment behind a Service is reached by name through CoreDNS and kube-proxy', { timeout: 400_000 }, async () => {
   const manifest = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -188,9 +188,17 @@ spec:
   const applied = await node.exec(join(dirs().data, 'bin', 'kubectl'), ['--kubeconfig', dirs().kubeconfig, 'apply', '-f', '-'], manifest);
   assert.equal(applied.code, 0, applied.stderr);
   await kubectlOk('rollout', 'status', 'deployment/web', '--timeout=120s');
-  await kubectlOk('run', 'client', `--image=${busybox}`, '--image-pull-policy=Never', '--restart=Never', '--', 'wget', '-qO-', 'http://web.default.svc.cluster.local');
-  await eventually('client pod to finish', async () => ['Succeeded', 'Failed'].includes((await kubectl('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout));
-  assert.equal((await kubectlOk('logs', 'client')).trim(), 'served-by-rfo');
+  // kube-proxy programs the new endpoint asynchronously (its minimum sync
+  // period is 1 s, longer on a loaded host), so a client started right after
+  // the rollout may briefly find the Service without endpoints; it tries for
+  // up to 30 s, as any client would, and says how many attempts it needed.
+  const script = 'for i in $(seq 1 30); do if out=$(timeout 5 wget -qO- http://web.default.svc.cluster.local); then echo "$out"; echo "attempts=$i" >&2; exit 0; fi; sleep 1; done; exit 1';
+  await kubectlOk('run', 'client', `--image=${busybox}`, '--image-pull-policy=Never', '--restart=Never', '--', 'sh', '-c', script);
+  await eventually('client pod to finish', async () => ['Succeeded', 'Failed'].includes((await kubectl('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout), 240_000);
+  const logs = await kubectlOk('logs', 'client');
+  const slices = await kubectl('get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'wide');
+  assert.equal(logs.split('\n').filter((line) => !line.startsWith('attempts=') && !line.startsWith('wget:')).join('').trim(), 'served-by-rfo', `${logs}\n${slices.stdout}`);
+  console.log(logs.split('\n').find((line) => line.startsWith('attempts=')) ?? '');
 });
 
 test('crictl in the data dir talks to the node runtime', async () => {
