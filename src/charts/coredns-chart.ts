@@ -5,7 +5,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
 import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface CorednsChartInput {
@@ -132,6 +132,8 @@ spec:
             - { name: dns, containerPort: 53, protocol: UDP }
             - { name: dns-tcp, containerPort: 53, protocol: TCP }
             - { name: metrics, containerPort: 9153, protocol: TCP }
+          env:
+${valuesEnvLines}
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
           securityContext:
@@ -188,6 +190,7 @@ export function corednsChart(input: CorednsChartInput): ChartSpec {
     extraCorefileBlocks: '',
     priorityClassName: 'system-cluster-critical',
     resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
+    env: [...addonGoEnv],
     ...systemAddonPlacement,
   };
   return {

@@ -9,7 +9,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
 import { imageValues } from './image-values.ts';
 
 export interface LocalPathChartInput {
@@ -197,6 +197,7 @@ spec:
               valueFrom: { fieldRef: { fieldPath: metadata.namespace } }
             - { name: CONFIG_MOUNT_PATH, value: /etc/config/ }
             - { name: HEALTH_PORT, value: "8080" }
+${valuesEnvLines}
           ports:
             - { name: health, containerPort: 8080, protocol: TCP }
           startupProbe:
@@ -267,6 +268,7 @@ export function localPathChart(input: LocalPathChartInput): ChartSpec {
     extraArgs: [],
     priorityClassName: 'system-node-critical',
     resources: { requests: { cpu: '10m', memory: '20Mi' } },
+    env: [...addonGoEnv],
     ...systemAddonPlacement,
   };
   return {

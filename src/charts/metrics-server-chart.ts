@@ -9,7 +9,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
 import { imageValues } from './image-values.ts';
 
 export interface MetricsServerChartInput {
@@ -194,6 +194,8 @@ spec:
             httpGet: { path: /livez, port: https, scheme: HTTPS }
             periodSeconds: 10
             failureThreshold: 3
+          env:
+${valuesEnvLines}
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
           securityContext:
@@ -273,6 +275,7 @@ export function metricsServerChart(input: MetricsServerChartInput): ChartSpec {
     apiService: { caBundle: '' },
     priorityClassName: 'system-cluster-critical',
     resources: { requests: { cpu: '100m', memory: '70Mi' } },
+    env: [...addonGoEnv],
     ...systemAddonPlacement,
   };
   return {

@@ -10,6 +10,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
+import { addonGoEnv, valuesEnvLines } from './chart-spec.ts';
 import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface NetworkPolicyChartInput {
@@ -147,6 +148,7 @@ spec:
               value: rfo-network-policy
             - name: IPTABLES_MODE
               value: {{ .Values.iptablesMode | quote }}
+${valuesEnvLines}
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
           securityContext:
@@ -184,6 +186,7 @@ export function networkPolicyChart(input: NetworkPolicyChartInput): ChartSpec {
     extraArgs: [],
     priorityClassName: 'system-node-critical',
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    env: [...addonGoEnv],
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     // every node, servers and not-ready nodes included: policies hold from a pod's first packet on
     tolerations: [{ operator: 'Exists' }],

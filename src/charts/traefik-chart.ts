@@ -15,7 +15,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
 import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface TraefikChartInput {
@@ -182,6 +182,8 @@ spec:
             initialDelaySeconds: 5
             periodSeconds: 10
             failureThreshold: 3
+          env:
+${valuesEnvLines}
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
           securityContext:
@@ -302,6 +304,7 @@ export function traefikChart(input: TraefikChartInput): ChartSpec {
     additionalArguments: [],
     priorityClassName: 'system-cluster-critical',
     resources: { requests: { cpu: '100m', memory: '50Mi' }, limits: { memory: '300Mi' } },
+    env: [...addonGoEnv],
     // Every node, control-plane nodes too: the ingress is on port 80 of each.
     ...systemAddonPlacement,
   };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { mergeArgs } from '../supervisor/process-spec.ts';
 import type { ArgMap, ProcessSpec } from '../supervisor/process-spec.ts';
 import { strongTlsCipherSuites } from '../render/tls-cipher-suites.ts';
+import { planGoRuntimeEnv } from './go-runtime-env.ts';
 
 /**
  * profile: cis (README "CIS hardened profile"): the files rfo writes for it
@@ -63,11 +64,14 @@ export interface ControlPlaneInput {
     readonly 'kube-scheduler': readonly string[];
     readonly 'helm-controller': readonly string[];
   };
+  /** `<component>-extra-env` items (KEY=VALUE) over rfo's Go defaults (go-runtime-env.ts). */
+  readonly extraEnv?: Partial<Record<'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler', readonly string[]>>;
 }
 
 function spec(name: string, input: ControlPlaneInput, defaults: ArgMap, extras: readonly string[], stopTimeoutMs = 10_000): ProcessSpec {
   const { args, overridden } = mergeArgs(defaults, extras);
-  return { name, binary: join(input.binDir, name), args, env: {}, logFile: join(input.logsDir, `${name}.log`), stopTimeoutMs, overridden };
+  const extraEnv = input.extraEnv?.[name as keyof NonNullable<ControlPlaneInput['extraEnv']>];
+  return { name, binary: join(input.binDir, name), args, env: planGoRuntimeEnv(extraEnv), logFile: join(input.logsDir, `${name}.log`), stopTimeoutMs, overridden };
 }
 
 const url = (host: string, port: number) => `https://${host.includes(':') ? `[${host}]` : host}:${port}`;

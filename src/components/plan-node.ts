@@ -4,6 +4,7 @@
 import { dirname, join } from 'node:path';
 import { mergeArgs } from '../supervisor/process-spec.ts';
 import type { ProcessSpec } from '../supervisor/process-spec.ts';
+import { planGoRuntimeEnv } from './go-runtime-env.ts';
 
 export interface NodeInput {
   readonly binDir: string;
@@ -25,6 +26,8 @@ export interface NodeInput {
   readonly nodeLabels: readonly string[];
   readonly nodeTaints: readonly string[];
   readonly extraArgs: { readonly kubelet: readonly string[]; readonly 'kube-proxy': readonly string[] };
+  /** kube-proxy-extra-env items (KEY=VALUE) over rfo's Go defaults (go-runtime-env.ts). */
+  readonly extraEnv?: { readonly 'kube-proxy'?: readonly string[] };
 }
 
 export function planContainerd(n: NodeInput): ProcessSpec {
@@ -33,7 +36,7 @@ export function planContainerd(n: NodeInput): ProcessSpec {
     binary: join(n.binDir, 'containerd'),
     args: ['--config', n.containerdConfig],
     // The shim finds runc and the CNI plugins on PATH.
-    env: { PATH: `${n.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` },
+    env: { ...planGoRuntimeEnv(), PATH: `${n.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` },
     logFile: join(n.logsDir, 'containerd.log'),
     stopTimeoutMs: 10_000,
     overridden: [],
@@ -67,7 +70,7 @@ export function planKubelet(n: NodeInput): ProcessSpec {
     name: 'kubelet',
     binary: join(n.binDir, 'kubelet'),
     args,
-    env: { PATH: `${n.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` },
+    env: { ...planGoRuntimeEnv(), PATH: `${n.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` },
     logFile: join(n.logsDir, 'kubelet.log'),
     stopTimeoutMs: 10_000,
     overridden,
@@ -90,7 +93,7 @@ export function planKubeProxy(n: NodeInput): ProcessSpec {
     },
     n.extraArgs['kube-proxy'],
   );
-  return { name: 'kube-proxy', binary: join(n.binDir, 'kube-proxy'), args, env: {}, logFile: join(n.logsDir, 'kube-proxy.log'), stopTimeoutMs: 10_000, overridden };
+  return { name: 'kube-proxy', binary: join(n.binDir, 'kube-proxy'), args, env: planGoRuntimeEnv(n.extraEnv?.['kube-proxy']), logFile: join(n.logsDir, 'kube-proxy.log'), stopTimeoutMs: 10_000, overridden };
 }
 
 export function planFlannel(n: NodeInput): ProcessSpec {
@@ -107,7 +110,7 @@ export function planFlannel(n: NodeInput): ProcessSpec {
       '--ip-masq',
     ],
     // flannel's kube subnet manager finds its Node object by this name.
-    env: { NODE_NAME: n.nodeName },
+    env: { ...planGoRuntimeEnv(), NODE_NAME: n.nodeName },
     logFile: join(n.logsDir, 'flanneld.log'),
     stopTimeoutMs: 5_000,
     overridden: [],

@@ -97,6 +97,11 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'etcd-arg', type: 'list', commands: server, section: 'components', env: 'RFO_ETCD_ARG', check: 'key-value', usage: 'Customized flag for etcd process' },
   { name: 'kubelet-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBELET_ARG', check: 'key-value', usage: 'Customized flag for kubelet process' },
   { name: 'kube-proxy-arg', type: 'list', commands: both, section: 'components', env: 'RFO_KUBE_PROXY_ARG', check: 'key-value', usage: 'Customized flag for kube-proxy process' },
+  { name: 'etcd-extra-env', type: 'list', commands: server, section: 'components', env: 'RFO_ETCD_EXTRA_ENV', check: 'key-value', usage: 'Environment variable KEY=VALUE for the etcd process (default GOGC=50)' },
+  { name: 'kube-apiserver-extra-env', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_APISERVER_EXTRA_ENV', check: 'key-value', usage: 'Environment variable KEY=VALUE for the kube-apiserver process (default GOGC=50)' },
+  { name: 'kube-controller-manager-extra-env', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_CONTROLLER_MANAGER_EXTRA_ENV', check: 'key-value', usage: 'Environment variable KEY=VALUE for the kube-controller-manager process (default GOGC=50)' },
+  { name: 'kube-scheduler-extra-env', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_SCHEDULER_EXTRA_ENV', check: 'key-value', usage: 'Environment variable KEY=VALUE for the kube-scheduler process (default GOGC=50)' },
+  { name: 'kube-proxy-extra-env', type: 'list', commands: both, section: 'components', env: 'RFO_KUBE_PROXY_EXTRA_ENV', check: 'key-value', usage: 'Environment variable KEY=VALUE for the kube-proxy process (default GOGC=50)' },
   { name: 'component-log-max-size', type: 'int', commands: both, section: 'node', env: 'RFO_COMPONENT_LOG_MAX_SIZE', default: 50, usage: 'Rotate a component\'s log in agent/logs before it grows past this many MiB' },
   { name: 'component-log-max-files', type: 'int', commands: both, section: 'node', env: 'RFO_COMPONENT_LOG_MAX_FILES', default: 5, usage: 'Log files kept per component, the live one included (at least 2)' },
   // etcd snapshots (RKE2's "db" flags). The subcommand's short names (--s3-bucket, --dir...) are aliases.

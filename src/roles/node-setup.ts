@@ -57,6 +57,7 @@ export function nodeInputFor(s: ServerSettings, binDir: string, clusterCidr: str
     nodeLabels: list(s.values['node-label']),
     nodeTaints: list(s.values['node-taint']),
     extraArgs: { kubelet: list(s.values['kubelet-arg']), 'kube-proxy': list(s.values['kube-proxy-arg']) },
+    extraEnv: { 'kube-proxy': list(s.values['kube-proxy-extra-env']) },
   };
 }
 

@@ -91,6 +91,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     clusterDomain: c.clusterDomain,
     ...(hardening ? { hardening } : {}),
     extraArgs: c.extraArgs,
+    extraEnv: c.extraEnv,
   };
   const node = nodeInputFor(s, bin, c.clusterCidr);
   // A runtime without the image (arm64, riscv64: no Debian packages pinned for them) cannot enforce

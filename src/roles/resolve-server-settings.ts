@@ -48,6 +48,12 @@ export interface ServerConfig {
     readonly 'kube-scheduler': readonly string[];
     readonly 'helm-controller': readonly string[];
   };
+  readonly extraEnv: {
+    readonly etcd: readonly string[];
+    readonly 'kube-apiserver': readonly string[];
+    readonly 'kube-controller-manager': readonly string[];
+    readonly 'kube-scheduler': readonly string[];
+  };
   /** profile: cis, the hardened profile (README "CIS hardened profile"); '' for rfo's defaults. */
   readonly profile: '' | 'cis';
   readonly debug: boolean;
@@ -100,6 +106,12 @@ export function resolveServerSettings(values: Values, nodeIp: string): ServerCon
       'kube-controller-manager': list(values['kube-controller-manager-arg']),
       'kube-scheduler': list(values['kube-scheduler-arg']),
       'helm-controller': list(values['helm-controller-arg']),
+    },
+    extraEnv: {
+      etcd: list(values['etcd-extra-env']),
+      'kube-apiserver': list(values['kube-apiserver-extra-env']),
+      'kube-controller-manager': list(values['kube-controller-manager-extra-env']),
+      'kube-scheduler': list(values['kube-scheduler-extra-env']),
     },
     profile: str(values.profile) === 'cis' ? 'cis' : '',
     debug: values.debug === true,
