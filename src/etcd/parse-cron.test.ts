@@ -55,3 +55,13 @@ test('bad specs name the field', () => {
   assert.throws(() => parseCron('* * * foo *'), /month: "foo" is not a number/);
   assert.throws(() => nextCronTime(parseCron('0 0 30 2 *'), new Date()), /never fires/);
 });
+
+test('@every <duration> as robfig/cron (RKE2): a fixed interval on whole seconds, at least 1 s', () => {
+  const at = new Date('2026-12-05T10:00:00.700Z');
+  assert.equal(nextCronTime(parseCron('@every 20s'), at).toISOString(), '2026-12-05T10:00:20.000Z');
+  assert.equal(nextCronTime(parseCron('@every 1h30m'), at).toISOString(), '2026-12-05T11:30:00.000Z');
+  assert.equal(nextCronTime(parseCron('@EVERY 2.5m'), at).toISOString(), '2026-12-05T10:02:30.000Z');
+  assert.equal(parseCron('@every 300ms').everyMs, 1000);
+  assert.equal(parseCron('@every 1500ms').everyMs, 1000);
+  for (const bad of ['@every', '@every 5', '@every 5d', '@every 1h x', '@every -5s']) assert.throws(() => parseCron(bad), /not a duration|needs 5 fields/, bad);
+});

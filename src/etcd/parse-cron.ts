@@ -1,7 +1,8 @@
 // Pure: the 5-field cron specs RKE2 takes for etcd-snapshot-schedule-cron
 // (minute hour day-of-month month day-of-week; `*`, `*/n`, `a-b`, `a-b/n`,
-// lists, month/day names, and the @hourly/@daily/... shorthands), and the next
-// time a spec fires. Times are the server's local time, as in RKE2.
+// lists, month/day names, the @hourly/@daily/... shorthands, and robfig/cron's
+// `@every <duration>` that RKE2 accepts too, e.g. `@every 6h` or `@every 90s`),
+// and the next time a spec fires. Times are the server's local time, as in RKE2.
 
 export interface CronSpec {
   readonly minutes: ReadonlySet<number>;
@@ -12,6 +13,17 @@ export interface CronSpec {
   /** Cron's rule: when both day fields are restricted, a day matching either fires. */
   readonly domRestricted: boolean;
   readonly dowRestricted: boolean;
+  /** `@every <duration>`: a fixed interval in ms (whole seconds, at least 1 s); the fields are then unused. */
+  readonly everyMs?: number;
+}
+
+const goDurationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration syntax (1h30m, 90s, 2.5h), in ms. */
+function parseGoDuration(text: string): number {
+  const parts = [...text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`"${text}" is not a duration (e.g. 6h, 1h30m, 90s)`);
+  return parts.reduce((ms, p) => ms + Number(p[1]) * (goDurationUnits[p[2] ?? ''] ?? 0), 0);
 }
 
 const shorthands: Record<string, string> = {
@@ -79,6 +91,13 @@ function parseField(text: string, def: FieldDef): Set<number> {
 
 /** Throws an Error naming the bad field. */
 export function parseCron(spec: string): CronSpec {
+  const every = /^@every\s+(\S+)$/i.exec(spec.trim());
+  if (every) {
+    // As robfig/cron: sub-second parts are dropped and the interval is at least 1 s.
+    const everyMs = Math.max(1000, Math.floor(parseGoDuration(every[1] ?? '') / 1000) * 1000);
+    const none = new Set<number>();
+    return { minutes: none, hours: none, daysOfMonth: none, months: none, daysOfWeek: none, domRestricted: false, dowRestricted: false, everyMs };
+  }
   const text = shorthands[spec.trim().toLowerCase()] ?? spec.trim();
   const parts = text.split(/\s+/);
   if (parts.length !== 5) throw new Error(`"${spec}" needs 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
@@ -104,8 +123,10 @@ function dayMatches(c: CronSpec, d: Date): boolean {
   return dom && dow;
 }
 
-/** The first whole minute strictly after `after` (local time) that the spec fires at. */
+/** The first whole minute strictly after `after` (local time) that the spec fires at (for `@every`, the interval after it). */
 export function nextCronTime(c: CronSpec, after: Date): Date {
+  // robfig/cron's constant delay: the interval after `after`, on a whole second.
+  if (c.everyMs !== undefined) return new Date(Math.floor((after.getTime() + c.everyMs) / 1000) * 1000);
   const t = new Date(after.getTime());
   t.setSeconds(0, 0);
   t.setMinutes(t.getMinutes() + 1);

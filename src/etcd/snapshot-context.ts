@@ -42,7 +42,7 @@ export function checkedSnapshotContext(values: Readonly<Record<string, FlagValue
   try {
     parseCron(typeof values['etcd-snapshot-schedule-cron'] === 'string' ? values['etcd-snapshot-schedule-cron'] : '');
   } catch (err) {
-    throw new RfoError('RFO_CONFIG_INVALID', `etcd-snapshot-schedule-cron: ${(err as Error).message}`, { hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "0 */12 * * *"' });
+    throw new RfoError('RFO_CONFIG_INVALID', `etcd-snapshot-schedule-cron: ${(err as Error).message}`, { hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "0 */12 * * *", or "@every 6h"' });
   }
   return snapshotContext(values, log, nodeName);
 }

@@ -338,13 +338,13 @@ test('kill -9 during save leaves no listed partial file; the next save cleans up
   assert.deepEqual((await readdir(d().snaps)).filter((f) => f.includes('.partial-')), []);
 });
 
-test('scheduled every minute: retention keeps exactly 2 locally and in S3; S3 down: local kept and failure recorded; next run succeeds', { timeout: 600_000 }, async () => {
+test('scheduled every 20 s (@every, as RKE2 takes it): retention keeps exactly 2 locally and in S3; S3 down: local kept and failure recorded; next run succeeds', { timeout: 400_000 }, async () => {
   await stopServer();
-  await writeConfig(['etcd-snapshot-retention: 2', 'etcd-s3-retention: 2', 'etcd-snapshot-name: sched'].join('\n'), '"* * * * *"');
+  await writeConfig(['etcd-snapshot-retention: 2', 'etcd-s3-retention: 2', 'etcd-snapshot-name: sched'].join('\n'), '"@every 20s"');
   await startServer();
   const sched = async (storage: 'local' | 's3', status: 'ok' | 'failed' = 'ok') => (await listJson()).filter((r) => r.file.startsWith('sched-') && r.storage === storage && r.status === status).map((r) => r.file);
   const runs = () => (output.match(/snapshot sched-\S+ saved/g) ?? []).length;
-  await eventually('three scheduled snapshots', () => Promise.resolve(runs() >= 3), 260_000, 2000);
+  await eventually('three scheduled snapshots', () => Promise.resolve(runs() >= 3), 120_000, 1000);
   await eventually('S3 retention after the third upload', () => Promise.resolve((output.match(/uploaded to s3:\/\/\S+\/sched-/g) ?? []).length >= 3), 60_000);
   assert.equal((await sched('local')).length, 2, 'local retention keeps exactly 2');
   assert.equal((await sched('s3')).length, 2, 'S3 retention keeps exactly 2');
@@ -352,7 +352,7 @@ test('scheduled every minute: retention keeps exactly 2 locally and in S3; S3 do
 
   await s3.pause();
   const before = runs();
-  await eventually('a scheduled run while S3 is down', () => Promise.resolve(/S3 upload failed, local snapshot kept/.test(output) && runs() > before), 150_000, 2000);
+  await eventually('a scheduled run while S3 is down', () => Promise.resolve(/S3 upload failed, local snapshot kept/.test(output) && runs() > before), 120_000, 1000);
   const failedLocal = /snapshot (sched-\S+): S3 upload failed/.exec(output)?.[1] ?? '';
   assert.ok(existsSync(join(d().snaps, failedLocal)), 'the local snapshot of the failed run is kept');
   // Recorded while S3 is still down: the server publishes what it recorded.
@@ -364,7 +364,7 @@ test('scheduled every minute: retention keeps exactly 2 locally and in S3; S3 do
   const failedRows = await sched('s3', 'failed');
   assert.deepEqual(failedRows, [failedLocal]);
   const uploadsBefore = (output.match(/uploaded to s3:\/\/\S+\/sched-/g) ?? []).length;
-  await eventually('the next run uploads again', () => Promise.resolve((output.match(/uploaded to s3:\/\/\S+\/sched-/g) ?? []).length > uploadsBefore), 150_000, 2000);
+  await eventually('the next run uploads again', () => Promise.resolve((output.match(/uploaded to s3:\/\/\S+\/sched-/g) ?? []).length > uploadsBefore), 120_000, 1000);
   assert.equal((await sched('local')).length, 2);
   assert.equal((await sched('s3')).length, 2);
 });
