@@ -46,3 +46,17 @@ export const addonGoEnv = [{ name: 'GOGC', value: '50' }] as const;
 export const valuesEnvLines = `            {{- with .Values.env }}
             {{- toYaml . | nindent 12 }}
             {{- end }}`;
+
+/** Template lines of a pod spec (at 6 spaces) placing it by `systemAddonPlacement`'s values. */
+export const placementLines = `      {{- with .Values.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with .Values.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with .Values.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}`;

@@ -5,7 +5,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines, placementLines } from './chart-spec.ts';
 import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface CorednsChartInput {
@@ -111,18 +111,7 @@ spec:
       serviceAccountName: coredns
       priorityClassName: {{ .Values.priorityClassName }}
       dnsPolicy: Default
-      {{- with .Values.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.affinity }}
-      affinity:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+${placementLines}
       containers:
         - name: coredns
           image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"

@@ -9,7 +9,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines, placementLines } from './chart-spec.ts';
 import { imageValues } from './image-values.ts';
 
 export interface LocalPathChartInput {
@@ -160,18 +160,7 @@ spec:
       # (no checksum annotation: the provisioner re-reads config.json and the helper pod by itself)
       serviceAccountName: local-path-provisioner-service-account
       priorityClassName: {{ .Values.priorityClassName }}
-      {{- with .Values.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.affinity }}
-      affinity:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+${placementLines}
       containers:
         - name: local-path-provisioner
           image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"

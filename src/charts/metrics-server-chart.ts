@@ -9,7 +9,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines, placementLines } from './chart-spec.ts';
 import { imageValues } from './image-values.ts';
 
 export interface MetricsServerChartInput {
@@ -153,18 +153,7 @@ spec:
     spec:
       serviceAccountName: metrics-server
       priorityClassName: {{ .Values.priorityClassName }}
-      {{- with .Values.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.affinity }}
-      affinity:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+${placementLines}
       containers:
         - name: metrics-server
           image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"

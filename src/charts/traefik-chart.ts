@@ -15,7 +15,7 @@
 
 import { stringify } from 'yaml';
 import type { ChartSpec } from './chart-spec.ts';
-import { systemAddonPlacement, addonGoEnv, valuesEnvLines } from './chart-spec.ts';
+import { systemAddonPlacement, addonGoEnv, valuesEnvLines, placementLines } from './chart-spec.ts';
 import { refRepository, refTag } from '../images/image-ref.ts';
 
 export interface TraefikChartInput {
@@ -127,18 +127,7 @@ spec:
         runAsGroup: 65532
         seccompProfile:
           type: RuntimeDefault
-      {{- with .Values.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.affinity }}
-      affinity:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+${placementLines}
       containers:
         - name: traefik
           image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
