@@ -211,6 +211,25 @@ test('crictl in the data dir talks to the node runtime', async () => {
   assert.match(images.stdout, /registry\.k8s\.io\/pause\s+3\.10\.2/);
 });
 
+test('every Go process of the node runs with GOGC=50: the components rfo supervises and the CoreDNS container (chart values.env)', async () => {
+  const environOf = async (pid: string) => (await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '')).split('\0');
+  const seen = new Set<string>();
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const env = await environOf(pid);
+    if (!env.includes(`RFO_MANAGED=${dirs().run}`)) continue;
+    const name = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+    if (!['etcd', 'kube-apiserver', 'kubelet', 'containerd', 'flanneld', 'helm-controller', 'kube-proxy'].includes(name)) continue;
+    assert.ok(env.includes('GOGC=50'), `${name} (${pid}) runs without GOGC=50`);
+    seen.add(name);
+  }
+  assert.deepEqual([...seen].sort(), ['containerd', 'etcd', 'flanneld', 'helm-controller', 'kube-apiserver', 'kube-proxy', 'kubelet']);
+  const crictl = ['env', `CRI_CONFIG_FILE=${join(dirs().data, 'agent', 'etc', 'crictl.yaml')}`, join(dirs().data, 'bin', 'crictl')];
+  const id = (await node.exec(crictl[0] ?? 'env', [...crictl.slice(1), 'ps', '--name', 'coredns', '-q'])).stdout.trim().split('\n')[0] ?? '';
+  const inspect = await node.exec(crictl[0] ?? 'env', [...crictl.slice(1), 'inspect', id]);
+  const pid = String((JSON.parse(inspect.stdout) as { info: { pid: number } }).info.pid);
+  assert.ok((await environOf(pid)).includes('GOGC=50'), 'the CoreDNS container has GOGC=50');
+});
+
 test('upstream crictl execs into a running container (the CoreDNS one: scratch, so its own binary)', async () => {
   const env = `CRI_CONFIG_FILE=${join(dirs().data, 'agent', 'etc', 'crictl.yaml')}`;
   const crictl = join(dirs().data, 'bin', 'crictl');
