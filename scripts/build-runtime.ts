@@ -1,4 +1,4 @@
-// npm run build:runtime [-- --minor 1.35|--version v1.35.4+rfor1] [--arch amd64|arm64|riscv64] [--only a,b] [--verify-reproducible]
+// npm run build:runtime [-- --minor 1.35|all|--version v1.35.4+rfor1] [--arch amd64|arm64|riscv64] [--only a,b] [--verify-reproducible]
 // Builds whatever the cache lacks and prints, as its last line, the runtime
 // directory (${RFO_CACHE_DIR:-~/.cache/rfo}/runtime/<key>/).
 

@@ -1,4 +1,4 @@
-// npm run release [-- --dist <dir>] [--arch amd64|arm64] [--minor 1.35|--version v1.35.4+rfor1]
+// npm run release [-- --dist <dir>] [--arch amd64|arm64] [--minor 1.35|all|--version v1.35.4+rfor1]
 // Builds the runtime if needed, then writes the release to dist/ (see
 // src/release/build-release.ts), prints artifact sizes and timings, and saves
 // them to bench/results/release-<date>.json. Sign with a release key by
