@@ -1,0 +1,142 @@
+// The images the conformance specs run, as data: each is built from rfo's own
+// artifacts (agnhost from the pinned k8s.io/kubernetes module, Debian 12's
+// static busybox) and pinned Debian packages, and imported under the exact
+// reference `e2e.test --list-images` names, so pods find them without any
+// registry or remapping (KUBE_TEST_REPO_LIST). These are stand-ins: upstream's
+// agnhost is Alpine with bind-tools, curl, netcat, iproute2, bash; ours is
+// busybox plus Debian's dig, curl and getent. A run with them is an internal
+// conformance signal, not a CNCF submission (which needs the official images).
+
+import type { ImageDebianFiles } from '../versions/recipes.ts';
+import type { ImageConfigSpec, ImageDirSpec, ImageSymlinkSpec } from '../images/image-spec.ts';
+
+/** Where a file of a conformance image comes from. */
+export type ConformanceFileSource =
+  | { readonly binary: 'agnhost' | 'busybox' }
+  /** A file of the pinned k8s.io/kubernetes module (test/images/...). */
+  | { readonly moduleFile: string }
+  | { readonly text: string };
+
+export interface ConformanceImageRecipe {
+  /** The image's name in upstream's manifest (test/utils/image/manifest.go): the last path element of its repository. */
+  readonly name: string;
+  readonly files: readonly { readonly path: string; readonly from: ConformanceFileSource; readonly mode: number }[];
+  readonly symlinks?: readonly ImageSymlinkSpec[];
+  readonly dirs?: readonly ImageDirSpec[];
+  readonly debianFiles?: readonly ImageDebianFiles[];
+  readonly config: ImageConfigSpec;
+  /** What differs from upstream's image, for the report. */
+  readonly standIn: string;
+}
+
+/** busybox applets linked into /bin (what the specs' shell commands call, and the usual tools). */
+export const busyboxApplets = [
+  'sh', 'ash', '[', '[[', 'awk', 'base64', 'basename', 'cat', 'chmod', 'chown', 'cp', 'cut', 'date', 'dd', 'df', 'dirname', 'du', 'echo', 'egrep', 'env', 'expr',
+  'false', 'find', 'grep', 'head', 'hostname', 'id', 'ifconfig', 'ip', 'kill', 'killall', 'less', 'ln', 'ls', 'md5sum', 'mkdir', 'mkfifo', 'mknod', 'mktemp', 'more',
+  'mount', 'mv', 'nc', 'netstat', 'nproc', 'nslookup', 'od', 'pidof', 'ping', 'printf', 'ps', 'pwd', 'readlink', 'realpath', 'rm', 'rmdir', 'sed', 'seq', 'sha256sum',
+  'sleep', 'sort', 'stat', 'sync', 'tail', 'tar', 'tee', 'test', 'timeout', 'top', 'touch', 'tr', 'true', 'umount', 'uname', 'uniq', 'usleep', 'vi', 'watch', 'wc',
+  'wget', 'which', 'whoami', 'xargs', 'yes', 'zcat', 'gzip', 'gunzip', 'sha1sum', 'shuf', 'nsenter', 'unshare', 'setsid', 'route', 'arp', 'traceroute', 'telnet',
+] as const;
+
+const busyboxUserland = {
+  files: [{ path: '/bin/busybox', from: { binary: 'busybox' as const }, mode: 0o755 }],
+  symlinks: busyboxApplets.map((a) => ({ path: `/bin/${a}`, target: 'busybox' })),
+};
+
+/** Debian packages whose shared libraries dig, curl and getent load (apt-cache depends --recurse, bookworm). */
+const usrLibPackages = [
+  'bind9-libs', 'libbrotli1', 'libbsd0', 'libcurl4', 'libdb5.3', 'libedit2', 'libffi8', 'libfstrm0', 'libgmp10', 'libgnutls30', 'libgssapi-krb5-2', 'libhogweed6',
+  'libicu72', 'libidn2-0', 'libjemalloc2', 'libjson-c5', 'libk5crypto3', 'libkrb5-3', 'libkrb5support0', 'libldap-2.5-0', 'liblmdb0', 'libmaxminddb0', 'libmd0',
+  'libnettle8', 'libnghttp2-14', 'libp11-kit0', 'libprotobuf-c1', 'libpsl5', 'librtmp1', 'libsasl2-2', 'libsasl2-modules-db', 'libssh2-1', 'libssl3', 'libstdc++6',
+  'libtasn1-6', 'libunistring2', 'libuv1', 'libxml2', 'libzstd1',
+];
+const libPackages = ['libcom-err2', 'libgcc-s1', 'libkeyutils1', 'liblzma5', 'zlib1g'];
+
+/** dig, host, curl and getent with glibc and every library they need (amd64: the loader's path is per arch). */
+export const dnsToolsDebianFiles: readonly ImageDebianFiles[] = [
+  { package: 'bind9-dnsutils', paths: ['/usr/bin/dig', '/usr/bin/nslookup', '/usr/bin/nsupdate'] },
+  { package: 'bind9-host', paths: ['/usr/bin/host'] },
+  { package: 'curl', paths: ['/usr/bin/curl'] },
+  { package: 'libc-bin', paths: ['/usr/bin/getent'] },
+  { package: 'libc6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
+  { package: 'libtinfo6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/'] },
+  ...usrLibPackages.map((p) => ({ package: p, paths: ['/usr/lib/{triplet}/'] })),
+  ...libPackages.map((p) => ({ package: p, paths: ['/lib/{triplet}/'] })),
+];
+
+/** Users and groups agnhost's image defines (its Dockerfile's adduser/addgroup; specs look them up). */
+const etcFiles = [
+  { path: '/etc/passwd', from: { text: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\nuser-defined-in-image:x:1000:1000::/home/user-defined-in-image:/bin/sh\n' }, mode: 0o644 },
+  { path: '/etc/group', from: { text: 'root:x:0:\nnogroup:x:65534:\nuser-defined-in-image:x:1000:\ngroup-defined-in-image:x:50000:user-defined-in-image\n' }, mode: 0o644 },
+  { path: '/etc/nsswitch.conf', from: { text: 'passwd: files\ngroup: files\nhosts: files dns\n' }, mode: 0o644 },
+];
+
+const path = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const agnhostFiles = [
+  { path: '/agnhost', from: { binary: 'agnhost' as const }, mode: 0o755 },
+  { path: '/localhost.crt', from: { moduleFile: 'test/images/agnhost/porter/localhost.crt' }, mode: 0o644 },
+  { path: '/localhost.key', from: { moduleFile: 'test/images/agnhost/porter/localhost.key' }, mode: 0o644 },
+  ...busyboxUserland.files,
+  ...etcFiles,
+];
+const agnhostDirs = [
+  { path: '/uploads', mode: 0o755 },
+  { path: '/tmp', mode: 0o1777 },
+  { path: '/home/user-defined-in-image', mode: 0o755, uid: 1000, gid: 1000 },
+];
+
+/** agnhost with a test-webserver and its two files: upstream's kitten and nautilus. */
+const webserver = (name: 'kitten' | 'nautilus'): ConformanceImageRecipe => ({
+  name,
+  files: [
+    ...agnhostFiles,
+    { path: `/${name}.jpg`, from: { moduleFile: `test/images/${name}/html/${name}.jpg` }, mode: 0o644 },
+    { path: '/data.json', from: { moduleFile: `test/images/${name}/html/data.json` }, mode: 0o644 },
+  ],
+  symlinks: [...busyboxUserland.symlinks, { path: '/usr/local/bin/test-webserver', target: '/agnhost' }],
+  dirs: agnhostDirs,
+  debianFiles: dnsToolsDebianFiles,
+  config: { entrypoint: ['/agnhost'], cmd: ['test-webserver'], env: [path] },
+  standIn: 'our agnhost image plus the two html files; upstream runs agnhost test-webserver the same way',
+});
+
+export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
+  {
+    name: 'agnhost',
+    files: agnhostFiles,
+    symlinks: [...busyboxUserland.symlinks, { path: '/agnhost-2', target: 'agnhost' }],
+    dirs: agnhostDirs,
+    debianFiles: dnsToolsDebianFiles,
+    config: { entrypoint: ['/agnhost'], cmd: ['pause'], env: [path], exposedPorts: ['80/tcp', '8080/tcp', '8081/tcp', '9376/tcp', '5000/tcp'] },
+    standIn:
+      'agnhost built from the pinned module on busybox + Debian 12 dig/curl/getent (upstream: Alpine with bind-tools, curl, netcat-openbsd, iproute2, iperf, bash; no bundled CoreDNS 1.6.2 or fake registry)',
+  },
+  {
+    name: 'busybox',
+    files: busyboxUserland.files,
+    symlinks: busyboxUserland.symlinks,
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { cmd: ['sh'], env: [path] },
+    standIn: "Debian 12's busybox-static 1.35 (upstream: docker.io busybox 1.37)",
+  },
+  {
+    name: 'glibc-dns-testing',
+    files: [...busyboxUserland.files, ...etcFiles],
+    symlinks: busyboxUserland.symlinks,
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    debianFiles: dnsToolsDebianFiles,
+    config: { cmd: ['sh'], env: [path] },
+    standIn: 'busybox + Debian 12 dig/getent/glibc (upstream: debian-base bookworm + dnsutils + CoreDNS 1.5.0)',
+  },
+  webserver('kitten'),
+  webserver('nautilus'),
+  {
+    name: 'nonroot',
+    files: busyboxUserland.files,
+    symlinks: busyboxUserland.symlinks,
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { cmd: ['sh'], env: [path], user: '1234' },
+    standIn: 'busybox with USER 1234 (upstream: debian-base with USER 1234)',
+  },
+];

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { conformanceImageRecipes } from './images.ts';
+import { imageName, parseListImages, planConformanceImages } from './plan-images.ts';
+
+const listed = `I1205 12:00:00 some log line
+registry.k8s.io/e2e-test-images/agnhost:2.63.0
+registry.k8s.io/e2e-test-images/agnhost:2.55
+registry.k8s.io/e2e-test-images/busybox:1.37.0-1
+registry.k8s.io/e2e-test-images/nginx:1.15-4
+registry.k8s.io/pause:3.10.2
+gcr.io/k8s-authenticated-test/agnhost:2.6
+invalid.registry.k8s.io/invalid/alpine:3.1
+registry.k8s.io/e2e-test-images/agnhost:2.63.0
+`;
+
+test('parseListImages keeps references only, once each', () => {
+  const refs = parseListImages(listed);
+  assert.equal(refs.length, 7);
+  assert.ok(!refs.some((r) => r.includes(' ')));
+});
+
+test('imageName is the last element of the repository', () => {
+  assert.equal(imageName('registry.k8s.io/e2e-test-images/glibc-dns-testing:2.0.0'), 'glibc-dns-testing');
+  assert.equal(imageName('localhost:5000/a/b:1'), 'b');
+});
+
+test('planConformanceImages builds every listed tag of a known e2e image and names the rest', () => {
+  const plan = planConformanceImages(parseListImages(listed), conformanceImageRecipes, ['registry.k8s.io/pause:3.10.2']);
+  const agnhost = plan.build.find((b) => b.recipe.name === 'agnhost');
+  assert.deepEqual(agnhost?.refs, ['registry.k8s.io/e2e-test-images/agnhost:2.55', 'registry.k8s.io/e2e-test-images/agnhost:2.63.0']);
+  assert.ok(plan.build.some((b) => b.recipe.name === 'busybox'));
+  const notBuilt = plan.notBuilt.map((n) => n.ref);
+  assert.ok(notBuilt.includes('registry.k8s.io/e2e-test-images/nginx:1.15-4'));
+  assert.ok(notBuilt.includes('gcr.io/k8s-authenticated-test/agnhost:2.6'), 'the private agnhost is not ours to stand in for');
+  assert.ok(!notBuilt.includes('registry.k8s.io/pause:3.10.2'), 'the runtime has pause');
+});
+
+test('every recipe says what it stands in for', () => {
+  for (const r of conformanceImageRecipes) assert.ok(r.standIn.length > 10, r.name);
+});
