@@ -43,6 +43,16 @@ const busyboxUserland = {
   symlinks: busyboxApplets.map((a) => ({ path: `/bin/${a}`, target: 'busybox' })),
 };
 
+/**
+ * The images with Debian's tools: busybox without its nc, whose options differ
+ * (the Service specs run `nc -v -t -w 2 host port`, netcat-openbsd's syntax,
+ * which upstream's Alpine agnhost has); /usr/bin/nc is netcat-openbsd.
+ */
+const toolsUserland = {
+  files: busyboxUserland.files,
+  symlinks: [...busyboxUserland.symlinks.filter((l) => l.path !== '/bin/nc'), { path: '/usr/bin/nc', target: '/bin/nc.openbsd' }],
+};
+
 /** Debian packages whose shared libraries dig, curl and getent load (apt-cache depends --recurse, bookworm). */
 const usrLibPackages = [
   'bind9-libs', 'libbrotli1', 'libbsd0', 'libcurl4', 'libdb5.3', 'libedit2', 'libffi8', 'libfstrm0', 'libgmp10', 'libgnutls30', 'libgssapi-krb5-2', 'libhogweed6',
@@ -57,6 +67,7 @@ export const dnsToolsDebianFiles: readonly ImageDebianFiles[] = [
   { package: 'bind9-dnsutils', paths: ['/usr/bin/dig', '/usr/bin/nslookup', '/usr/bin/nsupdate'] },
   { package: 'bind9-host', paths: ['/usr/bin/host'] },
   { package: 'curl', paths: ['/usr/bin/curl'] },
+  { package: 'netcat-openbsd', paths: ['/bin/nc.openbsd'] },
   { package: 'libc-bin', paths: ['/usr/bin/getent'] },
   { package: 'libc6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
   { package: 'libtinfo6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/'] },
@@ -77,7 +88,7 @@ const agnhostFiles = [
   { path: '/agnhost', from: { binary: 'agnhost' as const }, mode: 0o755 },
   { path: '/localhost.crt', from: { moduleFile: 'test/images/agnhost/porter/localhost.crt' }, mode: 0o644 },
   { path: '/localhost.key', from: { moduleFile: 'test/images/agnhost/porter/localhost.key' }, mode: 0o644 },
-  ...busyboxUserland.files,
+  ...toolsUserland.files,
   ...etcFiles,
 ];
 const agnhostDirs = [
@@ -94,7 +105,7 @@ const webserver = (name: 'kitten' | 'nautilus'): ConformanceImageRecipe => ({
     { path: `/${name}.jpg`, from: { moduleFile: `test/images/${name}/html/${name}.jpg` }, mode: 0o644 },
     { path: '/data.json', from: { moduleFile: `test/images/${name}/html/data.json` }, mode: 0o644 },
   ],
-  symlinks: [...busyboxUserland.symlinks, { path: '/usr/local/bin/test-webserver', target: '/agnhost' }],
+  symlinks: [...toolsUserland.symlinks, { path: '/usr/local/bin/test-webserver', target: '/agnhost' }],
   dirs: agnhostDirs,
   debianFiles: dnsToolsDebianFiles,
   config: { entrypoint: ['/agnhost'], cmd: ['test-webserver'], env: [path] },
@@ -105,7 +116,7 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   {
     name: 'agnhost',
     files: agnhostFiles,
-    symlinks: [...busyboxUserland.symlinks, { path: '/agnhost-2', target: 'agnhost' }],
+    symlinks: [...toolsUserland.symlinks, { path: '/agnhost-2', target: 'agnhost' }],
     dirs: agnhostDirs,
     debianFiles: dnsToolsDebianFiles,
     config: { entrypoint: ['/agnhost'], cmd: ['pause'], env: [path], exposedPorts: ['80/tcp', '8080/tcp', '8081/tcp', '9376/tcp', '5000/tcp'] },
@@ -122,8 +133,8 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   },
   {
     name: 'glibc-dns-testing',
-    files: [...busyboxUserland.files, ...etcFiles],
-    symlinks: busyboxUserland.symlinks,
+    files: [...toolsUserland.files, ...etcFiles],
+    symlinks: toolsUserland.symlinks,
     dirs: [{ path: '/tmp', mode: 0o1777 }],
     debianFiles: dnsToolsDebianFiles,
     config: { cmd: ['sh'], env: [path] },

@@ -12,6 +12,9 @@ const xml = `<?xml version="1.0" encoding="UTF-8"?>
     <testcase name="[It] [sig-network] DNS should provide DNS for services  [Conformance]" classname="Kubernetes e2e suite" status="failed" time="600">
       <failure message="[FAILED] timed out waiting for &quot;dns&quot;&#xA;more" type="failed">trace</failure>
     </testcase>
+    <testcase name="[It] [sig-network] Services should serve a basic endpoint from pods [Conformance]" status="failed" time="125.7">
+      <failure message="" type="failed">[FAILED] service is not reachable within 2m0s timeout on endpoint endpoint-test2:80 over TCP protocol&#xA;In [It] at: service.go:769</failure>
+    </testcase>
     <testcase name="[It] [sig-storage] CSI Mock something" classname="Kubernetes e2e suite" status="skipped" time="0">
       <skipped message="skipped"></skipped>
     </testcase>
@@ -22,10 +25,11 @@ const xml = `<?xml version="1.0" encoding="UTF-8"?>
 test('parseJunit counts specs, keeps suite nodes apart, takes the failure message', () => {
   const s = parseJunit(xml);
   assert.equal(s.passed, 1);
-  assert.equal(s.failed, 1);
+  assert.equal(s.failed, 2);
   assert.equal(s.skipped, 1);
+  assert.equal(s.specs.find((x) => x.name.includes('basic endpoint'))?.message, '[FAILED] service is not reachable within 2m0s timeout on endpoint endpoint-test2:80 over TCP protocol');
   assert.deepEqual(s.suiteFailures, ['[ReportAfterSuite] Kubernetes e2e suite report']);
-  const dns = s.specs.find((x) => x.status === 'failed');
+  const dns = s.specs.find((x) => x.name.includes('DNS'));
   assert.equal(dns?.name, '[sig-network] DNS should provide DNS for services  [Conformance]');
   assert.equal(dns?.message, '[FAILED] timed out waiting for "dns"');
   assert.equal(dns?.seconds, 600);

@@ -37,13 +37,14 @@ export function parseJunit(xml: string): JunitSummary {
     const body = m[3] ?? '';
     const name = (attr(open, 'name') ?? '').replace(/^\[It\] /, '');
     const seconds = Number(attr(open, 'time') ?? '0');
-    const failure = /<(failure|error)\b([^>]*)/.exec(body);
+    const failure = /<(failure|error)\b([^>]*)>([^<]*)/.exec(body);
     const status: SpecResult['status'] = failure ? 'failed' : /<skipped\b/.test(body) ? 'skipped' : 'passed';
     if (isSuiteNode(name)) {
       if (status === 'failed') suiteFailures.push(name);
       continue;
     }
-    const message = failure ? (attr(failure[2] ?? '', 'message') ?? '').split('\n')[0] : undefined;
+    // e2e.test leaves the message attribute empty and puts "[FAILED] why" in the element's text.
+    const message = failure ? (attr(failure[2] ?? '', 'message') || unescape(failure[3] ?? '')).split('\n')[0] : undefined;
     specs.push({ name, status, seconds, ...(message !== undefined ? { message } : {}) });
   }
   const count = (s: SpecResult['status']) => specs.filter((x) => x.status === s).length;

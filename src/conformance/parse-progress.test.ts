@@ -6,15 +6,19 @@ const output = `Running Suite: Kubernetes e2e suite - /tmp
 Will run 3 of 7211 specs
 Running in parallel across 2 processes
 ------------------------------
-[sig-node] Pods should get a host IP [NodeConformance] [Conformance]
+[SynchronizedBeforeSuite] PASSED [0.086 seconds]
+[SynchronizedBeforeSuite]
+k8s.io/kubernetes@v1.36.3/test/e2e/e2e.go:69
+------------------------------
+• [4.123 seconds]
+[sig-node] Pods [It] should get a host IP [NodeConformance] [Conformance] [sig-node, NodeConformance, Conformance]
 k8s.io/kubernetes/test/e2e/common/node/pods.go:205
   STEP: Creating a kubernetes client @ 12/05/26 12:00:00.000
-• [4.123 seconds]
 ------------------------------
-[sig-network] DNS should provide DNS for services [Conformance]
+• [FAILED] [600.001 seconds]
+[sig-network] DNS [It] should provide DNS for services [Conformance] [sig-network, Conformance]
 k8s.io/kubernetes/test/e2e/network/dns.go:137
   [FAILED] timed out
-• [FAILED] [600.001 seconds]
 ------------------------------
 S [SKIPPED] [0.001 seconds]
 ------------------------------

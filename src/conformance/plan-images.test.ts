@@ -39,3 +39,11 @@ test('planConformanceImages builds every listed tag of a known e2e image and nam
 test('every recipe says what it stands in for', () => {
   for (const r of conformanceImageRecipes) assert.ok(r.standIn.length > 10, r.name);
 });
+
+test('agnhost images run netcat-openbsd as nc (the Service specs use its -v -t options), busybox keeps its own', () => {
+  const agnhost = conformanceImageRecipes.find((r) => r.name === 'agnhost');
+  assert.ok(agnhost?.symlinks?.some((l) => l.path === '/usr/bin/nc' && l.target === '/bin/nc.openbsd'));
+  assert.ok(!agnhost?.symlinks?.some((l) => l.path === '/bin/nc'));
+  const busybox = conformanceImageRecipes.find((r) => r.name === 'busybox');
+  assert.ok(busybox?.symlinks?.some((l) => l.path === '/bin/nc'));
+});

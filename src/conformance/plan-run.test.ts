@@ -50,4 +50,5 @@ test('planGinkgoCommand: conformance focus by default, e2e flags after --, taint
 
 test('parseTaintKeys', () => {
   assert.deepEqual(parseTaintKeys(' b a  b\n'), ['a', 'b']);
+  assert.deepEqual(parseTaintKeys('node-role.kubernetes.io/control-plane node.kubernetes.io/not-ready'), ['node-role.kubernetes.io/control-plane']);
 });

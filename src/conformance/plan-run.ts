@@ -109,7 +109,12 @@ export function planGinkgoCommand(input: GinkgoRunInput): { cmd: string; args: s
   return { cmd: input.ginkgo, args };
 }
 
-/** Taint keys from `kubectl get nodes -o jsonpath={..taints[*].key}` output, once each. */
+/**
+ * Taint keys from `kubectl get nodes -o jsonpath={..taints[*].key}` output,
+ * once each, without the node lifecycle's own (node.kubernetes.io/not-ready,
+ * unreachable...): those are conditions the suite must wait out, not a
+ * distribution's deliberate control-plane taint.
+ */
 export function parseTaintKeys(jsonpathOutput: string): string[] {
-  return [...new Set(jsonpathOutput.split(/\s+/).filter(Boolean))].sort();
+  return [...new Set(jsonpathOutput.split(/\s+/).filter((k) => k !== '' && !k.startsWith('node.kubernetes.io/')))].sort();
 }
