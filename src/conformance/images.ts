@@ -44,13 +44,19 @@ const busyboxUserland = {
 };
 
 /**
- * The images with Debian's tools: busybox without its nc, whose options differ
- * (the Service specs run `nc -v -t -w 2 host port`, netcat-openbsd's syntax,
- * which upstream's Alpine agnhost has); /usr/bin/nc is netcat-openbsd.
+ * The images with Debian's tools: /usr/bin/nc is netcat-openbsd (the Service
+ * specs run `nc -v -t -w 2 host port`, its syntax, which upstream's Alpine
+ * agnhost has; busybox's nc has no -v), and /bin/sh is dash: Debian's static
+ * busybox is built with "prefer applets", so its sh would run its own nc
+ * whatever PATH says. busybox still provides the other commands.
  */
 const toolsUserland = {
   files: busyboxUserland.files,
-  symlinks: [...busyboxUserland.symlinks.filter((l) => l.path !== '/bin/nc'), { path: '/usr/bin/nc', target: '/bin/nc.openbsd' }],
+  symlinks: [
+    ...busyboxUserland.symlinks.filter((l) => l.path !== '/bin/nc' && l.path !== '/bin/sh'),
+    { path: '/usr/bin/nc', target: '/bin/nc.openbsd' },
+    { path: '/bin/sh', target: 'dash' },
+  ],
 };
 
 /** Debian packages whose shared libraries dig, curl and getent load (apt-cache depends --recurse, bookworm). */
@@ -62,12 +68,14 @@ const usrLibPackages = [
 ];
 const libPackages = ['libcom-err2', 'libgcc-s1', 'libkeyutils1', 'liblzma5', 'zlib1g'];
 
-/** dig, host, curl and getent with glibc and every library they need (amd64: the loader's path is per arch). */
+/** dash, bash, nc, dig, host, curl and getent with glibc and every library they need (amd64: the loader's path is per arch). */
 export const dnsToolsDebianFiles: readonly ImageDebianFiles[] = [
   { package: 'bind9-dnsutils', paths: ['/usr/bin/dig', '/usr/bin/nslookup', '/usr/bin/nsupdate'] },
   { package: 'bind9-host', paths: ['/usr/bin/host'] },
   { package: 'curl', paths: ['/usr/bin/curl'] },
   { package: 'netcat-openbsd', paths: ['/bin/nc.openbsd'] },
+  { package: 'dash', paths: ['/bin/dash'] },
+  { package: 'bash', paths: ['/bin/bash'] },
   { package: 'libc-bin', paths: ['/usr/bin/getent'] },
   { package: 'libc6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
   { package: 'libtinfo6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/'] },
@@ -121,7 +129,7 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
     debianFiles: dnsToolsDebianFiles,
     config: { entrypoint: ['/agnhost'], cmd: ['pause'], env: [path], exposedPorts: ['80/tcp', '8080/tcp', '8081/tcp', '9376/tcp', '5000/tcp'] },
     standIn:
-      'agnhost built from the pinned module on busybox + Debian 12 dig/curl/getent (upstream: Alpine with bind-tools, curl, netcat-openbsd, iproute2, iperf, bash; no bundled CoreDNS 1.6.2 or fake registry)',
+      'agnhost built from the pinned module on busybox + Debian 12 dash (sh), bash, netcat-openbsd, dig, curl, getent (upstream: Alpine with bind-tools, curl, netcat-openbsd, iproute2, iperf, bash; no bundled CoreDNS 1.6.2 or fake registry)',
   },
   {
     name: 'busybox',

@@ -44,6 +44,9 @@ test('agnhost images run netcat-openbsd as nc (the Service specs use its -v -t o
   const agnhost = conformanceImageRecipes.find((r) => r.name === 'agnhost');
   assert.ok(agnhost?.symlinks?.some((l) => l.path === '/usr/bin/nc' && l.target === '/bin/nc.openbsd'));
   assert.ok(!agnhost?.symlinks?.some((l) => l.path === '/bin/nc'));
+  // busybox's sh would run its own nc applet (Debian builds it with "prefer applets")
+  assert.ok(agnhost?.symlinks?.some((l) => l.path === '/bin/sh' && l.target === 'dash'));
+  assert.equal(agnhost?.symlinks?.filter((l) => l.path === '/bin/sh').length, 1);
   const busybox = conformanceImageRecipes.find((r) => r.name === 'busybox');
   assert.ok(busybox?.symlinks?.some((l) => l.path === '/bin/nc'));
 });
