@@ -120,7 +120,55 @@ const webserver = (name: 'kitten' | 'nautilus'): ConformanceImageRecipe => ({
   standIn: 'our agnhost image plus the two html files; upstream runs agnhost test-webserver the same way',
 });
 
+/** nginx's own configuration: port 80, the default page, logs to the container's output, as upstream's image. */
+const nginxConf = `worker_processes 1;
+error_log /dev/stderr;
+pid /run/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log /dev/stdout;
+  client_body_temp_path /var/lib/nginx/body;
+  proxy_temp_path /var/lib/nginx/proxy;
+  fastcgi_temp_path /var/lib/nginx/fastcgi;
+  uwsgi_temp_path /var/lib/nginx/uwsgi;
+  scgi_temp_path /var/lib/nginx/scgi;
+  server {
+    listen 80;
+    root /usr/share/nginx/html;
+    index index.html;
+  }
+}
+`;
+
+const nginx: ConformanceImageRecipe = {
+  name: 'nginx',
+  files: [
+    ...busyboxUserland.files,
+    ...etcFiles,
+    { path: '/etc/nginx/nginx.conf', from: { text: nginxConf }, mode: 0o644 },
+    { path: '/usr/share/nginx/html/index.html', from: { text: '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n' }, mode: 0o644 },
+  ],
+  symlinks: busyboxUserland.symlinks,
+  dirs: [
+    { path: '/tmp', mode: 0o1777 },
+    { path: '/run', mode: 0o755 },
+    { path: '/var/log/nginx', mode: 0o755 },
+    { path: '/var/lib/nginx', mode: 0o755 },
+  ],
+  debianFiles: [
+    { package: 'nginx', paths: ['/usr/sbin/nginx'] },
+    { package: 'libc6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
+    { package: 'libcrypt1', paths: ['/lib/{triplet}/'] },
+    { package: 'libpcre2-8-0', paths: ['/usr/lib/{triplet}/'] },
+    { package: 'libssl3', paths: ['/usr/lib/{triplet}/'] },
+    { package: 'zlib1g', paths: ['/lib/{triplet}/'] },
+  ],
+  config: { cmd: ['nginx', '-g', 'daemon off;'], env: [path], exposedPorts: ['80/tcp'] },
+  standIn: "Debian 12's nginx 1.22 with a minimal configuration, for both tags (upstream: nginx 1.15 and 1.27 on Alpine)",
+};
+
 export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
+  nginx,
   {
     name: 'agnhost',
     files: agnhostFiles,

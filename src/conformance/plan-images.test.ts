@@ -7,7 +7,7 @@ const listed = `I1205 12:00:00 some log line
 registry.k8s.io/e2e-test-images/agnhost:2.63.0
 registry.k8s.io/e2e-test-images/agnhost:2.55
 registry.k8s.io/e2e-test-images/busybox:1.37.0-1
-registry.k8s.io/e2e-test-images/nginx:1.15-4
+registry.k8s.io/e2e-test-images/sample-apiserver:1.29.2
 registry.k8s.io/pause:3.10.2
 gcr.io/k8s-authenticated-test/agnhost:2.6
 invalid.registry.k8s.io/invalid/alpine:3.1
@@ -31,7 +31,7 @@ test('planConformanceImages builds every listed tag of a known e2e image and nam
   assert.deepEqual(agnhost?.refs, ['registry.k8s.io/e2e-test-images/agnhost:2.55', 'registry.k8s.io/e2e-test-images/agnhost:2.63.0']);
   assert.ok(plan.build.some((b) => b.recipe.name === 'busybox'));
   const notBuilt = plan.notBuilt.map((n) => n.ref);
-  assert.ok(notBuilt.includes('registry.k8s.io/e2e-test-images/nginx:1.15-4'));
+  assert.ok(notBuilt.includes('registry.k8s.io/e2e-test-images/sample-apiserver:1.29.2'));
   assert.ok(notBuilt.includes('gcr.io/k8s-authenticated-test/agnhost:2.6'), 'the private agnhost is not ours to stand in for');
   assert.ok(!notBuilt.includes('registry.k8s.io/pause:3.10.2'), 'the runtime has pause');
 });

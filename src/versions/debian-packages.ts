@@ -46,7 +46,7 @@ export const debianPackages: readonly DebianPackage[] = [
   pkg('libc6', '2.36-9+deb12u14', 'glibc', 'LGPL-2.1-or-later', 'ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf'),
   pkgAll('netbase', '6.4', 'netbase', 'GPL-2.0-only', '29b23c48c0fe6f878e56c5ddc9f65d1c05d729360f3690a593a8c795031cd867'),
   // The userland of the conformance suite's agnhost stand-in (src/conformance/images.ts):
-  // sh (dash), bash, dig (bind9-dnsutils), curl, nc (netcat-openbsd), getent (libc-bin) and every library they load. Test images only, never in a runtime.
+  // sh (dash), bash, dig (bind9-dnsutils), curl, nc (netcat-openbsd), getent (libc-bin), nginx, and every library they load. Test images only, never in a runtime.
   pkg('bind9-dnsutils', '1:9.18.49-1~deb12u3', 'bind9', 'MPL-2.0', 'b233212daebef9f7018c229d69c57973caf60318b92a19383835f651e0bd3944'),
   pkg('bind9-host', '1:9.18.49-1~deb12u3', 'bind9', 'MPL-2.0', '00bd2c7f67c7d75301674b69498db582350dace307ff91d2f0005e2610344a2b'),
   pkg('bind9-libs', '1:9.18.49-1~deb12u3', 'bind9', 'MPL-2.0', '3e496836d0e07863551c2d3429d7124c4cf30dec4ef071740b26ce3a428b49da'),
@@ -98,6 +98,9 @@ export const debianPackages: readonly DebianPackage[] = [
   pkg('libzstd1', '1.5.4+dfsg2-5+deb12u1', 'libzstd', 'BSD-3-Clause', '67dc1ee693e5c22b1a2be2bb70d8244b040836ce3f5dd79e006f7806bc3d9f1c'),
   pkg('dash', '0.5.12-2', 'dash', 'BSD-3-Clause', '33ea40061da2f1a861ec46212b2b6a34f0776a049b1a3f0abce2fb8cb994258f'),
   pkg('bash', '5.2.15-2+b13', 'bash', 'GPL-3.0-or-later', '82130bb6a560cd2a7234d8018baf73f188f5dd56413d5aa0accc987b2197a6a1'),
+  pkg('nginx', '1.22.1-9+deb12u12', 'nginx', 'BSD-2-Clause', '1a1014cd0dcc0b46b5c9369713d5781493d7effc9b4c25c78ac6369cb4bb71b2'),
+  pkg('libpcre2-8-0', '10.42-1+deb12u2', 'pcre2', 'BSD-3-Clause', 'd2f7edfcc7689b9e0761c2742cc824ac86a20768bc5e8057818dc6875291fe76'),
+  pkg('libcrypt1', '1:4.4.33-2', 'libxcrypt', 'LGPL-2.1-or-later', 'f5f60a5cdfd4e4eaa9438ade5078a57741a7a78d659fcb0c701204f523e8bd29'),
   pkg('netcat-openbsd', '1.219-1', 'netcat-openbsd', 'BSD-2-Clause', '85adebc045f48eb9a91515202a49940a0a57eff790223402333253ff121dfbdd'),
   pkg('zlib1g', '1:1.2.13.dfsg-1+deb12u1', 'zlib', 'Zlib', 'ad9f1ea0537a32c9eaecc619563a9db596a5dee33afce8393b1083f22d301e1d'),
 ];
