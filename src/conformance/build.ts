@@ -8,7 +8,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
-import { runChecked } from '../util/exec.ts';
+import { run, runChecked } from '../util/exec.ts';
 import { hashJson } from '../util/canonical-json.ts';
 import { buildArtifact, readArtifactRecords, readModuleFacts } from '../build/build-artifact.ts';
 import { makePlan } from '../build/build-runtime.ts';
@@ -22,7 +22,8 @@ import { debianFilesFor, planDebianFiles } from '../images/plan-debian-files.ts'
 import type { DebEntry } from '../images/plan-debian-files.ts';
 import { writeImageArchive } from '../images/write-archive.ts';
 import { debianPackage } from '../versions/debian-packages.ts';
-import { imageRecipes } from '../versions/recipes.ts';
+import { imageRecipes, recipesFor } from '../versions/recipes.ts';
+import { expandPlaceholders } from '../build/render-go-build.ts';
 import { components } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { conformanceImageRecipes } from './images.ts';
@@ -65,7 +66,20 @@ async function buildBinaries(options: BuildConformanceOptions, timings: Record<s
     }
     for (const record of await readArtifactRecords(step.dir)) bin[record.name] = join(step.dir, record.path);
   }
+  await checkVersions(bin);
   return { bin, keys: plan.steps.map((s) => s.key), arch: plan.arch };
+}
+
+/** Each suite binary answers its recipe's version check (the integration tests leave the suite out). */
+async function checkVersions(bin: Record<string, string>): Promise<void> {
+  for (const recipe of recipesFor('conformance')) {
+    const path = bin[recipe.name];
+    const expect = expandPlaceholders(recipe.versionCheck.expect, components.conformance, '');
+    const r = path ? await run({ cmd: path, args: [...recipe.versionCheck.args], purpose: `checking ${recipe.name}'s version` }) : undefined;
+    if (!r || !(r.stdout + r.stderr).includes(expect)) {
+      throw new RfoError('RFO_BUILD_FAILED', `${recipe.name} ${recipe.versionCheck.args.join(' ')} does not print ${expect}`, { hint: 'check the conformance recipes in src/versions/recipes.ts' });
+    }
+  }
 }
 
 async function fileContent(recipe: ConformanceImageRecipe, from: ConformanceImageRecipe['files'][number]['from'], bin: Record<string, string>, moduleDir: string): Promise<Buffer> {

@@ -50,3 +50,12 @@ test('agnhost images run netcat-openbsd as nc (the Service specs use its -v -t o
   const busybox = conformanceImageRecipes.find((r) => r.name === 'busybox');
   assert.ok(busybox?.symlinks?.some((l) => l.path === '/bin/nc'));
 });
+
+test('the conformance suite is built from the Kubernetes version of every minor', async () => {
+  const { tableForMinor, minorLines } = await import('../versions/minors.ts');
+  const { pinnedComponents } = await import('../versions/table.ts');
+  for (const line of minorLines) {
+    const table = tableForMinor(pinnedComponents, line.minor);
+    assert.equal(table.conformance.version, table.kubernetes.version, line.minor);
+  }
+});

@@ -372,8 +372,9 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     package: 'k8s.io/kubernetes/test/images/agnhost',
     cgo: false,
     tags: [],
-    xflags: {},
-    versionCheck: { args: ['--help'], expect: 'agnhost' },
+    // Upstream stamps its image version (test/images/agnhost/VERSION); ours says what it is built from.
+    xflags: { 'main.Version': 'rfo-{version}' },
+    versionCheck: { args: ['--version'], expect: 'rfo-{version}' },
   },
   {
     kind: 'c-binary',
