@@ -17,7 +17,7 @@ import { formatElapsed } from '../build/progress.ts';
 import type { Progress } from '../build/progress.ts';
 import type { ToolchainFacts } from '../build/plan-build.ts';
 import { buildImage } from '../images/build-image.ts';
-import type { BuiltImage, ImageFileSpec } from '../images/image-spec.ts';
+import type { Blob, BuiltImage, ImageFileSpec } from '../images/image-spec.ts';
 import { debianFilesFor, planDebianFiles } from '../images/plan-debian-files.ts';
 import type { DebEntry } from '../images/plan-debian-files.ts';
 import { writeImageArchive } from '../images/write-archive.ts';
@@ -27,12 +27,12 @@ import { expandPlaceholders } from '../build/render-go-build.ts';
 import { components } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { conformanceImageRecipes } from './images.ts';
-import type { ConformanceImageRecipe } from './images.ts';
+import type { ConformanceFileSource, ConformanceImageRecipe, ConformanceLayer } from './images.ts';
 import { imageName, parseListImages, planConformanceImages } from './plan-images.ts';
 import type { ImagePlan } from './plan-images.ts';
 
 /** Bump when the archive's layout changes. */
-const imagesFormat = 1;
+const imagesFormat = 2;
 
 export interface ConformanceBuild {
   /** Binary name → path: e2e.test, ginkgo, agnhost, busybox. */
@@ -82,40 +82,69 @@ async function checkVersions(bin: Record<string, string>): Promise<void> {
   }
 }
 
-async function fileContent(recipe: ConformanceImageRecipe, from: ConformanceImageRecipe['files'][number]['from'], bin: Record<string, string>, moduleDir: string): Promise<Buffer> {
+async function fileContent(name: string, from: ConformanceFileSource, bin: Record<string, string>, moduleDir: string): Promise<Buffer> {
   if ('binary' in from) {
     const path = bin[from.binary];
-    if (!path) throw new RfoError('RFO_BUILD_FAILED', `image ${recipe.name}: no ${from.binary} binary was built`, { hint: 'a bug in src/conformance/build.ts' });
+    if (!path) throw new RfoError('RFO_BUILD_FAILED', `image ${name}: no ${from.binary} binary was built`, { hint: 'a bug in src/conformance/build.ts' });
     return readFile(path);
   }
   if ('moduleFile' in from) return readFile(join(moduleDir, from.moduleFile));
   return Buffer.from(from.text);
 }
 
-async function debianFiles(recipe: ConformanceImageRecipe, arch: Arch, cacheDir: string, unpacked: Map<string, DebEntry[]>) {
-  const wanted = debianFilesFor(recipe.debianFiles ?? [], arch);
+async function debianFiles(name: string, layer: ConformanceLayer, arch: Arch, cacheDir: string, unpacked: Map<string, DebEntry[]>) {
+  const wanted = debianFilesFor(layer.debianFiles ?? [], arch);
   for (const name of new Set(wanted.map((w) => w.package))) {
     if (unpacked.has(name)) continue;
     const deb = await fetchDeb(cacheDir, debianPackage(name), arch);
     unpacked.set(name, await unpackDeb(deb.path, join(cacheDir, 'debs')));
   }
-  return planDebianFiles(recipe.name, wanted, unpacked);
+  return planDebianFiles(name, wanted, unpacked);
+}
+
+interface LayerContext {
+  readonly bin: Record<string, string>;
+  readonly arch: Arch;
+  readonly cacheDir: string;
+  readonly moduleDir: string;
+  readonly unpacked: Map<string, DebEntry[]>;
+}
+
+/** A layer's files, symlinks and directories: the Debian part first, ours over it. */
+async function layerSpec(name: string, layer: ConformanceLayer, ctx: LayerContext) {
+  const debian = await debianFiles(name, layer, ctx.arch, ctx.cacheDir, ctx.unpacked);
+  const ours: ImageFileSpec[] = [];
+  for (const f of layer.files) ours.push({ path: f.path, content: await fileContent(name, f.from, ctx.bin, ctx.moduleDir), mode: f.mode });
+  const taken = new Set(ours.map((f) => f.path));
+  return {
+    files: [...debian.files.filter((f) => !taken.has(f.path)), ...ours],
+    symlinks: [...debian.symlinks, ...(layer.symlinks ?? [])],
+    ...(layer.dirs ? { dirs: layer.dirs } : {}),
+  };
+}
+
+/** A shared lower layer's tar, built once per base: the same bytes under every image that names it. */
+async function baseLayer(recipe: ConformanceImageRecipe, ctx: LayerContext, built: Map<string, Blob>): Promise<Blob | undefined> {
+  if (!recipe.base) return undefined;
+  const known = built.get(recipe.base.name);
+  if (known) return known;
+  const image = buildImage({ ref: 'rfo.invalid/conformance-base:layer', arch: ctx.arch, ...(await layerSpec(recipe.base.name, recipe.base.layer, ctx)), config: {} });
+  const layer = image.layers[0];
+  if (!layer) throw new RfoError('RFO_IMAGE_INVALID', `the base layer of ${recipe.name} is empty`, { hint: 'check src/conformance/images.ts' });
+  built.set(recipe.base.name, layer);
+  return layer;
 }
 
 async function buildImages(plan: ImagePlan, bin: Record<string, string>, arch: Arch, options: BuildConformanceOptions, dir: string): Promise<void> {
   const moduleDir = (await readModuleFacts('conformance', 'k8s.io/kubernetes', components.conformance.version)).dir;
-  const unpacked = new Map<string, DebEntry[]>();
+  const ctx: LayerContext = { bin, arch, cacheDir: options.cacheDir, moduleDir, unpacked: new Map() };
+  const bases = new Map<string, Blob>();
   const built: BuiltImage[] = [];
   for (const { recipe, refs } of plan.build) {
-    const debian = await debianFiles(recipe, arch, options.cacheDir, unpacked);
-    const ours: ImageFileSpec[] = [];
-    for (const f of recipe.files) ours.push({ path: f.path, content: await fileContent(recipe, f.from, bin, moduleDir), mode: f.mode });
-    // Our files win over a package's file at the same path.
-    const taken = new Set(ours.map((f) => f.path));
-    const files = [...debian.files.filter((f) => !taken.has(f.path)), ...ours];
-    const symlinks = [...debian.symlinks, ...(recipe.symlinks ?? [])];
+    const top = await layerSpec(recipe.name, recipe, ctx);
+    const base = await baseLayer(recipe, ctx, bases);
     for (const ref of refs) {
-      built.push(buildImage({ ref, arch, files, symlinks, ...(recipe.dirs ? { dirs: recipe.dirs } : {}), config: recipe.config }));
+      built.push(buildImage({ ref, arch, ...top, ...(base && recipe.base ? { baseLayer: base.data, baseName: recipe.base.name } : {}), config: recipe.config }));
       options.progress.info(`image ${ref}`);
     }
   }

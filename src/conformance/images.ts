@@ -17,13 +17,22 @@ export type ConformanceFileSource =
   | { readonly moduleFile: string }
   | { readonly text: string };
 
-export interface ConformanceImageRecipe {
-  /** The image's name in upstream's manifest (test/utils/image/manifest.go): the last path element of its repository. */
-  readonly name: string;
+/** The files of one layer. */
+export interface ConformanceLayer {
   readonly files: readonly { readonly path: string; readonly from: ConformanceFileSource; readonly mode: number }[];
   readonly symlinks?: readonly ImageSymlinkSpec[];
   readonly dirs?: readonly ImageDirSpec[];
   readonly debianFiles?: readonly ImageDebianFiles[];
+}
+
+export interface ConformanceImageRecipe extends ConformanceLayer {
+  /** The image's name in upstream's manifest (test/utils/image/manifest.go): the last path element of its repository. */
+  readonly name: string;
+  /**
+   * A lower layer several images share (the same bytes, so the archive and
+   * each node's containerd hold it once): the Debian tools userland.
+   */
+  readonly base?: { readonly name: string; readonly layer: ConformanceLayer };
   readonly config: ImageConfigSpec;
   /** What differs from upstream's image, for the report. */
   readonly standIn: string;
@@ -92,18 +101,26 @@ const etcFiles = [
 
 const path = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** busybox, dash, bash, nc, dig, curl, getent with glibc, and agnhost's users: the layer under agnhost, kitten, nautilus and glibc-dns-testing. */
+const toolsBase = {
+  name: 'rfo conformance tools userland (busybox-static + Debian 12 packages)',
+  layer: {
+    files: [...toolsUserland.files, ...etcFiles],
+    symlinks: toolsUserland.symlinks,
+    dirs: [
+      { path: '/tmp', mode: 0o1777 },
+      { path: '/home/user-defined-in-image', mode: 0o755, uid: 1000, gid: 1000 },
+    ],
+    debianFiles: dnsToolsDebianFiles,
+  },
+};
+
 const agnhostFiles = [
   { path: '/agnhost', from: { binary: 'agnhost' as const }, mode: 0o755 },
   { path: '/localhost.crt', from: { moduleFile: 'test/images/agnhost/porter/localhost.crt' }, mode: 0o644 },
   { path: '/localhost.key', from: { moduleFile: 'test/images/agnhost/porter/localhost.key' }, mode: 0o644 },
-  ...toolsUserland.files,
-  ...etcFiles,
 ];
-const agnhostDirs = [
-  { path: '/uploads', mode: 0o755 },
-  { path: '/tmp', mode: 0o1777 },
-  { path: '/home/user-defined-in-image', mode: 0o755, uid: 1000, gid: 1000 },
-];
+const agnhostDirs = [{ path: '/uploads', mode: 0o755 }];
 
 /** agnhost with a test-webserver and its two files: upstream's kitten and nautilus. */
 const webserver = (name: 'kitten' | 'nautilus'): ConformanceImageRecipe => ({
@@ -113,9 +130,9 @@ const webserver = (name: 'kitten' | 'nautilus'): ConformanceImageRecipe => ({
     { path: `/${name}.jpg`, from: { moduleFile: `test/images/${name}/html/${name}.jpg` }, mode: 0o644 },
     { path: '/data.json', from: { moduleFile: `test/images/${name}/html/data.json` }, mode: 0o644 },
   ],
-  symlinks: [...toolsUserland.symlinks, { path: '/usr/local/bin/test-webserver', target: '/agnhost' }],
+  symlinks: [{ path: '/usr/local/bin/test-webserver', target: '/agnhost' }],
   dirs: agnhostDirs,
-  debianFiles: dnsToolsDebianFiles,
+  base: toolsBase,
   config: { entrypoint: ['/agnhost'], cmd: ['test-webserver'], env: [path] },
   standIn: 'our agnhost image plus the two html files; upstream runs agnhost test-webserver the same way',
 });
@@ -172,9 +189,9 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   {
     name: 'agnhost',
     files: agnhostFiles,
-    symlinks: [...toolsUserland.symlinks, { path: '/agnhost-2', target: 'agnhost' }],
+    symlinks: [{ path: '/agnhost-2', target: 'agnhost' }],
     dirs: agnhostDirs,
-    debianFiles: dnsToolsDebianFiles,
+    base: toolsBase,
     config: { entrypoint: ['/agnhost'], cmd: ['pause'], env: [path], exposedPorts: ['80/tcp', '8080/tcp', '8081/tcp', '9376/tcp', '5000/tcp'] },
     standIn:
       'agnhost built from the pinned module on busybox + Debian 12 dash (sh), bash, netcat-openbsd, dig, curl, getent (upstream: Alpine with bind-tools, curl, netcat-openbsd, iproute2, iperf, bash; no bundled CoreDNS 1.6.2 or fake registry)',
@@ -189,10 +206,10 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   },
   {
     name: 'glibc-dns-testing',
-    files: [...toolsUserland.files, ...etcFiles],
-    symlinks: toolsUserland.symlinks,
-    dirs: [{ path: '/tmp', mode: 0o1777 }],
-    debianFiles: dnsToolsDebianFiles,
+    // The tools layer is the whole image: one empty directory on top (an image needs a layer of its own).
+    files: [],
+    dirs: [{ path: '/results', mode: 0o755 }],
+    base: toolsBase,
     config: { cmd: ['sh'], env: [path] },
     standIn: 'busybox + Debian 12 dig/getent/glibc (upstream: debian-base bookworm + dnsutils + CoreDNS 1.5.0)',
   },

@@ -42,11 +42,12 @@ test('every recipe says what it stands in for', () => {
 
 test('agnhost images run netcat-openbsd as nc (the Service specs use its -v -t options), busybox keeps its own', () => {
   const agnhost = conformanceImageRecipes.find((r) => r.name === 'agnhost');
-  assert.ok(agnhost?.symlinks?.some((l) => l.path === '/usr/bin/nc' && l.target === '/bin/nc.openbsd'));
-  assert.ok(!agnhost?.symlinks?.some((l) => l.path === '/bin/nc'));
+  const links = [...(agnhost?.base?.layer.symlinks ?? []), ...(agnhost?.symlinks ?? [])];
+  assert.ok(links.some((l) => l.path === '/usr/bin/nc' && l.target === '/bin/nc.openbsd'));
+  assert.ok(!links.some((l) => l.path === '/bin/nc'));
   // busybox's sh would run its own nc applet (Debian builds it with "prefer applets")
-  assert.ok(agnhost?.symlinks?.some((l) => l.path === '/bin/sh' && l.target === 'dash'));
-  assert.equal(agnhost?.symlinks?.filter((l) => l.path === '/bin/sh').length, 1);
+  assert.ok(links.some((l) => l.path === '/bin/sh' && l.target === 'dash'));
+  assert.equal(links.filter((l) => l.path === '/bin/sh').length, 1);
   const busybox = conformanceImageRecipes.find((r) => r.name === 'busybox');
   assert.ok(busybox?.symlinks?.some((l) => l.path === '/bin/nc'));
 });
@@ -58,4 +59,10 @@ test('the conformance suite is built from the Kubernetes version of every minor'
     const table = tableForMinor(pinnedComponents, line.minor);
     assert.equal(table.conformance.version, table.kubernetes.version, line.minor);
   }
+});
+
+test('agnhost, kitten, nautilus and glibc-dns-testing share one tools layer', () => {
+  const bases = new Set(conformanceImageRecipes.filter((r) => ['agnhost', 'kitten', 'nautilus', 'glibc-dns-testing'].includes(r.name)).map((r) => r.base));
+  assert.equal(bases.size, 1);
+  assert.ok([...bases][0]?.layer.debianFiles?.some((d) => d.package === 'bind9-dnsutils'));
 });
