@@ -101,11 +101,22 @@ const etcFiles = [
 
 const path = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** busybox, dash, bash, nc, dig, curl, getent with glibc, and agnhost's users: the layer under agnhost, kitten, nautilus and glibc-dns-testing. */
+const agnhostFiles = [
+  { path: '/agnhost', from: { binary: 'agnhost' as const }, mode: 0o755 },
+  { path: '/localhost.crt', from: { moduleFile: 'test/images/agnhost/porter/localhost.crt' }, mode: 0o644 },
+  { path: '/localhost.key', from: { moduleFile: 'test/images/agnhost/porter/localhost.key' }, mode: 0o644 },
+];
+const agnhostDirs = [{ path: '/uploads', mode: 0o755 }];
+
+/**
+ * agnhost on busybox, dash, bash, nc, dig, curl, getent with glibc, and
+ * agnhost's users: the one layer under agnhost, kitten, nautilus and
+ * glibc-dns-testing (which thus has an agnhost binary it never runs).
+ */
 const toolsBase = {
-  name: 'rfo conformance tools userland (busybox-static + Debian 12 packages)',
+  name: 'rfo conformance userland (agnhost, busybox-static, Debian 12 packages)',
   layer: {
-    files: [...toolsUserland.files, ...etcFiles],
+    files: [...agnhostFiles, ...toolsUserland.files, ...etcFiles],
     symlinks: toolsUserland.symlinks,
     dirs: [
       { path: '/tmp', mode: 0o1777 },
@@ -115,18 +126,11 @@ const toolsBase = {
   },
 };
 
-const agnhostFiles = [
-  { path: '/agnhost', from: { binary: 'agnhost' as const }, mode: 0o755 },
-  { path: '/localhost.crt', from: { moduleFile: 'test/images/agnhost/porter/localhost.crt' }, mode: 0o644 },
-  { path: '/localhost.key', from: { moduleFile: 'test/images/agnhost/porter/localhost.key' }, mode: 0o644 },
-];
-const agnhostDirs = [{ path: '/uploads', mode: 0o755 }];
 
 /** agnhost with a test-webserver and its two files: upstream's kitten and nautilus. */
 const webserver = (name: 'kitten' | 'nautilus'): ConformanceImageRecipe => ({
   name,
   files: [
-    ...agnhostFiles,
     { path: `/${name}.jpg`, from: { moduleFile: `test/images/${name}/html/${name}.jpg` }, mode: 0o644 },
     { path: '/data.json', from: { moduleFile: `test/images/${name}/html/data.json` }, mode: 0o644 },
   ],
@@ -188,7 +192,7 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   nginx,
   {
     name: 'agnhost',
-    files: agnhostFiles,
+    files: [],
     symlinks: [{ path: '/agnhost-2', target: 'agnhost' }],
     dirs: agnhostDirs,
     base: toolsBase,
