@@ -3,7 +3,8 @@
 // together run in minutes on the 2-core CI host and still cover pods and the
 // kubelet, Services and DNS across nodes (the agnhost and DNS-tool images),
 // ConfigMaps and Secrets (env and volumes), Deployments/ReplicaSets/Jobs, and
-// API machinery with authorization (SubjectReview, ServiceAccounts, discovery).
+// API machinery with authorization (SubjectReview, ServiceAccounts, discovery),
+// and every stand-in image at least once (agnhost, busybox, glibc-dns-testing, nginx).
 // A spec that stops existing in a minor makes the run's total smaller than
 // this list; scripts/conformance.ts says so.
 
@@ -18,6 +19,9 @@ export const ciSubset: readonly string[] = [
   '[sig-network] DNS should provide DNS for services [Conformance]',
   '[sig-network] DNS should provide DNS for the cluster [Conformance]',
   '[sig-network] Networking Granular Checks: Pods should function for intra-pod communication: http [NodeConformance] [Conformance]',
+  '[sig-network] DNS should provide DNS for pods for Subdomain [Conformance]',
+  '[sig-network] EndpointSlice should create Endpoints and EndpointSlices for Pods matching a Service [Conformance]',
+  '[sig-node] Kubelet when scheduling an agnhost Pod with hostAliases should write entries to /etc/hosts [NodeConformance] [Conformance]',
   // configmaps, secrets
   '[sig-node] ConfigMap should be consumable via environment variable [NodeConformance] [Conformance]',
   '[sig-node] ConfigMap should run through a ConfigMap lifecycle [Conformance]',
@@ -29,8 +33,11 @@ export const ciSubset: readonly string[] = [
   '[sig-apps] Deployment RollingUpdateDeployment should delete old pods and create new ones [Conformance]',
   '[sig-apps] ReplicaSet should serve a basic image on each replica with a public image [Conformance]',
   '[sig-apps] Job should delete a job [Conformance]',
+  '[sig-api-machinery] Garbage collector should delete pods created by rc when not orphaning [Conformance]',
+  '[sig-node] PodTemplates should delete a collection of pod templates [Conformance]',
   // API machinery, authn/authz
   '[sig-auth] ServiceAccounts should mount an API token into pods [Conformance]',
+  '[sig-auth] ServiceAccounts should mount projected service account token [Conformance]',
   '[sig-auth] SubjectReview should support SubjectReview API operations [Conformance]',
   '[sig-auth] Certificates API [Privileged:ClusterAdmin] should support CSR API operations [Conformance]',
   '[sig-api-machinery] Discovery should validate PreferredVersion for each APIGroup [Conformance]',
