@@ -38,18 +38,49 @@ export interface ConformanceImageRecipe extends ConformanceLayer {
   readonly standIn: string;
 }
 
-/** busybox applets linked into /bin (what the specs' shell commands call, and the usual tools). */
+/**
+ * Every applet of Debian 12's busybox-static 1.35 (`busybox --list`), linked
+ * into /bin as upstream's busybox image has them (specs run sysctl, hexdump,
+ * env... by absolute path or from PATH).
+ */
 export const busyboxApplets = [
-  'sh', 'ash', '[', '[[', 'awk', 'base64', 'basename', 'cat', 'chmod', 'chown', 'cp', 'cut', 'date', 'dd', 'df', 'dirname', 'du', 'echo', 'egrep', 'env', 'expr',
-  'false', 'find', 'grep', 'head', 'hostname', 'id', 'ifconfig', 'ip', 'kill', 'killall', 'less', 'ln', 'ls', 'md5sum', 'mkdir', 'mkfifo', 'mknod', 'mktemp', 'more',
-  'mount', 'mv', 'nc', 'netstat', 'nproc', 'nslookup', 'od', 'pidof', 'ping', 'printf', 'ps', 'pwd', 'readlink', 'realpath', 'rm', 'rmdir', 'sed', 'seq', 'sha256sum',
-  'sleep', 'sort', 'stat', 'sync', 'tail', 'tar', 'tee', 'test', 'timeout', 'top', 'touch', 'tr', 'true', 'umount', 'uname', 'uniq', 'usleep', 'vi', 'watch', 'wc',
-  'wget', 'which', 'whoami', 'xargs', 'yes', 'zcat', 'gzip', 'gunzip', 'sha1sum', 'shuf', 'nsenter', 'unshare', 'setsid', 'route', 'arp', 'traceroute', 'telnet',
+  '[', '[[', 'acpid', 'adjtimex', 'ar', 'arch', 'arp', 'arping', 'ascii', 'ash', 'awk', 'base64', 'basename', 'bc', 'blkdiscard', 'blockdev', 'brctl',
+  'bunzip2', 'bzcat', 'bzip2', 'cal', 'cat', 'chgrp', 'chmod', 'chown', 'chroot', 'chvt', 'clear', 'cmp', 'cp', 'cpio', 'crc32', 'crond', 'crontab',
+  'cttyhack', 'cut', 'date', 'dc', 'dd', 'deallocvt', 'depmod', 'devmem', 'df', 'diff', 'dirname', 'dmesg', 'dnsdomainname', 'dos2unix', 'dpkg', 'dpkg-deb',
+  'du', 'dumpkmap', 'dumpleases', 'echo', 'ed', 'egrep', 'env', 'expand', 'expr', 'factor', 'fallocate', 'false', 'fatattr', 'fdisk', 'fgrep', 'find',
+  'findfs', 'fold', 'free', 'freeramdisk', 'fsfreeze', 'fstrim', 'ftpget', 'ftpput', 'getopt', 'getty', 'grep', 'groups', 'gunzip', 'gzip', 'halt', 'head',
+  'hexdump', 'hostid', 'hostname', 'httpd', 'hwclock', 'i2cdetect', 'i2cdump', 'i2cget', 'i2cset', 'i2ctransfer', 'id', 'ifconfig', 'ifdown', 'ifup', 'init',
+  'insmod', 'ionice', 'ip', 'ipcalc', 'ipneigh', 'kill', 'killall', 'klogd', 'last', 'less', 'link', 'linux32', 'linux64', 'linuxrc', 'ln', 'loadfont',
+  'loadkmap', 'logger', 'login', 'logname', 'logread', 'losetup', 'ls', 'lsmod', 'lsscsi', 'lzcat', 'lzma', 'lzop', 'md5sum', 'mdev', 'microcom', 'mim',
+  'mkdir', 'mkdosfs', 'mke2fs', 'mkfifo', 'mknod', 'mkpasswd', 'mkswap', 'mktemp', 'modinfo', 'modprobe', 'more', 'mount', 'mt', 'mv', 'nameif', 'nc',
+  'netstat', 'nl', 'nologin', 'nproc', 'nsenter', 'nslookup', 'nuke', 'od', 'openvt', 'partprobe', 'passwd', 'paste', 'patch', 'pidof', 'ping', 'ping6',
+  'pivot_root', 'poweroff', 'printf', 'ps', 'pwd', 'rdate', 'readlink', 'realpath', 'reboot', 'renice', 'reset', 'resume', 'rev', 'rm', 'rmdir', 'rmmod',
+  'route', 'rpm', 'rpm2cpio', 'run-init', 'run-parts', 'sed', 'seq', 'setkeycodes', 'setpriv', 'setsid', 'sh', 'sha1sum', 'sha256sum', 'sha3sum', 'sha512sum',
+  'shred', 'shuf', 'sleep', 'sort', 'ssl_client', 'start-stop-daemon', 'stat', 'strings', 'stty', 'su', 'sulogin', 'svc', 'svok', 'swapoff', 'swapon',
+  'switch_root', 'sync', 'sysctl', 'syslogd', 'tac', 'tail', 'tar', 'taskset', 'tc', 'tee', 'telnet', 'telnetd', 'test', 'tftp', 'time', 'timeout', 'top',
+  'touch', 'tr', 'traceroute', 'traceroute6', 'true', 'truncate', 'ts', 'tty', 'tunctl', 'ubirename', 'udhcpc', 'udhcpd', 'uevent', 'umount', 'uname',
+  'uncompress', 'unexpand', 'uniq', 'unix2dos', 'unlink', 'unlzma', 'unshare', 'unxz', 'unzip', 'uptime', 'usleep', 'uudecode', 'uuencode', 'vconfig', 'vi',
+  'w', 'watch', 'watchdog', 'wc', 'wget', 'which', 'who', 'whoami', 'xargs', 'xxd', 'xz', 'xzcat', 'yes', 'zcat',
 ] as const;
 
 const busyboxUserland = {
   files: [{ path: '/bin/busybox', from: { binary: 'busybox' as const }, mode: 0o755 }],
   symlinks: busyboxApplets.map((a) => ({ path: `/bin/${a}`, target: 'busybox' })),
+};
+
+/**
+ * dash as /bin/sh, with glibc: Debian's static busybox is built with "prefer
+ * applets" (standalone shell), so its sh runs applets such as env inside the
+ * shell process, and env then prints only the variables the shell imported —
+ * not `data-1` (a name a shell cannot hold), which the ConfigMap and Secret
+ * envFrom specs look for. dash execs /bin/env as upstream's busybox sh does.
+ */
+const dashShell = {
+  symlinks: [...busyboxUserland.symlinks.filter((l) => l.path !== '/bin/sh'), { path: '/bin/sh', target: 'dash' }],
+  debianFiles: [
+    { package: 'dash', paths: ['/bin/dash'] },
+    { package: 'libc6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
+  ] as readonly ImageDebianFiles[],
 };
 
 /**
@@ -169,7 +200,7 @@ const nginx: ConformanceImageRecipe = {
     { path: '/etc/nginx/nginx.conf', from: { text: nginxConf }, mode: 0o644 },
     { path: '/usr/share/nginx/html/index.html', from: { text: '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n' }, mode: 0o644 },
   ],
-  symlinks: busyboxUserland.symlinks,
+  symlinks: dashShell.symlinks,
   dirs: [
     { path: '/tmp', mode: 0o1777 },
     { path: '/run', mode: 0o755 },
@@ -178,7 +209,7 @@ const nginx: ConformanceImageRecipe = {
   ],
   debianFiles: [
     { package: 'nginx', paths: ['/usr/sbin/nginx'] },
-    { package: 'libc6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
+    ...dashShell.debianFiles,
     { package: 'libcrypt1', paths: ['/lib/{triplet}/'] },
     { package: 'libpcre2-8-0', paths: ['/usr/lib/{triplet}/'] },
     { package: 'libssl3', paths: ['/usr/lib/{triplet}/'] },
@@ -203,10 +234,11 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   {
     name: 'busybox',
     files: busyboxUserland.files,
-    symlinks: busyboxUserland.symlinks,
+    symlinks: dashShell.symlinks,
+    debianFiles: dashShell.debianFiles,
     dirs: [{ path: '/tmp', mode: 0o1777 }],
     config: { cmd: ['sh'], env: [path] },
-    standIn: "Debian 12's busybox-static 1.35 (upstream: docker.io busybox 1.37)",
+    standIn: "Debian 12's busybox-static 1.35 with every applet, and Debian's dash as /bin/sh (upstream: docker.io busybox 1.37)",
   },
   {
     name: 'glibc-dns-testing',
@@ -222,9 +254,10 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   {
     name: 'nonroot',
     files: busyboxUserland.files,
-    symlinks: busyboxUserland.symlinks,
+    symlinks: dashShell.symlinks,
+    debianFiles: dashShell.debianFiles,
     dirs: [{ path: '/tmp', mode: 0o1777 }],
     config: { cmd: ['sh'], env: [path], user: '1234' },
-    standIn: 'busybox with USER 1234 (upstream: debian-base with USER 1234)',
+    standIn: 'busybox and dash with USER 1234 (upstream: debian-base with USER 1234)',
   },
 ];

@@ -66,3 +66,14 @@ test('agnhost, kitten, nautilus and glibc-dns-testing share one tools layer', ()
   assert.equal(bases.size, 1);
   assert.ok([...bases][0]?.layer.debianFiles?.some((d) => d.package === 'bind9-dnsutils'));
 });
+
+test('the busybox images run dash as sh and have the applets specs call by path', () => {
+  for (const name of ['busybox', 'nonroot', 'nginx']) {
+    const r = conformanceImageRecipes.find((x) => x.name === name);
+    const sh = (r?.symlinks ?? []).filter((l) => l.path === '/bin/sh');
+    assert.deepEqual(sh, [{ path: '/bin/sh', target: 'dash' }], name);
+    assert.ok(r?.debianFiles?.some((d) => d.package === 'dash'), name);
+  }
+  const busybox = conformanceImageRecipes.find((x) => x.name === 'busybox');
+  for (const applet of ['sysctl', 'hexdump', 'env', 'nslookup', 'wget']) assert.ok(busybox?.symlinks?.some((l) => l.path === `/bin/${applet}`), applet);
+});

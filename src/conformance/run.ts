@@ -54,10 +54,11 @@ async function runGinkgo(cmd: string, args: readonly string[], log: string, cwd:
   const timer = setInterval(show, 30_000);
   const onLine = (line: string) => {
     out.write(`${line}\n`);
-    const before = p.failed;
+    const named = p.failures.length;
     const done = p.passed + p.failed + p.skipped;
     p = stepProgress(p, line);
-    if (p.failed > before) progress.info(`FAILED: ${p.failures.at(-1) ?? ''}`);
+    // A failed spec's name is the line after its result line.
+    if (p.failures.length > named) progress.info(`FAILED: ${p.failures.at(-1) ?? ''}`);
     if (p.passed + p.failed + p.skipped !== done && (p.total ?? 0) <= 50) show();
   };
   createInterface({ input: child.stdout }).on('line', onLine);
