@@ -12,7 +12,7 @@ import type { ImageConfigSpec, ImageDirSpec, ImageSymlinkSpec } from '../images/
 
 /** Where a file of a conformance image comes from. */
 export type ConformanceFileSource =
-  | { readonly binary: 'agnhost' | 'busybox' }
+  | { readonly binary: 'agnhost' | 'busybox' | 'nnp' }
   /** A file of the pinned k8s.io/kubernetes module (test/images/...). */
   | { readonly moduleFile: string }
   | { readonly text: string };
@@ -251,6 +251,16 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   },
   webserver('kitten'),
   webserver('nautilus'),
+  {
+    // AllowPrivilegeEscalation specs: nnp is setuid root; with no_new_privs it stays the caller's uid.
+    name: 'nonewprivs',
+    files: [...busyboxUserland.files, { path: '/usr/local/bin/nnp', from: { binary: 'nnp' }, mode: 0o4755 }],
+    symlinks: dashShell.symlinks,
+    debianFiles: dashShell.debianFiles,
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { cmd: ['nnp'], env: [path] },
+    standIn: 'nnp built from the pinned module (setuid root) on busybox and dash (upstream: on Alpine 3.22)',
+  },
   {
     name: 'nonroot',
     files: busyboxUserland.files,

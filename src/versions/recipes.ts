@@ -377,6 +377,17 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     versionCheck: { args: ['--version'], expect: 'rfo-{version}' },
   },
   {
+    // The nonewprivs test image's program: prints its effective uid (setuid root in the image).
+    kind: 'go-binary',
+    name: 'nnp',
+    component: 'conformance',
+    package: 'k8s.io/kubernetes/test/images/nonewprivs',
+    cgo: false,
+    tags: [],
+    xflags: {},
+    versionCheck: { args: [], expect: 'Effective uid:' },
+  },
+  {
     kind: 'c-binary',
     name: 'pause',
     component: 'pause',
