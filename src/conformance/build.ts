@@ -50,7 +50,8 @@ export interface BuildConformanceOptions {
   readonly progress: Progress;
 }
 
-const suiteComponents: readonly ComponentId[] = ['conformance', 'busybox'];
+// etcd: the runtime's, as the Aggregator spec's etcd image.
+const suiteComponents: readonly ComponentId[] = ['conformance', 'busybox', 'etcd'];
 
 async function buildBinaries(options: BuildConformanceOptions, timings: Record<string, number>): Promise<{ bin: Record<string, string>; keys: string[]; arch: Arch }> {
   const plan = await makePlan({ cacheDir: options.cacheDir, only: suiteComponents, toolchain: options.toolchain, progress: options.progress });

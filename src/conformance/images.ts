@@ -12,7 +12,7 @@ import type { ImageConfigSpec, ImageDirSpec, ImageSymlinkSpec } from '../images/
 
 /** Where a file of a conformance image comes from. */
 export type ConformanceFileSource =
-  | { readonly binary: 'agnhost' | 'busybox' | 'nnp' }
+  | { readonly binary: 'agnhost' | 'busybox' | 'nnp' | 'sample-apiserver' | 'etcd' }
   /** A file of the pinned k8s.io/kubernetes module (test/images/...). */
   | { readonly moduleFile: string }
   | { readonly text: string };
@@ -28,6 +28,8 @@ export interface ConformanceLayer {
 export interface ConformanceImageRecipe extends ConformanceLayer {
   /** The image's name in upstream's manifest (test/utils/image/manifest.go): the last path element of its repository. */
   readonly name: string;
+  /** The repository when it is not registry.k8s.io/e2e-test-images/<name> (etcd). */
+  readonly repository?: string;
   /**
    * A lower layer several images share (the same bytes, so the archive and
    * each node's containerd hold it once): the Debian tools userland.
@@ -251,6 +253,22 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
   },
   webserver('kitten'),
   webserver('nautilus'),
+  {
+    // The Aggregator spec: the extension API server and the etcd beside it in its pod.
+    name: 'sample-apiserver',
+    files: [{ path: '/sample-apiserver', from: { binary: 'sample-apiserver' }, mode: 0o755 }],
+    dirs: [{ path: '/tmp', mode: 0o1777 }],
+    config: { entrypoint: ['/sample-apiserver'], env: [path] },
+    standIn: "k8s.io/sample-apiserver built from the staging module Kubernetes pins, on scratch (upstream: on distroless)",
+  },
+  {
+    name: 'etcd',
+    repository: 'registry.k8s.io/etcd',
+    files: [{ path: '/usr/local/bin/etcd', from: { binary: 'etcd' }, mode: 0o755 }],
+    dirs: [{ path: '/tmp', mode: 0o1777 }, { path: '/var/lib/etcd', mode: 0o700 }],
+    config: { cmd: ['/usr/local/bin/etcd'], env: [path] },
+    standIn: "the runtime's etcd (the version rfo pins for this minor) under the tag the spec names",
+  },
   {
     // AllowPrivilegeEscalation specs: nnp is setuid root; with no_new_privs it stays the caller's uid.
     name: 'nonewprivs',

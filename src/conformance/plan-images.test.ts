@@ -7,8 +7,10 @@ const listed = `I1205 12:00:00 some log line
 registry.k8s.io/e2e-test-images/agnhost:2.63.0
 registry.k8s.io/e2e-test-images/agnhost:2.55
 registry.k8s.io/e2e-test-images/busybox:1.37.0-1
-registry.k8s.io/e2e-test-images/sample-apiserver:1.29.2
+registry.k8s.io/e2e-test-images/ipc-utils:1.4
 registry.k8s.io/pause:3.10.2
+registry.k8s.io/etcd:3.6.8-0
+registry.k8s.io/sig-storage/csi-attacher:v4.8.1
 gcr.io/k8s-authenticated-test/agnhost:2.6
 invalid.registry.k8s.io/invalid/alpine:3.1
 registry.k8s.io/e2e-test-images/agnhost:2.63.0
@@ -16,7 +18,7 @@ registry.k8s.io/e2e-test-images/agnhost:2.63.0
 
 test('parseListImages keeps references only, once each', () => {
   const refs = parseListImages(listed);
-  assert.equal(refs.length, 7);
+  assert.equal(refs.length, 9);
   assert.ok(!refs.some((r) => r.includes(' ')));
 });
 
@@ -31,9 +33,11 @@ test('planConformanceImages builds every listed tag of a known e2e image and nam
   assert.deepEqual(agnhost?.refs, ['registry.k8s.io/e2e-test-images/agnhost:2.55', 'registry.k8s.io/e2e-test-images/agnhost:2.63.0']);
   assert.ok(plan.build.some((b) => b.recipe.name === 'busybox'));
   const notBuilt = plan.notBuilt.map((n) => n.ref);
-  assert.ok(notBuilt.includes('registry.k8s.io/e2e-test-images/sample-apiserver:1.29.2'));
+  assert.ok(notBuilt.includes('registry.k8s.io/e2e-test-images/ipc-utils:1.4'));
   assert.ok(notBuilt.includes('gcr.io/k8s-authenticated-test/agnhost:2.6'), 'the private agnhost is not ours to stand in for');
   assert.ok(!notBuilt.includes('registry.k8s.io/pause:3.10.2'), 'the runtime has pause');
+  assert.ok(plan.build.some((b) => b.recipe.name === 'etcd' && b.refs.includes('registry.k8s.io/etcd:3.6.8-0')), 'etcd under its own repository');
+  assert.ok(notBuilt.includes('registry.k8s.io/sig-storage/csi-attacher:v4.8.1'));
 });
 
 test('every recipe says what it stands in for', () => {

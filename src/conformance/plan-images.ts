@@ -34,11 +34,11 @@ export function planConformanceImages(listed: readonly string[], recipes: readon
   const build = new Map<string, string[]>();
   const notBuilt: { ref: string; reason: string }[] = [];
   for (const ref of listed) {
-    const recipe = recipes.find((r) => r.name === imageName(ref));
+    const recipe = recipes.find((r) => r.name === imageName(ref) && ref.startsWith(`${r.repository ?? `${e2eImagePrefix}${r.name}`}:`));
     if (runtimeImages.includes(ref)) continue; // pause: every node has it already
-    if (!ref.startsWith(e2eImagePrefix)) notBuilt.push({ ref, reason: 'not an e2e test image (a registry specs expect to fail, or a private one)' });
-    else if (!recipe) notBuilt.push({ ref, reason: 'no recipe (src/conformance/images.ts)' });
-    else build.set(recipe.name, [...(build.get(recipe.name) ?? []), ref]);
+    if (recipe) build.set(recipe.name, [...(build.get(recipe.name) ?? []), ref]);
+    else if (!ref.startsWith(e2eImagePrefix)) notBuilt.push({ ref, reason: 'not an e2e test image (a registry specs expect to fail, or a private one)' });
+    else notBuilt.push({ ref, reason: 'no recipe (src/conformance/images.ts)' });
   }
   return {
     build: recipes.filter((r) => build.has(r.name)).map((recipe) => ({ recipe, refs: build.get(recipe.name) ?? [] })),

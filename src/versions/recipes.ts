@@ -377,6 +377,17 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     versionCheck: { args: ['--version'], expect: 'rfo-{version}' },
   },
   {
+    // The aggregator spec's extension API server (Kubernetes' staging module, at the version its go.mod pins).
+    kind: 'go-binary',
+    name: 'sample-apiserver',
+    component: 'conformance',
+    package: 'k8s.io/sample-apiserver',
+    cgo: false,
+    tags: [],
+    xflags: {},
+    versionCheck: { args: ['--help'], expect: 'etcd-servers' },
+  },
+  {
     // The nonewprivs test image's program: prints its effective uid (setuid root in the image).
     kind: 'go-binary',
     name: 'nnp',
