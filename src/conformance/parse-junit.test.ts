@@ -13,7 +13,7 @@ const xml = `<?xml version="1.0" encoding="UTF-8"?>
       <failure message="[FAILED] timed out waiting for &quot;dns&quot;&#xA;more" type="failed">trace</failure>
     </testcase>
     <testcase name="[It] [sig-network] Services should serve a basic endpoint from pods [Conformance]" status="failed" time="125.7">
-      <failure message="" type="failed">[FAILED] service is not reachable within 2m0s timeout on endpoint endpoint-test2:80 over TCP protocol&#xA;In [It] at: service.go:769</failure>
+      <failure message="" type="failed">[FAILED] service &#34;x&#34; is not reachable within 2m0s timeout on endpoint endpoint-test2:80 over TCP protocol&#xA;In [It] at: service.go:769</failure>
     </testcase>
     <testcase name="[It] [sig-storage] CSI Mock something" classname="Kubernetes e2e suite" status="skipped" time="0">
       <skipped message="skipped"></skipped>
@@ -27,7 +27,7 @@ test('parseJunit counts specs, keeps suite nodes apart, takes the failure messag
   assert.equal(s.passed, 1);
   assert.equal(s.failed, 2);
   assert.equal(s.skipped, 1);
-  assert.equal(s.specs.find((x) => x.name.includes('basic endpoint'))?.message, '[FAILED] service is not reachable within 2m0s timeout on endpoint endpoint-test2:80 over TCP protocol');
+  assert.equal(s.specs.find((x) => x.name.includes('basic endpoint'))?.message, '[FAILED] service "x" is not reachable within 2m0s timeout on endpoint endpoint-test2:80 over TCP protocol');
   assert.deepEqual(s.suiteFailures, ['[ReportAfterSuite] Kubernetes e2e suite report']);
   const dns = s.specs.find((x) => x.name.includes('DNS'));
   assert.equal(dns?.name, '[sig-network] DNS should provide DNS for services  [Conformance]');
