@@ -71,16 +71,18 @@ const busyboxUserland = {
 };
 
 /**
- * dash as /bin/sh, with glibc: Debian's static busybox is built with "prefer
- * applets" (standalone shell), so its sh runs applets such as env inside the
- * shell process, and env then prints only the variables the shell imported —
- * not `data-1` (a name a shell cannot hold), which the ConfigMap and Secret
- * envFrom specs look for. dash execs /bin/env as upstream's busybox sh does.
+ * bash as /bin/sh, with glibc: Debian's static busybox is built with "prefer
+ * applets" (standalone shell), so its sh runs env inside the shell process;
+ * and neither busybox's sh nor dash passes on environment variables whose
+ * names a shell cannot hold (`data-1`, which the ConfigMap and Secret envFrom
+ * specs look for in `sh -c env`). bash passes them through, as upstream's
+ * (non-standalone) busybox shell does.
  */
-const dashShell = {
-  symlinks: [...busyboxUserland.symlinks.filter((l) => l.path !== '/bin/sh'), { path: '/bin/sh', target: 'dash' }],
+const bashShell = {
+  symlinks: [...busyboxUserland.symlinks.filter((l) => l.path !== '/bin/sh'), { path: '/bin/sh', target: 'bash' }],
   debianFiles: [
-    { package: 'dash', paths: ['/bin/dash'] },
+    { package: 'bash', paths: ['/bin/bash'] },
+    { package: 'libtinfo6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/'] },
     { package: 'libc6', paths: ['/lib/{triplet}/', '/usr/lib/{triplet}/', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
   ] as readonly ImageDebianFiles[],
 };
@@ -88,16 +90,16 @@ const dashShell = {
 /**
  * The images with Debian's tools: /usr/bin/nc is netcat-openbsd (the Service
  * specs run `nc -v -t -w 2 host port`, its syntax, which upstream's Alpine
- * agnhost has; busybox's nc has no -v), and /bin/sh is dash: Debian's static
- * busybox is built with "prefer applets", so its sh would run its own nc
- * whatever PATH says. busybox still provides the other commands.
+ * agnhost has; busybox's nc has no -v), and /bin/sh is bash (see bashShell): Debian's
+ * static busybox is built with "prefer applets", so its sh would run its own
+ * nc whatever PATH says. busybox still provides the other commands.
  */
 const toolsUserland = {
   files: busyboxUserland.files,
   symlinks: [
     ...busyboxUserland.symlinks.filter((l) => l.path !== '/bin/nc' && l.path !== '/bin/sh'),
     { path: '/usr/bin/nc', target: '/bin/nc.openbsd' },
-    { path: '/bin/sh', target: 'dash' },
+    { path: '/bin/sh', target: 'bash' },
   ],
 };
 
@@ -202,7 +204,7 @@ const nginx: ConformanceImageRecipe = {
     { path: '/etc/nginx/nginx.conf', from: { text: nginxConf }, mode: 0o644 },
     { path: '/usr/share/nginx/html/index.html', from: { text: '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n' }, mode: 0o644 },
   ],
-  symlinks: dashShell.symlinks,
+  symlinks: bashShell.symlinks,
   dirs: [
     { path: '/tmp', mode: 0o1777 },
     { path: '/run', mode: 0o755 },
@@ -211,7 +213,7 @@ const nginx: ConformanceImageRecipe = {
   ],
   debianFiles: [
     { package: 'nginx', paths: ['/usr/sbin/nginx'] },
-    ...dashShell.debianFiles,
+    ...bashShell.debianFiles,
     { package: 'libcrypt1', paths: ['/lib/{triplet}/'] },
     { package: 'libpcre2-8-0', paths: ['/usr/lib/{triplet}/'] },
     { package: 'libssl3', paths: ['/usr/lib/{triplet}/'] },
@@ -231,16 +233,16 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
     base: toolsBase,
     config: { entrypoint: ['/agnhost'], cmd: ['pause'], env: [path], exposedPorts: ['80/tcp', '8080/tcp', '8081/tcp', '9376/tcp', '5000/tcp'] },
     standIn:
-      'agnhost built from the pinned module on busybox + Debian 12 dash (sh), bash, netcat-openbsd, dig, curl, getent (upstream: Alpine with bind-tools, curl, netcat-openbsd, iproute2, iperf, bash; no bundled CoreDNS 1.6.2 or fake registry)',
+      'agnhost built from the pinned module on busybox + Debian 12 bash (as sh), dash, netcat-openbsd, dig, curl, getent (upstream: Alpine with bind-tools, curl, netcat-openbsd, iproute2, iperf, bash; no bundled CoreDNS 1.6.2 or fake registry)',
   },
   {
     name: 'busybox',
     files: busyboxUserland.files,
-    symlinks: dashShell.symlinks,
-    debianFiles: dashShell.debianFiles,
+    symlinks: bashShell.symlinks,
+    debianFiles: bashShell.debianFiles,
     dirs: [{ path: '/tmp', mode: 0o1777 }],
     config: { cmd: ['sh'], env: [path] },
-    standIn: "Debian 12's busybox-static 1.35 with every applet, and Debian's dash as /bin/sh (upstream: docker.io busybox 1.37)",
+    standIn: "Debian 12's busybox-static 1.35 with every applet, and Debian's bash as /bin/sh (upstream: docker.io busybox 1.37)",
   },
   {
     name: 'glibc-dns-testing',
@@ -273,19 +275,19 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
     // AllowPrivilegeEscalation specs: nnp is setuid root; with no_new_privs it stays the caller's uid.
     name: 'nonewprivs',
     files: [...busyboxUserland.files, { path: '/usr/local/bin/nnp', from: { binary: 'nnp' }, mode: 0o4755 }],
-    symlinks: dashShell.symlinks,
-    debianFiles: dashShell.debianFiles,
+    symlinks: bashShell.symlinks,
+    debianFiles: bashShell.debianFiles,
     dirs: [{ path: '/tmp', mode: 0o1777 }],
     config: { cmd: ['nnp'], env: [path] },
-    standIn: 'nnp built from the pinned module (setuid root) on busybox and dash (upstream: on Alpine 3.22)',
+    standIn: 'nnp built from the pinned module (setuid root) on busybox and bash (upstream: on Alpine 3.22)',
   },
   {
     name: 'nonroot',
     files: busyboxUserland.files,
-    symlinks: dashShell.symlinks,
-    debianFiles: dashShell.debianFiles,
+    symlinks: bashShell.symlinks,
+    debianFiles: bashShell.debianFiles,
     dirs: [{ path: '/tmp', mode: 0o1777 }],
     config: { cmd: ['sh'], env: [path], user: '1234' },
-    standIn: 'busybox and dash with USER 1234 (upstream: debian-base with USER 1234)',
+    standIn: 'busybox and bash with USER 1234 (upstream: debian-base with USER 1234)',
   },
 ];

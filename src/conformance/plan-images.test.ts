@@ -50,7 +50,7 @@ test('agnhost images run netcat-openbsd as nc (the Service specs use its -v -t o
   assert.ok(links.some((l) => l.path === '/usr/bin/nc' && l.target === '/bin/nc.openbsd'));
   assert.ok(!links.some((l) => l.path === '/bin/nc'));
   // busybox's sh would run its own nc applet (Debian builds it with "prefer applets")
-  assert.ok(links.some((l) => l.path === '/bin/sh' && l.target === 'dash'));
+  assert.ok(links.some((l) => l.path === '/bin/sh' && l.target === 'bash'));
   assert.equal(links.filter((l) => l.path === '/bin/sh').length, 1);
   const busybox = conformanceImageRecipes.find((r) => r.name === 'busybox');
   assert.ok(busybox?.symlinks?.some((l) => l.path === '/bin/nc'));
@@ -71,12 +71,12 @@ test('agnhost, kitten, nautilus and glibc-dns-testing share one tools layer', ()
   assert.ok([...bases][0]?.layer.debianFiles?.some((d) => d.package === 'bind9-dnsutils'));
 });
 
-test('the busybox images run dash as sh and have the applets specs call by path', () => {
+test('the busybox images run bash as sh and have the applets specs call by path', () => {
   for (const name of ['busybox', 'nonroot', 'nginx']) {
     const r = conformanceImageRecipes.find((x) => x.name === name);
     const sh = (r?.symlinks ?? []).filter((l) => l.path === '/bin/sh');
-    assert.deepEqual(sh, [{ path: '/bin/sh', target: 'dash' }], name);
-    assert.ok(r?.debianFiles?.some((d) => d.package === 'dash'), name);
+    assert.deepEqual(sh, [{ path: '/bin/sh', target: 'bash' }], name);
+    assert.ok(r?.debianFiles?.some((d) => d.package === 'bash'), name);
   }
   const busybox = conformanceImageRecipes.find((x) => x.name === 'busybox');
   for (const applet of ['sysctl', 'hexdump', 'env', 'nslookup', 'wget']) assert.ok(busybox?.symlinks?.some((l) => l.path === `/bin/${applet}`), applet);
