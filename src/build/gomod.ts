@@ -48,7 +48,7 @@ export interface WrapperGoModInput {
 export function renderWrapperGoMod(input: WrapperGoModInput): string {
   const { component, recipes } = input;
   const lines = [`module ${wrapperModulePath(component)}`, '', `go ${goLanguageVersion}`, ''];
-  if (component.id === 'kubernetes') {
+  if (component.modules.includes('k8s.io/kubernetes')) {
     // Kubernetes' own go.mod sets this; without it GODEBUG defaults differ from upstream builds.
     lines.push(`godebug default=go${goLanguageVersion.split('.').slice(0, 2).join('.')}`, '');
   }
@@ -62,7 +62,7 @@ export function renderWrapperGoMod(input: WrapperGoModInput): string {
     for (const [mod, version] of raised) lines.push(`\t${mod} ${version}`);
     lines.push(')', '');
   }
-  const tools = recipes.filter((r) => r.kind === 'go-binary' && r.package !== '.').map((r) => (r.kind === 'go-binary' ? r.package : ''));
+  const tools = recipes.filter((r) => r.kind === 'go-binary' && r.package !== '.' && r.testBinary !== true).map((r) => (r.kind === 'go-binary' ? r.package : ''));
   if (tools.length > 0) {
     lines.push('tool (');
     for (const t of [...new Set(tools)].sort()) lines.push(`\t${t}`);

@@ -71,7 +71,8 @@ export function renderGoEnv(recipe: GoBinaryRecipe, arch: Arch): Record<string, 
 }
 
 export function renderGoBuild(recipe: GoBinaryRecipe, facts: GoBuildFacts): CommandSpec {
-  const args = ['build', '-trimpath', '-buildvcs=false'];
+  // A test binary (e2e.test) is linked by `go test -c`, with the same flags.
+  const args = recipe.testBinary ? ['test', '-c', '-trimpath', '-buildvcs=false'] : ['build', '-trimpath', '-buildvcs=false'];
   if (recipe.tags.length > 0) args.push('-tags', [...recipe.tags].join(','));
   args.push('-ldflags', renderLdflags(recipe, facts.component, facts.buildDate, facts.arch), '-o', facts.outFile, recipe.package);
   return { cmd: 'go', args, cwd: facts.wrapperDir, env: { ...renderGoEnv(recipe, facts.arch), ...(usesCgo(recipe, facts.arch) ? facts.cgoEnv : {}) } };

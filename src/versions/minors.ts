@@ -101,6 +101,8 @@ export function tableForMinor(base: Readonly<Record<ComponentId, Component>>, mi
   };
   if (minor !== defaultMinor) {
     replace('kubernetes', line.kubernetes, { note: `newest v${minor} patch served by the Go module proxy`, ...(line.goRequires ? { goRequires: line.goRequires } : {}) });
+    // The conformance suite is the same module at the same version (go/conformance-<minor>).
+    replace('conformance', line.kubernetes);
   }
   for (const [id, version] of Object.entries(line.pairs) as ['etcd' | 'coredns' | 'pause', string][]) replace(id, version);
   return table;

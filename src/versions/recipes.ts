@@ -26,6 +26,11 @@ export interface GoBinaryRecipe {
   readonly aliases?: readonly string[];
   /** How to ask it for its version, and what the answer must contain. */
   readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
+  /**
+   * A test binary (`go test -c`) of a package's tests, not a main package:
+   * Kubernetes' e2e.test. Not a `tool` directive of the wrapper module.
+   */
+  readonly testBinary?: boolean;
 }
 
 export interface CBinaryRecipe {
@@ -335,6 +340,63 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     // `go version -m`. Its usage line is what it can print without a database.
     xflags: {},
     versionCheck: { args: ['-h'], expect: 'Govulncheck reports known vulnerabilities' },
+  },
+  // The conformance suite (a tool): Kubernetes' e2e.test with the version
+  // stamps its log prints, ginkgo (the CLI that runs it, serial specs last),
+  // and agnhost, the test image binary most conformance specs run.
+  {
+    kind: 'go-binary',
+    name: 'e2e.test',
+    component: 'conformance',
+    package: 'k8s.io/kubernetes/test/e2e',
+    testBinary: true,
+    cgo: false,
+    tags: [],
+    xflags: { ...k8sVersionX('k8s.io/component-base/version'), ...k8sVersionX('k8s.io/client-go/pkg/version') },
+    versionCheck: { args: ['--version'], expect: '{version}' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'ginkgo',
+    component: 'conformance',
+    package: 'github.com/onsi/ginkgo/v2/ginkgo',
+    cgo: false,
+    tags: [],
+    xflags: {},
+    versionCheck: { args: ['version'], expect: 'Ginkgo Version' },
+  },
+  {
+    kind: 'go-binary',
+    name: 'agnhost',
+    component: 'conformance',
+    package: 'k8s.io/kubernetes/test/images/agnhost',
+    cgo: false,
+    tags: [],
+    // Upstream stamps its image version (test/images/agnhost/VERSION); ours says what it is built from.
+    xflags: { 'main.Version': 'rfo-{version}' },
+    versionCheck: { args: ['--version'], expect: 'rfo-{version}' },
+  },
+  {
+    // The aggregator spec's extension API server (Kubernetes' staging module, at the version its go.mod pins).
+    kind: 'go-binary',
+    name: 'sample-apiserver',
+    component: 'conformance',
+    package: 'k8s.io/sample-apiserver',
+    cgo: false,
+    tags: [],
+    xflags: {},
+    versionCheck: { args: ['--help'], expect: 'etcd-servers' },
+  },
+  {
+    // The nonewprivs test image's program: prints its effective uid (setuid root in the image).
+    kind: 'go-binary',
+    name: 'nnp',
+    component: 'conformance',
+    package: 'k8s.io/kubernetes/test/images/nonewprivs',
+    cgo: false,
+    tags: [],
+    xflags: {},
+    versionCheck: { args: [], expect: 'Effective uid:' },
   },
   {
     kind: 'c-binary',

@@ -59,7 +59,8 @@ export type ComponentId =
   | 'pause'
   | 'versitygw'
   | 'cosign'
-  | 'govulncheck';
+  | 'govulncheck'
+  | 'conformance';
 
 export interface Component {
   readonly id: ComponentId;
@@ -432,6 +433,16 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     license: 'BSD-3-Clause',
     tool: true,
     note: 'tool: npm run scan checks every Go binary (govulncheck -mode binary) against the pinned vulnDatabase, offline',
+  },
+  conformance: {
+    id: 'conformance',
+    version: 'v1.36.3',
+    modules: ['k8s.io/kubernetes'],
+    license: 'Apache-2.0',
+    tool: true,
+    note:
+      "tool: Kubernetes' own conformance suite (e2e.test, ginkgo at the version Kubernetes' go.mod requires) and agnhost, " +
+      'from the same k8s.io/kubernetes module as the runtime, for `npm run conformance`; no security floors: the suite is built as upstream builds it',
   },
 };
 
