@@ -161,7 +161,7 @@ test('a busybox pod runs and its logs read back', { timeout: 200_000 }, async ()
   assert.equal((await kubectlOk('logs', 'hello')).trim(), 'hello from rfo');
 });
 
-test('a Deployment behind a Service is reached by name through CoreDNS and kube-proxy', { timeout: 400_000 }, async () => {
+test('a Deployment behind a Service is reached by name through CoreDNS and kube-proxy', { timeout: 700_000 }, async () => {
   const manifest = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -190,15 +190,22 @@ spec:
   await kubectlOk('rollout', 'status', 'deployment/web', '--timeout=120s');
   // kube-proxy programs the new endpoint asynchronously (its minimum sync
   // period is 1 s, longer on a loaded host), so a client started right after
-  // the rollout may briefly find the Service without endpoints; it tries for
-  // up to 30 s, as any client would, and says how many attempts it needed.
-  const script = 'for i in $(seq 1 30); do if out=$(timeout 5 wget -qO- http://web.default.svc.cluster.local); then echo "$out"; echo "attempts=$i" >&2; exit 0; fi; sleep 1; done; exit 1';
+  // the rollout may find the Service without endpoints. Worse, when an
+  // iptables-restore fails (e.g. the xtables lock held past its 5 s wait by
+  // another writer on a loaded host) kube-proxy logs it and tries again only
+  // at its next periodic sync, up to 30 s later: CI twice saw the Service
+  // unreachable for ~30 s. The client tries for up to 90 s, says how many
+  // attempts it needed, and the test prints kube-proxy's failed restores.
+  const script = 'for i in $(seq 1 90); do if out=$(timeout 5 wget -qO- http://web.default.svc.cluster.local); then echo "$out"; echo "attempts=$i" >&2; exit 0; fi; sleep 1; done; exit 1';
   await kubectlOk('run', 'client', `--image=${busybox}`, '--image-pull-policy=Never', '--restart=Never', '--', 'sh', '-c', script);
-  await eventually('client pod to finish', async () => ['Succeeded', 'Failed'].includes((await kubectl('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout), 240_000);
+  await eventually('client pod to finish', async () => ['Succeeded', 'Failed'].includes((await kubectl('get', 'pod', 'client', '-o', 'jsonpath={.status.phase}')).stdout), 600_000);
   const logs = await kubectlOk('logs', 'client');
   const slices = await kubectl('get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'wide');
-  assert.equal(logs.split('\n').filter((line) => !line.startsWith('attempts=') && !line.startsWith('wget:')).join('').trim(), 'served-by-rfo', `${logs}\n${slices.stdout}`);
-  console.log(logs.split('\n').find((line) => line.startsWith('attempts=')) ?? '');
+  const proxyLog = await readFile(join(dirs().data, 'agent', 'logs', 'kube-proxy.log'), 'utf8').catch(() => '');
+  const failedRestores = proxyLog.split('\n').filter((line) => line.includes('Failed to execute iptables-restore'));
+  console.log(`${logs.split('\n').find((line) => line.startsWith('attempts=')) ?? 'no attempt succeeded'}; kube-proxy failed restores: ${failedRestores.length}${failedRestores.length ? `\n${failedRestores.slice(-3).join('\n')}` : ''}`);
+  // The log also holds what failed attempts printed (wget errors, `Terminated` from timeout).
+  assert.ok(logs.split('\n').some((line) => line.trim() === 'served-by-rfo'), `${logs}\n${slices.stdout}\n${proxyLog.split('\n').slice(-30).join('\n')}`);
 });
 
 test('crictl in the data dir talks to the node runtime', async () => {
