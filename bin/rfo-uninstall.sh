@@ -7,7 +7,8 @@
 # finally itself.
 #
 # The paths are rfo's defaults; the same RFO_* variables that move them for
-# `rfo server` (RFO_DATA_DIR, RFO_RUN_DIR, RFO_KUBELET_DIR, RFO_CNI_CONF_DIR)
+# `rfo server` (RFO_DATA_DIR, RFO_RUN_DIR, RFO_KUBELET_DIR, RFO_CNI_CONF_DIR,
+# RFO_CNI_STATE_DIR)
 # move them here, plus RFO_ETC_DIR (default /etc/rancher/rfo).
 # RFO_UNINSTALL_SKIP_RELOAD=true leaves systemd alone.
 set -u
@@ -20,6 +21,7 @@ data_dir=${RFO_DATA_DIR:-/var/lib/rancher/rfo}
 run_dir=${RFO_RUN_DIR:-/run/rfo}
 kubelet_dir=${RFO_KUBELET_DIR:-/var/lib/kubelet}
 cni_dir=${RFO_CNI_CONF_DIR:-/etc/cni/net.d}
+cni_state_dir=${RFO_CNI_STATE_DIR:-/var/lib/cni}
 etc_dir=${RFO_ETC_DIR:-/etc/rancher/rfo}
 
 info() { echo "[rfo-uninstall] $*"; }
@@ -40,7 +42,7 @@ fi
 
 info "stopping rfo and its containers (rfo-killall.sh)"
 if [ -x "$bindir/rfo-killall.sh" ]; then
-  "$bindir/rfo-killall.sh" --run-dir "$run_dir" --data-dir "$data_dir" --kubelet-dir "$kubelet_dir" || info "rfo-killall.sh failed; removing files anyway"
+  "$bindir/rfo-killall.sh" --run-dir "$run_dir" --data-dir "$data_dir" --kubelet-dir "$kubelet_dir" --cni-state-dir "$cni_state_dir" || info "rfo-killall.sh failed; removing files anyway"
 fi
 
 # What rfo server/agent set up in NetworkManager (the drop-in, moved by
@@ -68,9 +70,10 @@ rm -f "$bindir/rfo" "$bindir/rfo-killall.sh"
 # Directories the installer created under a custom prefix, if now empty.
 case "$prefix" in /usr|/usr/local) ;; *) rmdir "$prefix/lib/systemd/system" "$prefix/lib/systemd" "$prefix/lib" 2>/dev/null || true ;; esac
 
-info "removing rfo's data: $data_dir, $etc_dir, $kubelet_dir, $run_dir and rfo's CNI config in $cni_dir"
-rm -rf "$data_dir" "$etc_dir" "$kubelet_dir" "$run_dir"
+info "removing rfo's data: $data_dir, $etc_dir, $kubelet_dir, $run_dir, rfo's CNI config in $cni_dir and its pod IP reservations in $cni_state_dir"
+rm -rf "$data_dir" "$etc_dir" "$kubelet_dir" "$run_dir" "$cni_state_dir/networks/rfo-pod-network"
 rm -f "$cni_dir"/10-rfo.conflist 2>/dev/null || true
+rmdir "$cni_state_dir/networks" "$cni_state_dir" 2>/dev/null || true
 rmdir "$(dirname "$data_dir")" "$(dirname "$etc_dir")" 2>/dev/null || true
 
 if [ "${RFO_UNINSTALL_SKIP_RELOAD:-false}" != true ] && command -v systemctl >/dev/null 2>&1; then

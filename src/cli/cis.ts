@@ -43,7 +43,7 @@ export async function cisCommand(args: string[], log: (m: string) => void): Prom
   const { cisChecks } = await import('../cis/cis-checks.ts');
   const { evaluateCis, totals } = await import('../cis/evaluate-cis.ts');
   const { renderCisJson, renderCisTable } = await import('../cis/render-cis-report.ts');
-  const facts = await collectCisFacts({ dataDir: String(v['data-dir']), runDir: String(v['run-dir']), cniConfDir: String(v['cni-conf-dir']) });
+  const facts = await collectCisFacts({ dataDir: String(v['data-dir']), runDir: String(v['run-dir']), cniConfDir: String(v['cni-conf-dir']), cniStateDir: String(v['cni-state-dir']) });
   if (Object.keys(facts.processes).length === 0) {
     log(`WARNING: no component of rfo runs with run dir ${String(v['run-dir'])}: the checks of command lines fail; pass the --run-dir (or --config) rfo runs with`);
   }

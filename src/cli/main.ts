@@ -82,7 +82,7 @@ async function killallCommand(args: string[]): Promise<number> {
   const v = resolved.options.values;
   const dirs = ['data-dir', 'kubelet-dir', 'run-dir'].map((k) => String(v[k] as string));
   const { killall } = await import('../killall/killall.ts');
-  await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), binDir: join(String(v['data-dir']), 'bin'), log });
+  await killall({ ownedDirs: dirs, runDir: String(v['run-dir']), cniStateDir: String(v['cni-state-dir']), binDir: join(String(v['data-dir']), 'bin'), log });
   return 0;
 }
 

@@ -1,12 +1,14 @@
 // `rfo killall`: stop rfo and everything it started (containers included),
 // unmount pod volumes and container root file systems, remove the pod
-// network interfaces and rfo's iptables rules. The data dir stays.
+// network interfaces, rfo's iptables rules and the stopped pods' IP
+// reservations. The data dir stays.
 
 import { readFile, rm } from 'node:fs/promises';
 import { readProcTable } from '../util/proc-table.ts';
 import { run } from '../util/exec.ts';
 import { managedMarker } from '../supervisor/supervisor.ts';
 import { join } from 'node:path';
+import { ipamReservationsDir } from '../render/cni-config.ts';
 import { filterIptablesSave, kubeRouterIpsets, planKillall } from './plan-killall.ts';
 import type { KillallPlan, ProcessInfo } from './plan-killall.ts';
 
@@ -40,6 +42,8 @@ export interface KillallOptions {
   /** The node's bin directory (<data-dir>/bin): its kube-router removes the policy ipsets where the host has no ipset tool. */
   readonly binDir?: string;
   readonly runDir: string;
+  /** cni-state-dir: the reservations of the pods killall stopped are released, or they leak until the range is full. */
+  readonly cniStateDir: string;
   readonly log: (message: string) => void;
 }
 
@@ -65,6 +69,9 @@ export async function killall(options: KillallOptions): Promise<KillallPlan> {
     if (kept !== saved.stdout) await run({ cmd: `${tool}-restore`, args: [], input: kept });
   }
   const ipsets = await removeKubeRouterIpsets(options.binDir);
+  // Their pods are gone and no CNI DEL will come for them: a node killed this
+  // way again and again (or whose data dir went) would run out of pod IPs.
+  await rm(ipamReservationsDir(options.cniStateDir), { recursive: true, force: true });
   await rm(options.runDir, { recursive: true, force: true });
   options.log(
     `killall: stopped ${first.supervisors.length} rfo and ${plan.processes.length} other processes, ` +

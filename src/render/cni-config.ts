@@ -4,6 +4,7 @@
 // bridge (cni0) + host-local IPAM for this node's subnet, then portmap
 // (hostPort) and bandwidth (traffic shaping annotations).
 
+import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { intToIpv4, ipv4ToInt } from '../util/ip.ts';
 
@@ -39,10 +40,16 @@ export function ipv4Network(cidr: string): string {
   return `${intToIpv4(Math.floor(ipv4ToInt(ip) / size) * size)}/${bits}`;
 }
 
-export function renderCniConflist(s: FlannelSubnet): string {
+/** The CNI network's name: host-local keeps its reservations in <state dir>/networks/<name>. */
+export const podNetworkName = 'rfo-pod-network';
+
+/** Where host-local records which pod holds which IP; rfo killall empties it with the pods it stops. */
+export const ipamReservationsDir = (cniStateDir: string): string => join(cniStateDir, 'networks', podNetworkName);
+
+export function renderCniConflist(s: FlannelSubnet, cniStateDir: string): string {
   const conf = {
     cniVersion: '1.0.0',
-    name: 'rfo-pod-network',
+    name: podNetworkName,
     plugins: [
       {
         type: 'bridge',
@@ -55,7 +62,8 @@ export function renderCniConflist(s: FlannelSubnet): string {
         forceAddress: true,
         mtu: s.mtu,
         // isDefaultGateway installs the default route; listing it in IPAM too fails with "file exists".
-        ipam: { type: 'host-local', ranges: [[{ subnet: ipv4Network(s.subnet) }]] },
+        // dataDir named, not host-local's host-wide default, so it moves with cni-state-dir.
+        ipam: { type: 'host-local', ranges: [[{ subnet: ipv4Network(s.subnet) }]], dataDir: join(cniStateDir, 'networks') },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
       { type: 'bandwidth', capabilities: { bandwidth: true } },

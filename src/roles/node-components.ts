@@ -113,7 +113,7 @@ export function nodeComponents(i: NodePartInput): Component[] {
     stepComponent(
       'cni-config',
       async () => {
-        await writeFileAtomic(join(paths.cniConfDir, '10-rfo.conflist'), renderCniConflist(parseSubnetEnv(await readFile(node.flannelSubnetFile, 'utf8'))));
+        await writeFileAtomic(join(paths.cniConfDir, '10-rfo.conflist'), renderCniConflist(parseSubnetEnv(await readFile(node.flannelSubnetFile, 'utf8')), paths.cniStateDir));
       },
       { after: ['flanneld'] },
     ),

@@ -42,7 +42,7 @@ export function settingsFrom(values: Readonly<Record<string, FlagValue | undefin
     runDir: str(values['run-dir']),
     kubeletDir: str(values['kubelet-dir']),
     cniConfDir: str(values['cni-conf-dir']),
-    cniStateDir: '/var/lib/cni',
+    cniStateDir: str(values['cni-state-dir']),
     podLogDir: '/var/log/pods',
   });
   // node-name itself was checked with the other options; the hostname default is checked here.

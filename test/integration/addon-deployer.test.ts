@@ -48,7 +48,7 @@ before(async () => {
   const config = join(root, 'config.yaml');
   await writeFile(config, 'disable: [rfo-coredns]\n');
   let output = '';
-  server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, 'server', '--config', config, '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, 'server', '--config', config, '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--cni-state-dir', `${d().cni}-state`, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
   server.stderr?.on('data', (b: Buffer) => (output += b.toString()));
   await untilReady(server, () => output);
   // The admin kubeconfig names 127.0.0.1 inside the node; from here the node IP (a SAN of the serving cert).
@@ -62,7 +62,7 @@ after(async () => {
   client?.close();
   await stopProcess(server);
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet]);
+    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]);
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });

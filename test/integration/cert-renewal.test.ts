@@ -61,7 +61,7 @@ const S = () => dirsOf('s');
 const A = () => dirsOf('a');
 const tls = (f: string) => join(S().data, 'server', 'tls', f);
 const agentFile = (f: string) => join(A().data, 'agent', f);
-const commonArgs = (d: ReturnType<typeof dirsOf>, node: TestNode) => ['--config', '/dev/null', '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const commonArgs = (d: ReturnType<typeof dirsOf>, node: TestNode) => ['--config', '/dev/null', '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--cni-state-dir', `${d.cni}-state`, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
 // Checks every 2 s instead of daily.
 const env = { ...process.env, RFO_TEST_CERT_CHECK_INTERVAL_SECONDS: '2' };
 
@@ -148,7 +148,7 @@ after(async () => {
   await stopProcess(server);
   for (const [d, node] of [[A(), aNode], [S(), sNode]] as const) {
     if (!node || !root) continue;
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet]);
+    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-state-dir', `${d.cni}-state`]);
     await node.destroy();
     await removeCgroupRoot(d.cgroupRoot).catch(() => undefined);
   }

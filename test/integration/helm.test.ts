@@ -48,7 +48,7 @@ const d = () => ({
 
 async function startServer(): Promise<void> {
   output = '';
-  const args = ['server', '--config', d().config, '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+  const args = ['server', '--config', d().config, '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--cni-state-dir', `${d().cni}-state`, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
   server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   server.stderr?.on('data', (b: Buffer) => (output += b.toString()));
   await untilReady(server, () => output);
@@ -118,7 +118,7 @@ after(async () => {
   privateRepo?.kill();
   await stopProcess(server);
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet]);
+    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]);
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });

@@ -189,7 +189,7 @@ test('rfo-uninstall.sh removes the drop-in (NetworkManager manages the interface
   await writeFile(join(etc, 'config.yaml'), `networkmanager-conf: ${confFile()}\n`);
   const w = join(root, 'state');
   const r = await d.inNetns('sh', [join(prefix, 'bin', 'rfo-uninstall.sh')], {
-    env: { ...d.env, RFO_UNINSTALL_SKIP_RELOAD: 'true', RFO_DATA_DIR: join(w, 'data'), RFO_RUN_DIR: join(w, 'run'), RFO_KUBELET_DIR: join(w, 'kubelet'), RFO_CNI_CONF_DIR: join(w, 'cni'), RFO_ETC_DIR: etc },
+    env: { ...d.env, RFO_UNINSTALL_SKIP_RELOAD: 'true', RFO_DATA_DIR: join(w, 'data'), RFO_RUN_DIR: join(w, 'run'), RFO_KUBELET_DIR: join(w, 'kubelet'), RFO_CNI_CONF_DIR: join(w, 'cni'), RFO_CNI_STATE_DIR: join(w, 'cni-state'), RFO_ETC_DIR: etc },
   });
   process.stderr.write(r.stdout + r.stderr);
   assert.equal(r.code, 0, r.stderr);

@@ -240,7 +240,7 @@ test('INSTALL_RFO_METHOD=rpm: the installer verifies and installs the RPM; re-ru
     `sh ${installer} >/dev/null`,
     'echo "== reinstalled"',
     'rpm -q rfo',
-    `RFO_UNINSTALL_SKIP_RELOAD=true RFO_DATA_DIR=${w}/data RFO_RUN_DIR=${w}/run RFO_KUBELET_DIR=${w}/kubelet RFO_ETC_DIR=${w}/etc RFO_CNI_CONF_DIR=${w}/etc sh /usr/bin/rfo-uninstall.sh`,
+    `RFO_UNINSTALL_SKIP_RELOAD=true RFO_DATA_DIR=${w}/data RFO_RUN_DIR=${w}/run RFO_KUBELET_DIR=${w}/kubelet RFO_ETC_DIR=${w}/etc RFO_CNI_CONF_DIR=${w}/etc RFO_CNI_STATE_DIR=${w}/cni-state sh /usr/bin/rfo-uninstall.sh`,
     'echo "== uninstalled"',
     'rpm -q rfo || true',
     'ls /usr/bin/rfo /usr/lib/rfo 2>&1 || true',
@@ -273,13 +273,14 @@ test('INSTALL_RFO_METHOD=rpm: the installer verifies and installs the RPM; re-ru
 
 let node: TestNode | undefined;
 let server: ChildProcess | undefined;
+let cleanup: (() => Promise<void>) | undefined;
 
 test('end to end: installed rfo server (as the unit starts it) gets a Ready node; rfo-uninstall.sh leaves nothing behind', { timeout: 900_000 }, async () => {
   const r = await install(osReleases['openEuler 24.03 LTS SP3']);
   assert.equal(r.code, 0, r.stderr);
   node = await createTestNode('rfo-install', 61);
   const data = join(r.root, 'var', 'lib', 'rancher', 'rfo');
-  const paths = { RFO_DATA_DIR: data, RFO_RUN_DIR: join(r.root, 'run', 'rfo'), RFO_KUBELET_DIR: join(r.root, 'var', 'lib', 'kubelet'), RFO_CNI_CONF_DIR: join(r.root, 'etc', 'cni', 'net.d'), RFO_KUBECONFIG_OUTPUT: join(r.root, 'etc', 'rancher', 'rfo', 'rfo.yaml'), RFO_CONFIG_FILE: join(r.root, 'etc', 'rancher', 'rfo', 'config.yaml'), RFO_NODE_IP: node.ip };
+  const paths = { RFO_DATA_DIR: data, RFO_RUN_DIR: join(r.root, 'run', 'rfo'), RFO_KUBELET_DIR: join(r.root, 'var', 'lib', 'kubelet'), RFO_CNI_CONF_DIR: join(r.root, 'etc', 'cni', 'net.d'), RFO_CNI_STATE_DIR: join(r.root, 'var', 'lib', 'cni'), RFO_KUBECONFIG_OUTPUT: join(r.root, 'etc', 'rancher', 'rfo', 'rfo.yaml'), RFO_CONFIG_FILE: join(r.root, 'etc', 'rancher', 'rfo', 'config.yaml'), RFO_NODE_IP: node.ip };
   // ExecStart=<prefix>/bin/rfo server; the unit's environment moves the paths into the temp root.
   await mkdir(join(r.root, 'etc', 'rancher', 'rfo'), { recursive: true });
   await writeFile(paths.RFO_CONFIG_FILE, 'node-label:\n  - rfo.test/installed=true\n');
@@ -287,6 +288,9 @@ test('end to end: installed rfo server (as the unit starts it) gets a Ready node
   // As systemd runs it: no HOME, and the working directory is the root (here the temp root).
   const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), join(r.prefix, 'bin', 'rfo'), 'server'], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: hostPath, ...paths }, cwd: r.root });
   server = proc;
+  // A failure before the uninstall below still stops the pods and takes their mounts off.
+  const testNode = node;
+  cleanup = () => testNode.exec('env', [`PATH=${hostPath}`, ...Object.entries(paths).map(([k, v]) => `${k}=${v}`), join(r.prefix, 'bin', 'rfo-killall.sh')]).then(() => undefined);
   proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   await untilReady(proc, () => output);
   assert.match(output, /images imported from 1 archive/, 'the airgap images the installer put in agent/images');
@@ -299,6 +303,7 @@ test('end to end: installed rfo server (as the unit starts it) gets a Ready node
   assert.ok(!existsSync(join(r.root, '.kube')), 'no .kube/ in the working directory');
 
   const un = await node.exec('env', [`PATH=${hostPath}`, 'RFO_UNINSTALL_SKIP_RELOAD=true', `RFO_ETC_DIR=${join(r.root, 'etc', 'rancher', 'rfo')}`, ...Object.entries(paths).map(([k, v]) => `${k}=${v}`), 'sh', join(r.prefix, 'bin', 'rfo-uninstall.sh')]);
+  cleanup = undefined;
   assert.equal(un.code, 0, un.stdout + un.stderr);
   assert.match(un.stdout, /removing rfo's data/, 'says what data it removes');
   // Empty parent directories may stay (as with RKE2); no file, link or socket of rfo may.
@@ -316,5 +321,6 @@ test('end to end: installed rfo server (as the unit starts it) gets a Ready node
 
 after(async () => {
   await stopProcess(server);
+  await cleanup?.().catch(() => undefined);
   await node?.destroy();
 });

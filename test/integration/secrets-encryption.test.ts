@@ -24,7 +24,7 @@ let output = '';
 
 const d = () => ({ data: join(root, 'data'), run: join(root, 'run'), kubelet: join(root, 'kubelet'), cni: join(root, 'cni'), kubeconfig: join(root, 'rfo.yaml') });
 const common = () => ['--data-dir', d().data];
-const serverArgs = (config: string) => ['server', '--config', config, ...common(), '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const serverArgs = (config: string) => ['server', '--config', config, ...common(), '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--cni-state-dir', `${d().cni}-state`, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
 
 async function startServer(config: string): Promise<void> {
   output = '';
@@ -92,7 +92,7 @@ before(async () => {
 after(async () => {
   await stopProcess(server);
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', ...common(), '--run-dir', d().run, '--kubelet-dir', d().kubelet]);
+    await node.exec(rfo, ['killall', '--config', '/dev/null', ...common(), '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]);
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });

@@ -35,7 +35,7 @@ const dirs = () => ({
 });
 const serverArgs = (config: string) => {
   const d = dirs();
-  return ['server', '--config', config, '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--write-kubeconfig', d.kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+  return ['server', '--config', config, '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--cni-state-dir', `${d.cni}-state`, '--write-kubeconfig', d.kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
 };
 let runtimeDir = '';
 
@@ -76,7 +76,7 @@ before(async () => {
 after(async () => {
   await stopServer();
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet]);
+    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet, '--cni-state-dir', `${dirs().cni}-state`]);
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });
@@ -276,10 +276,15 @@ test('restart with the same data dir keeps the cluster and its objects; disable:
   assert.equal(await kubectlOk('get', 'configmap', 'dropped', '-o', 'jsonpath={.data.from}'), 'manifests-dir', 'the other add-on file stays applied');
 });
 
-test('rfo-killall.sh leaves no rfo processes, mounts or pod interfaces, and keeps the data', { timeout: 120_000 }, async () => {
+test('rfo-killall.sh leaves no rfo processes, mounts, pod interfaces or pod IP reservations, and keeps the data', { timeout: 120_000 }, async () => {
   await stopServer();
-  const r = await node.exec(join(repoRoot, 'bin', 'rfo-killall.sh'), [ '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet]);
+  // host-local's reservations are under cni-state-dir, one file per pod IP (pods outlive rfo).
+  const reservations = join(`${dirs().cni}-state`, 'networks', 'rfo-pod-network');
+  const held = (await readdir(reservations)).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
+  assert.ok(held.length > 0, `no pod IP reserved in ${reservations}`);
+  const r = await node.exec(join(repoRoot, 'bin', 'rfo-killall.sh'), ['--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet, '--cni-state-dir', `${dirs().cni}-state`]);
   assert.equal(r.code, 0, r.stderr);
+  assert.ok(!existsSync(reservations), `the ${held.length} reservations of the stopped pods are released`);
   const procs = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
   for (const pid of procs) {
     const env = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
