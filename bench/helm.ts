@@ -25,7 +25,7 @@ const node = await createTestNode('rfo-bench-helm', 44);
 const runtimeDir = (await findRuntime()).dir;
 const data = join(root, 'data');
 const kubeconfig = join(root, 'rfo.yaml');
-const args = ['server', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-conf-dir', join(root, 'cni'), '--write-kubeconfig', kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const args = ['server', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-conf-dir', join(root, 'cni'), '--cni-state-dir', join(root, 'cni-state'), '--write-kubeconfig', kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
 const helmBin = join(data, 'bin', 'helm');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -96,7 +96,7 @@ try {
   repo?.kill();
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
-  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet')]);
+  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-state-dir', join(root, 'cni-state')]);
   await node.destroy();
   await rm(root, { recursive: true, force: true });
 }

@@ -29,7 +29,7 @@ const data = join(root, 'data');
 const kubeconfig = join(root, 'rfo.yaml');
 const config = join(root, 'config.yaml');
 await writeFile(config, 'secrets-encryption: false\n');
-const args = ['server', '--config', config, '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-conf-dir', join(root, 'cni'), '--write-kubeconfig', kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const args = ['server', '--config', config, '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-conf-dir', join(root, 'cni'), '--cni-state-dir', join(root, 'cni-state'), '--write-kubeconfig', kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
 const secretType = typeOf('v1', 'Secret');
 
 const percentile = (xs: number[], p: number) => {
@@ -109,7 +109,7 @@ try {
 } finally {
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
-  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet')]);
+  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-state-dir', join(root, 'cni-state')]);
   await node.destroy();
   await rm(root, { recursive: true, force: true });
 }

@@ -16,6 +16,8 @@ const idleSeconds = Number(process.env.RFO_BENCH_IDLE_SECONDS ?? 60);
 const root = await mkdtemp('/var/tmp/rfo-bench-server-');
 const node = await createTestNode('rfo-bench', 42);
 const runtimeDir = (await findRuntime()).dir;
+// Through the environment, not a flag: a baseline rfo from before cni-state-dir ignores it (and then uses the host's).
+const cniStateEnv = { RFO_CNI_STATE_DIR: join(root, 'cni-state') };
 const args = ['server', '--config', '/dev/null', '--data-dir', join(root, 'data'), '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-conf-dir', join(root, 'cni'), '--write-kubeconfig', join(root, 'rfo.yaml'), '--node-ip', node.ip, '--runtime-dir', runtimeDir];
 
 interface Run {
@@ -31,7 +33,7 @@ let logCount = 0;
 
 async function start(rfoBin: string): Promise<Run> {
   const t0 = Date.now();
-  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfoBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfoBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...cniStateEnv } });
   let out = '';
   let nodeReady = 0;
   await new Promise<void>((resolve, reject) => {
@@ -65,8 +67,8 @@ async function start(rfoBin: string): Promise<Run> {
  * multi-call Kubernetes binary is mapped by five); PSS splits them, so the
  * PSS total is the memory the cluster really takes.
  */
-async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, number>; pss: Record<string, number> }> {
-  const table = new Map<number, { ppid: number; name: string; rss: number; pss: number; managed: boolean }>();
+async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, number>; pss: Record<string, number>; pssAnon: Record<string, number> }> {
+  const table = new Map<number, { ppid: number; name: string; rss: number; pss: number; pssAnon: number; managed: boolean }>();
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
     try {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -74,7 +76,9 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
       const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
       const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
       const pss = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
-      table.set(Number(pid), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), name: /Name:\s+(\S+)/.exec(status)?.[1] ?? pid, rss, pss, managed: env.split('\0').includes(`RFO_MANAGED=${join(root, 'run')}`) });
+      // The rest of PSS is file-backed: binary pages, which the kernel can drop and read again.
+      const pssAnon = Number(/^Pss_Anon:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
+      table.set(Number(pid), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), name: /Name:\s+(\S+)/.exec(status)?.[1] ?? pid, rss, pss, pssAnon, managed: env.split('\0').includes(`RFO_MANAGED=${join(root, 'run')}`) });
     } catch {
       // exited
     }
@@ -92,14 +96,16 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
   }
   const rss: Record<string, number> = {};
   const pss: Record<string, number> = {};
+  const pssAnon: Record<string, number> = {};
   for (const pid of ours) {
     const p = table.get(pid);
     if (!p) continue;
     const name = pid === rfoPid ? 'rfo' : p.name;
     rss[name] = Math.round(((rss[name] ?? 0) + p.rss) * 10) / 10;
     pss[name] = Math.round(((pss[name] ?? 0) + p.pss) * 10) / 10;
+    pssAnon[name] = Math.round(((pssAnon[name] ?? 0) + p.pssAnon) * 10) / 10;
   }
-  return { rss, pss };
+  return { rss, pss, pssAnon };
 }
 
 /** CPU seconds (user+system) of rfo itself plus the children it has reaped (kubectl, ctr). */
@@ -156,7 +162,7 @@ async function measure(rfoBin: string, label: string) {
   await cold.stop();
   const warm = await start(rfoBin);
   await warm.stop();
-  await node.exec(rfoBin, ['killall', '--config', '/dev/null', '--data-dir', join(root, 'data'), '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet')]);
+  await node.exec('env', [`RFO_CNI_STATE_DIR=${cniStateEnv.RFO_CNI_STATE_DIR}`, rfoBin, 'killall', '--config', '/dev/null', '--data-dir', join(root, 'data'), '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet')]);
   const r = {
     rfo: rfoBin,
     coldStart: { nodeReadySeconds: cold.nodeReadySeconds, readySeconds: cold.readySeconds, addonsRunningSeconds: addonsSeconds },
@@ -165,9 +171,10 @@ async function measure(rfoBin: string, label: string) {
     rfoIdleCpuPercentOfOneCore: idleCpuPercent,
     componentRestartsDuringColdStart: cold.restarts,
     idlePssMiB: { total: sum(mem.pss), byProcess: mem.pss },
+    idlePssAnonMiB: { total: sum(mem.pssAnon), byProcess: mem.pssAnon },
     idleRssMiB: { total: sum(mem.rss), byProcess: mem.rss },
   };
-  process.stderr.write(`${label}: cold ready ${cold.readySeconds}s, warm ${warm.readySeconds}s, rfo idle CPU ${idleCpuPercent}% of a core, rfo RSS ${mem.rss.rfo ?? 0} MiB, restarts ${cold.restarts}, idle PSS ${r.idlePssMiB.total} MiB (RSS ${r.idleRssMiB.total} MiB)\n`);
+  process.stderr.write(`${label}: cold ready ${cold.readySeconds}s, warm ${warm.readySeconds}s, rfo idle CPU ${idleCpuPercent}% of a core, rfo RSS ${mem.rss.rfo ?? 0} MiB, restarts ${cold.restarts}, idle PSS ${r.idlePssMiB.total} MiB (anon ${r.idlePssAnonMiB.total}; RSS ${r.idleRssMiB.total} MiB)\n`);
   return r;
 }
 
