@@ -67,8 +67,8 @@ async function start(rfoBin: string): Promise<Run> {
  * multi-call Kubernetes binary is mapped by five); PSS splits them, so the
  * PSS total is the memory the cluster really takes.
  */
-async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, number>; pss: Record<string, number>; pssAnon: Record<string, number> }> {
-  const table = new Map<number, { ppid: number; name: string; rss: number; pss: number; pssAnon: number; managed: boolean }>();
+async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, number>; pss: Record<string, number>; pssAnon: Record<string, number>; cpuTicks: Record<string, number> }> {
+  const table = new Map<number, { ppid: number; name: string; rss: number; pss: number; pssAnon: number; cpuTicks: number; managed: boolean }>();
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
     try {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -78,7 +78,9 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
       const pss = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
       // The rest of PSS is file-backed: binary pages, which the kernel can drop and read again.
       const pssAnon = Number(/^Pss_Anon:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
-      table.set(Number(pid), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), name: /Name:\s+(\S+)/.exec(status)?.[1] ?? pid, rss, pss, pssAnon, managed: env.split('\0').includes(`RFO_MANAGED=${join(root, 'run')}`) });
+      const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      const cpuTicks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
+      table.set(Number(pid), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), name: /Name:\s+(\S+)/.exec(status)?.[1] ?? pid, rss, pss, pssAnon, cpuTicks, managed: env.split('\0').includes(`RFO_MANAGED=${join(root, 'run')}`) });
     } catch {
       // exited
     }
@@ -97,6 +99,7 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
   const rss: Record<string, number> = {};
   const pss: Record<string, number> = {};
   const pssAnon: Record<string, number> = {};
+  const cpuTicks: Record<string, number> = {};
   for (const pid of ours) {
     const p = table.get(pid);
     if (!p) continue;
@@ -104,8 +107,9 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
     rss[name] = Math.round(((rss[name] ?? 0) + p.rss) * 10) / 10;
     pss[name] = Math.round(((pss[name] ?? 0) + p.pss) * 10) / 10;
     pssAnon[name] = Math.round(((pssAnon[name] ?? 0) + p.pssAnon) * 10) / 10;
+    cpuTicks[name] = (cpuTicks[name] ?? 0) + p.cpuTicks;
   }
-  return { rss, pss, pssAnon };
+  return { rss, pss, pssAnon, cpuTicks };
 }
 
 /** CPU seconds (user+system) of rfo itself plus the children it has reaped (kubectl, ctr). */
@@ -155,10 +159,14 @@ async function measure(rfoBin: string, label: string) {
   // Idle CPU is measured after a 10 s settle, over the rest of the idle window.
   await new Promise((r) => setTimeout(r, 10_000));
   const cpu0 = await cpuSeconds(cold.pid);
+  const ticks0 = (await memoryByProcess(cold.pid)).cpuTicks;
   const t0 = Date.now();
   await new Promise((r) => setTimeout(r, Math.max(1, idleSeconds - 10) * 1000));
   const idleCpuPercent = Math.round((((await cpuSeconds(cold.pid)) - cpu0) / ((Date.now() - t0) / 1000)) * 1000) / 10;
   const mem = await memoryByProcess(cold.pid);
+  // Every process's CPU over the same window (clock ticks of 1/100 s → % of one core).
+  const window = (Date.now() - t0) / 1000;
+  const cpuByProcess = Object.fromEntries(Object.entries(mem.cpuTicks).map(([name, t]) => [name, Math.round(((t - (ticks0[name] ?? 0)) / window) * 10) / 10]));
   await cold.stop();
   const warm = await start(rfoBin);
   await warm.stop();
@@ -172,6 +180,7 @@ async function measure(rfoBin: string, label: string) {
     componentRestartsDuringColdStart: cold.restarts,
     idlePssMiB: { total: sum(mem.pss), byProcess: mem.pss },
     idlePssAnonMiB: { total: sum(mem.pssAnon), byProcess: mem.pssAnon },
+    idleCpuPercentOfOneCore: { total: sum(cpuByProcess), byProcess: cpuByProcess },
     idleRssMiB: { total: sum(mem.rss), byProcess: mem.rss },
   };
   process.stderr.write(`${label}: cold ready ${cold.readySeconds}s, warm ${warm.readySeconds}s, rfo idle CPU ${idleCpuPercent}% of a core, rfo RSS ${mem.rss.rfo ?? 0} MiB, restarts ${cold.restarts}, idle PSS ${r.idlePssMiB.total} MiB (anon ${r.idlePssAnonMiB.total}; RSS ${r.idleRssMiB.total} MiB)\n`);

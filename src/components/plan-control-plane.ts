@@ -56,6 +56,8 @@ export interface ControlPlaneInput {
    * leader elections. Mixed values in one cluster are safe (pre-vote is on).
    */
   readonly etcdTiming: 'single' | 'cluster';
+  /** The runtime's GOARCH (its manifest's arch); etcd needs to be told it may run on some. */
+  readonly arch?: string;
   readonly hardening?: ControlPlaneHardening;
   readonly extraArgs: {
     readonly etcd: readonly string[];
@@ -75,6 +77,18 @@ function spec(name: string, input: ControlPlaneInput, defaults: ArgMap, extras: 
 }
 
 const url = (host: string, port: number) => `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * etcd's own list of supported arches (etcdmain's checkSupportArch): on any
+ * other it exits at start unless ETCD_UNSUPPORTED_ARCH names the arch. One of
+ * them is riscv64, which openEuler ships and rfo builds for, so there rfo
+ * opts in (`--version` answers without it, so only a real start shows this).
+ */
+const etcdSupportedArches: ReadonlySet<string> = new Set(['amd64', 'arm64', 'ppc64le', 's390x']);
+
+export function etcdArchEnv(arch: string | undefined): Record<string, string> {
+  return arch && !etcdSupportedArches.has(arch) ? { ETCD_UNSUPPORTED_ARCH: arch } : {};
+}
 
 export function planEtcd(c: ControlPlaneInput): ProcessSpec {
   const tls = (f: string) => join(c.tlsDir, 'etcd', f);
@@ -109,9 +123,10 @@ export function planEtcd(c: ControlPlaneInput): ProcessSpec {
     c.extraArgs.etcd,
     30_000,
   );
+  const withArch = { ...etcd, env: { ...etcdArchEnv(c.arch), ...etcd.env } };
   const user = c.hardening?.etcdUser;
   // CIS 1.1.12: etcd runs as etcd:etcd and owns its data directory (RKE2 chowns the data and etcd TLS directories the same way).
-  return user ? { ...etcd, runAs: { ...user, owns: [c.etcdDataDir, ...(c.hardening?.etcdTlsFiles ?? [])] } } : etcd;
+  return user ? { ...withArch, runAs: { ...user, owns: [c.etcdDataDir, ...(c.hardening?.etcdTlsFiles ?? [])] } } : withArch;
 }
 
 export function planApiserver(c: ControlPlaneInput): ProcessSpec {

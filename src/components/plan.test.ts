@@ -34,6 +34,12 @@ test('etcd serves TLS on loopback and the node IP and forms a one-member cluster
   assert.equal(e.binary, '/d/bin/etcd');
 });
 
+test('etcd on riscv64 is told it may run there (it exits at start otherwise); not on the arches etcd supports', () => {
+  assert.equal(planEtcd({ ...cp, arch: 'riscv64' }).env?.ETCD_UNSUPPORTED_ARCH, 'riscv64');
+  for (const arch of ['amd64', 'arm64', undefined]) assert.equal(planEtcd({ ...cp, ...(arch ? { arch } : {}) }).env?.ETCD_UNSUPPORTED_ARCH, undefined, String(arch));
+  assert.equal(planEtcd({ ...cp, arch: 'riscv64' }).env?.GOGC, '50', 'the Go defaults stay');
+});
+
 test('a joining server starts etcd into the existing cluster with the member list from member add', () => {
   const e = planEtcd({ ...cp, etcdJoin: { initialCluster: 's1=https://10.0.0.1:2380,node1=https://192.168.10.5:2380' } });
   has(e.args, '--initial-cluster=s1=https://10.0.0.1:2380,node1=https://192.168.10.5:2380');

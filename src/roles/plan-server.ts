@@ -50,7 +50,7 @@ export interface ServerPlan {
 export interface ServerPlanInput {
   readonly s: ServerSettings;
   readonly config: ServerConfig;
-  readonly manifest: Pick<RuntimeManifest, 'artifacts' | 'key'>;
+  readonly manifest: Pick<RuntimeManifest, 'artifacts' | 'key'> & Partial<Pick<RuntimeManifest, 'arch'>>;
   /** etcd's member count when this server last looked (server/db/etcd-members); undefined before its first start. */
   readonly knownEtcdMembers?: number;
   /** profile: cis — the etcd account's ids (host facts; absent in a dry run on a host without it). */
@@ -77,6 +77,7 @@ export function planServer(i: ServerPlanInput): ServerPlan {
     credDir: s.paths.server.credDir,
     etcdDataDir: s.paths.server.etcdDataDir,
     etcdTiming: !c.joinUrl && (i.knownEtcdMembers ?? 1) <= 1 ? 'single' : 'cluster',
+    ...(i.manifest.arch ? { arch: i.manifest.arch } : {}),
     logsDir: s.paths.agent.logsDir,
     nodeName: s.nodeName,
     nodeIp: s.nodeIp,
