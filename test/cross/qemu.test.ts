@@ -1,8 +1,9 @@
 // npm run test:cross — optional, not part of npm test/.ci/run: it installs
 // Debian's cross compilers, qemu-user-static and qemu-system-arm (with
-// scripts/setup-cross.sh) and cross-builds runc, pause and the pure-Go CNI
-// plugins and flanneld for arm64 and riscv64 (not the whole runtimes: a
-// Kubernetes cross build takes ~30 min on 2 cores). What runs emulated:
+// scripts/setup-cross.sh) and cross-builds the whole arm64 and riscv64
+// runtimes (Kubernetes, etcd, containerd, runc, the CNI plugins, flanneld,
+// the add-ons...; ~30 min each on 2 cores when cold, cached by input like
+// every artifact). What runs emulated:
 //   - qemu-user (Debian's qemu-user-static): every arm64 and riscv64 binary
 //     built here (and arm64 busybox, taken from Debian's busybox-static:arm64)
 //     answers its version check; runc also `spec` and `features`;
@@ -16,10 +17,14 @@
 //     into the amd64 containerd, run as amd64 and, with --platform
 //     linux/arm64, as arm64 (the amd64 runc starts /pause, which the kernel
 //     hands to qemu-aarch64 through our binfmt registration).
+//   - qemu-user again: the riscv64 etcd refuses to start without
+//     ETCD_UNSUPPORTED_ARCH and serves (health, a put from the amd64
+//     etcdctl) with the environment rfo's plan gives it;
 // binfmt registrations are ours (rfo-test-<arch>) and removed afterwards.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/util/exec.ts';
@@ -29,6 +34,7 @@ import type { BinaryRecord, RuntimeManifest } from '../../src/build/render-manif
 import { indexByReference } from '../../src/images/image-index.ts';
 import { readImages } from '../../src/images/read-archive.ts';
 import { writeImageArchive } from '../../src/images/write-archive.ts';
+import { etcdArchEnv } from '../../src/components/plan-control-plane.ts';
 import { binaryRecipes } from '../../src/versions/recipes.ts';
 import { components } from '../../src/versions/table.ts';
 import { readElfMachine } from '../integration/helpers/elf.ts';
@@ -70,8 +76,8 @@ before(async () => {
   await setupCross(['arm64', '--qemu', '--vm']);
   await setupCross(['riscv64', '--qemu']);
   // busybox: Debian's busybox-static:arm64 (bookworm has none for riscv64).
-  runtimes.arm64 = await buildRuntime(['--arch', 'arm64', '--only', 'runc,pause,cni-plugins,flannel,busybox']);
-  runtimes.riscv64 = await buildRuntime(['--arch', 'riscv64', '--only', 'runc,pause,cni-plugins,flannel']);
+  runtimes.arm64 = await buildRuntime(['--arch', 'arm64']);
+  runtimes.riscv64 = await buildRuntime(['--arch', 'riscv64']);
   runtimes.amd64 = await buildRuntime(['--only', 'containerd,runc,pause']);
   registeredBefore = await registeredNames();
   binfmt = await registerQemu(['arm64', 'riscv64']);
@@ -87,7 +93,8 @@ for (const arch of ['arm64', 'riscv64'] as const) {
     const { dir, manifest } = runtimes[arch] ?? assert.fail('no runtime');
     assert.equal(manifest.arch, arch);
     const binaries = manifest.artifacts.filter((a): a is BinaryRecord => a.kind === 'binary');
-    const expected = ['bandwidth', 'bridge', 'flanneld', 'host-local', 'loopback', 'pause', 'portmap', 'runc', ...(arch === 'arm64' ? ['busybox'] : [])];
+    // Every binary the amd64 runtime has; busybox comes from Debian, which has no riscv64 release.
+    const expected = ['bandwidth', 'bridge', 'containerd', 'containerd-shim-runc-v2', 'coredns', 'crictl', 'ctr', 'etcd', 'etcdctl', 'etcdutl', 'flanneld', 'helm', 'helm-controller', 'host-local', 'kube-router', 'kubernetes', 'local-path-provisioner', 'loopback', 'metrics-server', 'pause', 'portmap', 'runc', 'traefik', ...(arch === 'arm64' ? ['busybox'] : [])];
     assert.deepEqual(binaries.map((b) => b.name).sort(), expected.sort());
     for (const b of binaries) {
       const path = join(dir, b.path);
@@ -98,6 +105,15 @@ for (const arch of ['arm64', 'riscv64'] as const) {
       const out = `${r.stdout}${r.stderr}`;
       assert.ok(out.includes(expect), `${b.name} ${recipe.versionCheck.args.join(' ')} under ${qemuUser[arch]}: ${out}`);
       t.diagnostic(`${qemuUser[arch]} bin/${b.name} ${recipe.versionCheck.args.join(' ')} → ${out.trim().split('\n')[0]}`);
+      // A multi-call binary (Kubernetes): every program it is, not only the one its version check names.
+      for (const alias of recipe.kind === 'go-binary' ? (recipe.aliases ?? []) : []) {
+        // kubectl has no --version flag; it prints `Client Version: v1.36.3`.
+        const versionArgs = alias === 'kubectl' ? ['version', '--client'] : ['--version'];
+        const a = await run({ cmd: qemuUser[arch] ?? '', args: [path, alias, ...versionArgs] });
+        const aliasOut = `${a.stdout}${a.stderr}`;
+        assert.ok(aliasOut.includes(components.kubernetes.version), `${b.name} ${alias} ${versionArgs.join(' ')} under ${qemuUser[arch]}: ${aliasOut}`);
+        t.diagnostic(`${qemuUser[arch]} bin/${b.name} ${alias} ${versionArgs.join(' ')} → ${aliasOut.trim().split('\n')[0]}`);
+      }
     }
     // runc was linked with libseccomp for this arch, and knows it.
     const runc = binaries.find((b) => b.name === 'runc') ?? assert.fail('runc');
@@ -219,4 +235,40 @@ test('one reference serves every arch: the multi-arch archive imports with --all
 test('the binfmt registrations are the test own (named rfo-test-<arch>)', async () => {
   assert.deepEqual(binfmt?.names, ['rfo-test-arm64', 'rfo-test-riscv64']);
   for (const name of binfmt?.names ?? []) assert.match(await readFile(`/proc/sys/fs/binfmt_misc/${name}`, 'utf8'), /^enabled\n/);
+});
+
+test('the riscv64 etcd refuses to start without ETCD_UNSUPPORTED_ARCH and serves with the environment rfo gives it', { timeout: 5 * 60_000 }, async (t) => {
+  const { dir } = runtimes.riscv64 ?? assert.fail('no riscv64 runtime');
+  const work = await mkdtemp('/var/tmp/rfo-etcd-riscv64-');
+  const etcdArgs = [join(dir, 'bin', 'etcd'), '--data-dir', join(work, 'data'), '--listen-client-urls', 'http://127.0.0.1:23791', '--advertise-client-urls', 'http://127.0.0.1:23791', '--listen-peer-urls', 'http://127.0.0.1:23801', '--initial-advertise-peer-urls', 'http://127.0.0.1:23801', '--initial-cluster', 'default=http://127.0.0.1:23801'];
+  try {
+    const refused = await run({ cmd: qemuUser.riscv64 ?? '', args: etcdArgs });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /Refusing to run etcd on unsupported architecture/);
+    // The same environment rfo's plan gives etcd on a riscv64 runtime.
+    const env = { ...process.env, ...etcdArchEnv('riscv64') };
+    assert.equal(env.ETCD_UNSUPPORTED_ARCH, 'riscv64');
+    const etcd = spawn(qemuUser.riscv64 ?? '', etcdArgs, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    etcd.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    try {
+      const amd64Etcdctl = join(runtimes.amd64?.dir ?? '', 'bin', 'etcdctl');
+      let health = '';
+      for (let i = 0; i < 120 && !/is healthy/.test(health); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const h = await run({ cmd: amd64Etcdctl, args: ['--endpoints', 'http://127.0.0.1:23791', 'endpoint', 'health'] });
+        health = `${h.stdout}${h.stderr}`;
+      }
+      assert.match(health, /is healthy/, log.slice(-3000));
+      const put = await run({ cmd: amd64Etcdctl, args: ['--endpoints', 'http://127.0.0.1:23791', 'put', 'rfo', 'riscv64'] });
+      assert.equal(put.code, 0, put.stderr);
+      assert.match(log, /running etcd on unsupported architecture since ETCD_UNSUPPORTED_ARCH is set/);
+      t.diagnostic(`qemu-riscv64 etcd: ${health.trim()}`);
+    } finally {
+      etcd.kill('SIGTERM');
+      await new Promise((r) => etcd.once('exit', r));
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 });
