@@ -15,6 +15,9 @@ export const exclusiveTestFiles: ReadonlySet<string> = new Set([
   'install.test.ts', // installs into prefixes, hides Node from PATH
   'release.test.ts', // builds and verifies a release: CPU-bound
   'supervisor-api-abuse.test.ts', // asserts answers within 125 ms and cut-offs at ~10 s
+  // Its failure-policy cases wait on hook jobs with fixed limits; beside another lane (and a
+  // cross build) one timed out at 180 s in a validation run (2026-12-06).
+  'helm.test.ts',
 ]);
 
 /**

@@ -192,8 +192,12 @@ export function createEncryptionService(o: EncryptionServiceOptions) {
   }
 
   async function status(): Promise<EncryptionStatus> {
+    // The servers first, then the record: a reencryption publishes its final stage before it
+    // clears its flag, so a server seen idle here is never shown with the stage it had before it
+    // finished (read the other way round, a finish in between looked like a stop).
+    const servers = [await localState(), ...(await peerStates())];
     const { record } = await mustReadShared();
-    return planEncryptionStatus(record, [await localState(), ...(await peerStates())]);
+    return planEncryptionStatus(record, servers);
   }
 
   /** Tell the other servers to read the record now (one that misses it reads it at its next start). */
