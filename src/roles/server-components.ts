@@ -8,10 +8,9 @@
 //   node part (node-components.ts): containerd → images, kubelet, kube-proxy,
 //                          pod-cidr → flanneld → cni-config
 //   node-ready (or node-registered with cni: none) → coredns-manifest (the rfo-coredns HelmChart) → coredns
-//                                                   → addon-charts (the rfo-network-policy HelmChart)
-//   coredns (answering) → addon-charts-after-dns (rfo-metrics-server, rfo-local-path HelmCharts)
-//                       → gateway-api-crds-manifest → traefik-manifest (in the background: the
-//                         rfo-traefik HelmChart once the Gateway API CRDs are Established)
+//                                                   → addon-charts (rfo-network-policy, rfo-metrics-server, rfo-local-path HelmCharts)
+//                          → gateway-api-crds-manifest → traefik-manifest (in the background: the
+//                            rfo-traefik HelmChart once the Gateway API CRDs are Established)
 //
 // Building the list starts nothing: every component acts only when the
 // manager calls it, so `--dry-run` builds the same list to print its stages.
@@ -28,7 +27,6 @@ import type { KubeClient } from '../kube/kube-client.ts';
 import { processComponent, loopComponent, stepComponent } from '../lifecycle/kinds.ts';
 import type { ProcessContext } from '../lifecycle/kinds.ts';
 import type { Component } from '../lifecycle/manager.ts';
-import type { AddonChartPlan } from '../addons/plan-addon-charts.ts';
 import type { ComponentDecl } from '../lifecycle/plan-start-order.ts';
 import type { ServerSettings } from './prepare-node.ts';
 import type { NodeSetup } from './node-setup.ts';
@@ -248,16 +246,13 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  // Written once, like CoreDNS's, when the node is Ready; nothing waits for them to run. Network
-  // policy comes with CoreDNS, so enforcement does not wait; the others once CoreDNS answers:
-  // on 2 cores their helm jobs and pods, started beside CoreDNS's, delayed `rfo is ready`.
-  const dnsFirst = coredns.some((c) => c.name === 'coredns') ? ['coredns'] : [];
-  const chartStep = (name: string, charts: readonly AddonChartPlan[], after: readonly string[]): Component[] =>
-    charts.length === 0
+  // Written once, like CoreDNS's, when the node is Ready; nothing waits for them to run.
+  const addonCharts: Component[] =
+    plan.addonCharts.length === 0
       ? []
       : [
           stepComponent(
-            name,
+            'addon-charts',
             async () => {
               const facts = {
                 kubeletCaPem: await readFile(join(tlsDir, 'kubelet-ca.crt'), 'utf8'),
@@ -265,25 +260,21 @@ function build(c: ServerContext): Component[] {
                 serviceCidr: config.serviceCidr,
                 serviceNodePortRange: config.serviceNodePortRange,
               };
-              for (const a of charts) {
+              for (const a of plan.addonCharts) {
                 const chart = await readFile(a.chart);
                 const yaml = renderPackagedHelmChart({ name: a.name, chart, targetNamespace: 'kube-system', values: addonChartValues(a, facts) });
                 await writeFileAtomic(join(s.paths.server.manifestsDir, `${a.name}.yaml`), yaml);
               }
               await deployer?.sync();
             },
-            { after: [nodeReady.name, 'addons', ...after] },
+            { after: [nodeReady.name, 'addons'] },
           ),
         ];
-  const addonCharts = [
-    ...chartStep('addon-charts', plan.addonCharts.filter((a) => a.name === 'rfo-network-policy'), []),
-    ...chartStep('addon-charts-after-dns', plan.addonCharts.filter((a) => a.name !== 'rfo-network-policy'), dnsFirst),
-  ];
 
   const ingress = ingressComponents({
     plan: plan.ingress,
     manifestsDir: s.paths.server.manifestsDir,
-    after: [nodeReady.name, 'addons', ...dnsFirst],
+    after: [nodeReady.name, 'addons'],
     client: c.adminClient,
     sync: () => deployer?.sync() ?? Promise.resolve(),
     log,
