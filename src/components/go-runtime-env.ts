@@ -12,9 +12,22 @@
 
 export const defaultGoRuntimeEnv: Readonly<Record<string, string>> = { GOGC: '50' };
 
-/** `KEY=VALUE` items (already validated as key-value by the flag table) over rfo's defaults. */
-export function planGoRuntimeEnv(extraEnv: readonly string[] = []): Record<string, string> {
-  const env: Record<string, string> = { ...defaultGoRuntimeEnv };
+/**
+ * GOGC=25 where the heap is biggest and mostly long-lived: kube-apiserver
+ * (~150 MiB live at idle with every add-on: OpenAPI specs, CRD serving info,
+ * CEL programs, watch caches) and kube-controller-manager (its informers).
+ * bench:server, one host, one day: idle PSS of the whole server 1077 → 1033 MiB
+ * (kube-apiserver 290 → 256, kube-controller-manager 76 → 68) at the same idle
+ * CPU (3.2 % of a core for kube-apiserver); bench:secrets under write load:
+ * p50/p99 Secret writes 5.4/15.9 → 5.4/15.1 ms, 2,013 Secrets reencrypted in
+ * 8.8 → 5.9 s, i.e. no cost above the noise. `<component>-extra-env` still wins.
+ */
+const componentGoGc: Readonly<Record<string, string>> = { 'kube-apiserver': '25', 'kube-controller-manager': '25' };
+
+/** `KEY=VALUE` items (already validated as key-value by the flag table) over rfo's defaults for `component`. */
+export function planGoRuntimeEnv(extraEnv: readonly string[] = [], component?: string): Record<string, string> {
+  const gogc = component ? componentGoGc[component] : undefined;
+  const env: Record<string, string> = { ...defaultGoRuntimeEnv, ...(gogc ? { GOGC: gogc } : {}) };
   for (const item of extraEnv) {
     const eq = item.indexOf('=');
     if (eq > 0) env[item.slice(0, eq)] = item.slice(eq + 1);

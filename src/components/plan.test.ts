@@ -176,14 +176,15 @@ test('profile: cis — apiserver admission, audit log, ciphers and token expiry;
   has(planApiserver({ ...cis, extraArgs: cp.extraArgs }).args, '--enable-admission-plugins=NodeRestriction,AlwaysPullImages');
 });
 
-test('every Go component starts with GOGC=50; <component>-extra-env overrides it for that component only', () => {
+test('every Go component starts with GOGC=50 (kube-apiserver and kube-controller-manager 25); <component>-extra-env overrides it for that component only', () => {
   assert.equal(planEtcd(cp).env.GOGC, '50');
+  assert.equal(planApiserver(cp).env.GOGC, '25');
   assert.equal(planKubelet(node).env.GOGC, '50');
   assert.equal(planFlannel(node).env.GOGC, '50');
   assert.equal(planFlannel(node).env.NODE_NAME, node.nodeName);
   const tuned = { ...cp, extraEnv: { 'kube-apiserver': ['GOGC=100', 'GOMEMLIMIT=512MiB'] } };
   assert.deepEqual(planApiserver(tuned).env, { GOGC: '100', GOMEMLIMIT: '512MiB' });
   assert.equal(planScheduler(tuned).env.GOGC, '50');
-  assert.equal(planControllerManager(tuned).env.GOGC, '50');
+  assert.equal(planControllerManager(tuned).env.GOGC, '25');
   assert.deepEqual(planKubeProxy({ ...node, extraEnv: { 'kube-proxy': ['HTTPS_PROXY=http://proxy:3128'] } }).env, { GOGC: '50', HTTPS_PROXY: 'http://proxy:3128' });
 });
