@@ -16,9 +16,9 @@ export const defaultGoRuntimeEnv: Readonly<Record<string, string>> = { GOGC: '50
  * GOGC=25 where the heap is biggest and mostly long-lived: kube-apiserver
  * (~150 MiB live at idle with every add-on: OpenAPI specs, CRD serving info,
  * CEL programs, watch caches) and kube-controller-manager (its informers).
- * bench:server, one host, one day: idle PSS of the whole server 1077 → 1033 MiB
- * (kube-apiserver 290 → 256, kube-controller-manager 76 → 68) at the same idle
- * CPU (3.2 % of a core for kube-apiserver); bench:secrets under write load:
+ * bench:server (2026-12-06, baseline in the same run): idle PSS of the whole server 1090 → 1037 MiB
+ * (kube-apiserver 300 → 257, kube-controller-manager 75 → 67) at the same idle
+ * CPU (kube-apiserver 3.3 → 3.5 % of a core); bench:secrets under write load:
  * p50/p99 Secret writes 5.4/15.9 → 5.4/15.1 ms, 2,013 Secrets reencrypted in
  * 8.8 → 5.9 s, i.e. no cost above the noise. `<component>-extra-env` still wins.
  */
