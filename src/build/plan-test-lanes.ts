@@ -7,6 +7,8 @@
 // has once (sysctls and users, /etc/NetworkManager, host routes, the install
 // prefix) or assert wall-clock limits run alone, before the lanes.
 
+import { RfoError } from '../errors.ts';
+
 /** Files that run alone: host-global state or timing assertions. */
 export const exclusiveTestFiles: ReadonlySet<string> = new Set([
   'cis.test.ts', // host sysctls, the etcd user
@@ -52,7 +54,7 @@ const defaultSeconds = 30;
 export interface TestLanePlan {
   /** Run first, one after another. */
   readonly exclusive: readonly string[];
-  /** Run side by side; the files of a lane one after another, longest first. */
+  /** Run side by side; the files of a lane one after another (node's runner takes them in name order). */
   readonly lanes: readonly (readonly string[])[];
   /** Estimated seconds per lane, for the log. */
   readonly laneSeconds: readonly number[];
@@ -60,7 +62,7 @@ export interface TestLanePlan {
 
 /** Longest file first into the lane with the least time so far (LPT scheduling). */
 export function planTestLanes(files: readonly string[], laneCount: number, weights: Readonly<Record<string, number>> = testFileSeconds): TestLanePlan {
-  if (!Number.isInteger(laneCount) || laneCount < 1) throw new Error(`lane count must be a positive integer, not ${laneCount}`);
+  if (!Number.isInteger(laneCount) || laneCount < 1) throw new RfoError('RFO_USAGE', `lane count must be a positive integer, not ${laneCount}`, { hint: 'set RFO_TEST_LANES to 1 (serial), 2 (the default) or more' });
   const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
   const weight = (f: string) => weights[name(f)] ?? defaultSeconds;
   const sorted = [...files].sort();
