@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RfoError } from '../errors.ts';
 import { kubeletCertDir, planContainerd, planFlannel, planKubelet, planKubeProxy } from '../components/plan-node.ts';
 import { parseSubnetEnv, renderCniConflist } from '../render/cni-config.ts';
+import { imageImportError } from './image-import-error.ts';
 import { waitFor } from '../host/probes.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { typeOf } from '../kube/resource-path.ts';
@@ -57,7 +57,7 @@ async function importImages(n: NodeSetup): Promise<number> {
     // ctr detects gzip and zstd by their magic bytes and decompresses as it reads, so
     // rfo passes the file as it is: no copy on disk and no bundle held in rfo's memory.
     const r = await ctr('images', 'import', '--all-platforms', file);
-    if (r.code !== 0) throw new RfoError('RFO_IMAGE_INVALID', `importing ${file} failed: ${r.stderr.trim()}`, { hint: 'remove or replace the archive in agent/images' });
+    if (r.code !== 0) throw imageImportError(file, r.stderr, n.paths.agent.containerdRoot);
   }
   return importFrom.length;
 }
