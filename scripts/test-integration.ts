@@ -1,9 +1,9 @@
 // npm run test:integration — the integration tests, by default (RFO_TEST_LANES=1) every
 // file in one `node --test`, one after another. RFO_TEST_LANES=2 runs them in lanes
 // (src/build/plan-test-lanes.ts): the host-global files alone, then the rest in two
-// lanes side by side — faster, but not yet reliable on a 2-core host: in a validation
-// run beside a niced cross build, 10 tests of one lane hit their 60 s waits while the
-// other lane ran a lab cluster. Arguments narrow the run to those files.
+// lanes side by side — faster (41 instead of ~53 min), not yet the default: its two
+// validation runs had failures (a race since fixed, load-sensitive waits, and a disk
+// that filled up beside a cross build). Arguments narrow the run to those files.
 //
 // Each lane's full output (node's spec reporter) is printed when the lane ends;
 // while it runs, only its finished top-level tests are printed, prefixed with
