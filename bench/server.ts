@@ -78,7 +78,7 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
       const pss = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
       // The rest of PSS is file-backed: binary pages, which the kernel can drop and read again.
       const pssAnon = Number(/^Pss_Anon:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
-      const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      const stat = await statFields(pid);
       const cpuTicks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
       table.set(Number(pid), { ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]), name: /Name:\s+(\S+)/.exec(status)?.[1] ?? pid, rss, pss, pssAnon, cpuTicks, managed: env.split('\0').includes(`RFO_MANAGED=${join(root, 'run')}`) });
     } catch {
@@ -114,10 +114,17 @@ async function memoryByProcess(rfoPid: number): Promise<{ rss: Record<string, nu
 
 /** CPU seconds (user+system) of rfo itself plus the children it has reaped (kubectl, ctr). */
 async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14-17 (utime, stime, cutime, cstime) are at 11-14 after the comm field; clock ticks of 1/100 s.
+  const f = await statFields(pid);
   return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+}
+
+/**
+ * /proc/<pid>/stat after the comm field (which may hold spaces and parentheses):
+ * fields 14-17 (utime, stime, cutime, cstime) are at 11-14; clock ticks of 1/100 s.
+ */
+async function statFields(pid: number | string): Promise<string[]> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /**

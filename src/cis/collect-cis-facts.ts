@@ -22,8 +22,8 @@ export interface CollectOptions {
   readonly dataDir: string;
   readonly runDir: string;
   readonly cniConfDir: string;
-  /** host-local's IPAM state (/var/lib/cni/networks). */
-  readonly cniStateDir?: string;
+  /** cni-state-dir: host-local's IPAM state is in its networks/ folder. */
+  readonly cniStateDir: string;
 }
 
 const components: readonly Component[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'];
@@ -76,7 +76,7 @@ export async function collectCisFacts(o: CollectOptions): Promise<CisFacts> {
   const clientCa = flag('kubelet', 'client-ca-file') ?? x509;
 
   const files: Partial<Record<FileSet, readonly FileFact[]>> = {
-    'cni-files': await facts([...(await filesIn(o.cniConfDir, false)), ...(await filesIn(join(o.cniStateDir ?? '/var/lib/cni', 'networks'), true))]),
+    'cni-files': await facts([...(await filesIn(o.cniConfDir, false)), ...(await filesIn(join(o.cniStateDir, 'networks'), true))]),
     'kubeproxy-kubeconfig': await facts([flag('kube-proxy', 'kubeconfig') ?? agent('kubeproxy.kubeconfig')]),
     'kubelet-kubeconfig': await facts([flag('kubelet', 'kubeconfig') ?? agent('kubelet.kubeconfig')]),
     ...(clientCa ? { 'kubelet-client-ca': await facts([clientCa]) } : {}),
