@@ -185,3 +185,15 @@ test('the helm-controller settings: a bad value is refused by key, and agents do
   assert.equal(good['disable-helm-controller'], true);
   assert.deepEqual(good['helm-controller-arg'], ['job-tolerations=[]']);
 });
+
+test('cni-state-dir: a flag, a config key and RFO_CNI_STATE_DIR, default /var/lib/cni; a relative path is refused by name', () => {
+  const ok = resolveConfig({ command: 'server', files: [], env: { RFO_CNI_STATE_DIR: '/srv/cni' }, args: [] });
+  assert.ok(ok.ok);
+  assert.equal(ok.options.values['cni-state-dir'], '/srv/cni');
+  const dflt = resolveConfig({ command: 'server', files: [], env: {}, args: [] });
+  assert.ok(dflt.ok);
+  assert.equal(dflt.options.values['cni-state-dir'], '/var/lib/cni');
+  const bad = resolveConfig({ command: 'server', files: [], env: {}, args: ['--cni-state-dir', 'relative/path'] });
+  assert.ok(!bad.ok);
+  assert.match(formatIssues(bad.issues), /cni-state-dir: "relative\/path" is not an absolute path/);
+});
