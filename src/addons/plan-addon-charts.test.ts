@@ -18,8 +18,8 @@ test('each wanted chart with the runtime\'s chart file and images; names that ar
   const { charts, warnings } = planAddonCharts(manifest, '/d/data/k1', ['rfo-coredns', 'rfo-metrics-server', 'rfo-local-path']);
   assert.deepEqual(warnings, []);
   assert.deepEqual(charts, [
-    { name: 'rfo-metrics-server', chart: '/d/data/k1/charts/rfo-metrics-server.tgz', images: { image: 'example.org/metrics-server:v1' } },
-    { name: 'rfo-local-path', chart: '/d/data/k1/charts/rfo-local-path.tgz', images: { image: 'example.org/local-path-provisioner:v2', helperImage: 'example.org/busybox:3' } },
+    { name: 'rfo-metrics-server', phase: 'after-dns', chart: '/d/data/k1/charts/rfo-metrics-server.tgz', images: { image: 'example.org/metrics-server:v1' } },
+    { name: 'rfo-local-path', phase: 'after-dns', chart: '/d/data/k1/charts/rfo-local-path.tgz', images: { image: 'example.org/local-path-provisioner:v2', helperImage: 'example.org/busybox:3' } },
   ]);
 });
 

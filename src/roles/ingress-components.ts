@@ -1,6 +1,6 @@
 // The ingress add-ons as server components (the order is plan-ingress.ts'):
-// the rfo-gateway-api-crds HelmChart is written once the node is Ready, as
-// CoreDNS's; rfo-traefik's is written by a background loop as soon as the
+// the rfo-gateway-api-crds HelmChart is written once CoreDNS answers (as
+// metrics-server's and local-path's, see plan-addon-charts.ts); rfo-traefik's is written by a background loop as soon as the
 // Gateway API CRDs are Established. Nothing waits for it: installing the
 // CRD chart takes a helm job (tens of seconds), and rfo is ready without an
 // ingress, as RKE2 is.

@@ -70,7 +70,7 @@ test('the plan holds every process with its real command line, the runtime manif
   assert.ok(p.certificates.some((c) => c.id === 'server-ca'));
   assert.deepEqual(p.ports.map(([port]) => port), [7443, 9345, 2379, 2380, 10250]);
   assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: [] });
-  assert.deepEqual(p.addonCharts, [{ name: 'rfo-network-policy', chart: '/d/data/k1/charts/rfo-network-policy.tgz', images: { image: 'example.org/kube-router:5' } }]);
+  assert.deepEqual(p.addonCharts, [{ name: 'rfo-network-policy', phase: 'with-dns', chart: '/d/data/k1/charts/rfo-network-policy.tgz', images: { image: 'example.org/kube-router:5' } }]);
   assert.ok(p.files.includes('/d/server/manifests/rfo-network-policy.yaml'));
 });
 
@@ -119,6 +119,8 @@ test('ingress: the Gateway API CRD chart, then rfo-traefik in the background; in
   const names = stages.flat();
   assert.ok(names.indexOf('gateway-api-crds-manifest') < names.indexOf('traefik-manifest'));
   assert.ok(names.indexOf('node-ready') < names.indexOf('gateway-api-crds-manifest'));
+  // Not beside CoreDNS's job: the CRDs' OpenAPI rebuild held the cold start back by seconds.
+  assert.ok(names.indexOf('coredns') < names.indexOf('gateway-api-crds-manifest'), 'after CoreDNS answers');
 
   const none = plan(['--ingress-controller', 'none']);
   assert.equal(none.config.ingressController, 'none');
@@ -170,7 +172,10 @@ test('start stages: containerd and etcd first, in parallel; kubelet after the im
   assert.ok(stageOf('kubelet') > stageOf('kube-apiserver') && stageOf('kubelet') > stageOf('images'));
   assert.ok(stageOf('flanneld') > stageOf('pod-cidr') && stageOf('pod-cidr') > stageOf('kubelet'));
   assert.ok(stageOf('coredns') > stageOf('node-ready'));
-  assert.equal(stages.at(-1)?.includes('coredns'), true);
+  // After CoreDNS answers, only the add-ons nothing waits for.
+  const later = stages.slice(stageOf('coredns') + 1).flat();
+  assert.ok(later.includes('gateway-api-crds-manifest'));
+  for (const n of later) assert.ok(['addon-charts-after-dns', 'gateway-api-crds-manifest', 'traefik-manifest'].includes(n), n);
 });
 
 test('the dry-run text names the stages, command lines, files and certificates', () => {
@@ -248,7 +253,16 @@ test('metrics-server and local-path are deployed by default as charts of the run
   assert.equal(p.storagePath, '/d/storage', 'volumes live under the data dir');
   assert.ok(p.files.includes('/d/server/manifests/rfo-metrics-server.yaml') && p.files.includes('/d/server/manifests/rfo-local-path.yaml'));
   const stageOf = (n: string) => stages.findIndex((s) => s.includes(n));
+  assert.deepEqual(p.addonCharts.map((a) => [a.name, a.phase]), [['rfo-network-policy', 'with-dns'], ['rfo-metrics-server', 'after-dns'], ['rfo-local-path', 'after-dns']]);
+  // The policy engine with CoreDNS at node Ready (no pod runs unpoliced); the rest once CoreDNS answers.
   assert.ok(stageOf('addon-charts') > stageOf('node-ready') && stageOf('addon-charts') > stageOf('addons'));
+  assert.ok(stageOf('addon-charts') <= stageOf('coredns'), 'network policy is not held back by CoreDNS');
+  assert.ok(stageOf('addon-charts-after-dns') > stageOf('coredns'), 'metrics-server and local-path wait for CoreDNS to answer');
+  // Without CoreDNS nothing waits for DNS: they follow the node Ready.
+  const noDns = planWith(['--disable', 'rfo-coredns']);
+  const noDnsStage = (n: string) => noDns.stages.findIndex((s) => s.includes(n));
+  assert.equal(noDnsStage('coredns'), -1);
+  assert.ok(noDnsStage('addon-charts-after-dns') > noDnsStage('node-ready'));
 });
 
 test('disable: [rfo-metrics-server, rfo-local-path] removes them and writes no chart for them', () => {
@@ -256,5 +270,6 @@ test('disable: [rfo-metrics-server, rfo-local-path] removes them and writes no c
   assert.deepEqual(p.addons, { deploy: ['rfo-coredns', 'rfo-network-policy', 'rfo-gateway-api-crds', 'rfo-traefik'], remove: ['rfo-metrics-server', 'rfo-local-path'] });
   assert.deepEqual(p.addonCharts.map((a) => a.name), ['rfo-network-policy']);
   assert.ok(stages.flat().includes('addon-charts'), 'still written: rfo-network-policy');
+  assert.ok(!stages.flat().includes('addon-charts-after-dns'), 'nothing left to write after DNS');
   assert.ok(!p.warnings.some((w) => /not a packaged component/.test(w)));
 });

@@ -39,6 +39,7 @@ import { waitCrdEstablished } from '../kube/apply-crd.ts';
 import { firstPodCidr } from '../kube/claim-pod-cidr.ts';
 import { corednsImageValues } from '../charts/coredns-chart.ts';
 import { addonChartValues } from '../addons/plan-addon-charts.ts';
+import type { AddonChartPhase } from '../addons/plan-addon-charts.ts';
 import type { ClusterBootstrap } from '../join/join-cluster.ts';
 import { joinEtcd, promoteLearner } from '../join/join-cluster.ts';
 import type { createJoinService } from '../join/join-service.ts';
@@ -246,35 +247,40 @@ function build(c: ServerContext): Component[] {
           : []),
       ];
 
-  // Written once, like CoreDNS's, when the node is Ready; nothing waits for them to run.
-  const addonCharts: Component[] =
-    plan.addonCharts.length === 0
-      ? []
-      : [
-          stepComponent(
-            'addon-charts',
-            async () => {
-              const facts = {
-                kubeletCaPem: await readFile(join(tlsDir, 'kubelet-ca.crt'), 'utf8'),
-                storagePath: plan.storagePath,
-                serviceCidr: config.serviceCidr,
-                serviceNodePortRange: config.serviceNodePortRange,
-              };
-              for (const a of plan.addonCharts) {
-                const chart = await readFile(a.chart);
-                const yaml = renderPackagedHelmChart({ name: a.name, chart, targetNamespace: 'kube-system', values: addonChartValues(a, facts) });
-                await writeFileAtomic(join(s.paths.server.manifestsDir, `${a.name}.yaml`), yaml);
-              }
-              await deployer?.sync();
-            },
-            { after: [nodeReady.name, 'addons'] },
-          ),
-        ];
+  // Written once, like CoreDNS's; nothing waits for them to run. The policy engine comes with
+  // CoreDNS at node Ready, the rest once CoreDNS answers (plan-addon-charts.ts says why).
+  const dnsGate = coredns.some((x) => x.name === 'coredns') ? ['coredns'] : [nodeReady.name];
+  const addonChartFacts = async () => ({
+    kubeletCaPem: await readFile(join(tlsDir, 'kubelet-ca.crt'), 'utf8'),
+    storagePath: plan.storagePath,
+    serviceCidr: config.serviceCidr,
+    serviceNodePortRange: config.serviceNodePortRange,
+  });
+  const chartStep = (name: string, phase: AddonChartPhase, after: readonly string[]): Component[] => {
+    const charts = plan.addonCharts.filter((a) => a.phase === phase);
+    if (charts.length === 0) return [];
+    return [
+      stepComponent(
+        name,
+        async () => {
+          const facts = await addonChartFacts();
+          for (const a of charts) {
+            const chart = await readFile(a.chart);
+            const yaml = renderPackagedHelmChart({ name: a.name, chart, targetNamespace: 'kube-system', values: addonChartValues(a, facts) });
+            await writeFileAtomic(join(s.paths.server.manifestsDir, `${a.name}.yaml`), yaml);
+          }
+          await deployer?.sync();
+        },
+        { after: [...after, 'addons'] },
+      ),
+    ];
+  };
+  const addonCharts = [...chartStep('addon-charts', 'with-dns', [nodeReady.name]), ...chartStep('addon-charts-after-dns', 'after-dns', dnsGate)];
 
   const ingress = ingressComponents({
     plan: plan.ingress,
     manifestsDir: s.paths.server.manifestsDir,
-    after: [nodeReady.name, 'addons'],
+    after: [...dnsGate, 'addons'],
     client: c.adminClient,
     sync: () => deployer?.sync() ?? Promise.resolve(),
     log,
