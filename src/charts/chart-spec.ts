@@ -36,9 +36,9 @@ export const systemAddonPlacement = {
 /**
  * The environment every Go add-on container starts with (values `env`, a
  * container env list users replace with a HelmChartConfig). GOGC=50: the
- * heap may grow to 1.5× what is live instead of 2×. Add-ons idle most of
- * their life, so the extra collections cost little CPU, and a server with
- * every default add-on stays under 1 GiB (README "Memory").
+ * heap may grow to 1.5× what is live instead of 2×. Not the host's 25
+ * (go-runtime-env.ts): these heaps are a few MiB, where 25 measured no gain
+ * (bench:server, 2026-12-06), and CoreDNS and Traefik serve the data path.
  */
 export const addonGoEnv = [{ name: 'GOGC', value: '50' }] as const;
 

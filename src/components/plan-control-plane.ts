@@ -73,7 +73,7 @@ export interface ControlPlaneInput {
 function spec(name: string, input: ControlPlaneInput, defaults: ArgMap, extras: readonly string[], stopTimeoutMs = 10_000): ProcessSpec {
   const { args, overridden } = mergeArgs(defaults, extras);
   const extraEnv = input.extraEnv?.[name as keyof NonNullable<ControlPlaneInput['extraEnv']>];
-  return { name, binary: join(input.binDir, name), args, env: planGoRuntimeEnv(extraEnv, name), logFile: join(input.logsDir, `${name}.log`), stopTimeoutMs, overridden };
+  return { name, binary: join(input.binDir, name), args, env: planGoRuntimeEnv(extraEnv), logFile: join(input.logsDir, `${name}.log`), stopTimeoutMs, overridden };
 }
 
 const url = (host: string, port: number) => `https://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -37,7 +37,7 @@ test('etcd serves TLS on loopback and the node IP and forms a one-member cluster
 test('etcd on riscv64 is told it may run there (it exits at start otherwise); not on the arches etcd supports', () => {
   assert.equal(planEtcd({ ...cp, arch: 'riscv64' }).env?.ETCD_UNSUPPORTED_ARCH, 'riscv64');
   for (const arch of ['amd64', 'arm64', undefined]) assert.equal(planEtcd({ ...cp, ...(arch ? { arch } : {}) }).env?.ETCD_UNSUPPORTED_ARCH, undefined, String(arch));
-  assert.equal(planEtcd({ ...cp, arch: 'riscv64' }).env?.GOGC, '50', 'the Go defaults stay');
+  assert.equal(planEtcd({ ...cp, arch: 'riscv64' }).env?.GOGC, '25', 'the Go defaults stay');
 });
 
 test('a joining server starts etcd into the existing cluster with the member list from member add', () => {
@@ -176,15 +176,15 @@ test('profile: cis — apiserver admission, audit log, ciphers and token expiry;
   has(planApiserver({ ...cis, extraArgs: cp.extraArgs }).args, '--enable-admission-plugins=NodeRestriction,AlwaysPullImages');
 });
 
-test('every Go component starts with GOGC=50 (kube-apiserver and kube-controller-manager 25); <component>-extra-env overrides it for that component only', () => {
-  assert.equal(planEtcd(cp).env.GOGC, '50');
+test('every Go component starts with GOGC=25; <component>-extra-env overrides it for that component only', () => {
+  assert.equal(planEtcd(cp).env.GOGC, '25');
   assert.equal(planApiserver(cp).env.GOGC, '25');
-  assert.equal(planKubelet(node).env.GOGC, '50');
-  assert.equal(planFlannel(node).env.GOGC, '50');
+  assert.equal(planKubelet(node).env.GOGC, '25');
+  assert.equal(planFlannel(node).env.GOGC, '25');
   assert.equal(planFlannel(node).env.NODE_NAME, node.nodeName);
   const tuned = { ...cp, extraEnv: { 'kube-apiserver': ['GOGC=100', 'GOMEMLIMIT=512MiB'] } };
   assert.deepEqual(planApiserver(tuned).env, { GOGC: '100', GOMEMLIMIT: '512MiB' });
-  assert.equal(planScheduler(tuned).env.GOGC, '50');
+  assert.equal(planScheduler(tuned).env.GOGC, '25');
   assert.equal(planControllerManager(tuned).env.GOGC, '25');
-  assert.deepEqual(planKubeProxy({ ...node, extraEnv: { 'kube-proxy': ['HTTPS_PROXY=http://proxy:3128'] } }).env, { GOGC: '50', HTTPS_PROXY: 'http://proxy:3128' });
+  assert.deepEqual(planKubeProxy({ ...node, extraEnv: { 'kube-proxy': ['HTTPS_PROXY=http://proxy:3128'] } }).env, { GOGC: '25', HTTPS_PROXY: 'http://proxy:3128' });
 });

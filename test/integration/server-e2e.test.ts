@@ -218,7 +218,7 @@ test('crictl in the data dir talks to the node runtime', async () => {
   assert.match(images.stdout, /registry\.k8s\.io\/pause\s+3\.10\.2/);
 });
 
-test('every Go process of the node runs with GOGC=50 (kube-apiserver 25): the components rfo supervises and the CoreDNS container (chart values.env)', async () => {
+test('every Go process rfo supervises runs with GOGC=25, the CoreDNS container with GOGC=50 (chart values.env)', async () => {
   const environOf = async (pid: string) => (await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '')).split('\0');
   const seen = new Set<string>();
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
@@ -226,7 +226,7 @@ test('every Go process of the node runs with GOGC=50 (kube-apiserver 25): the co
     if (!env.includes(`RFO_MANAGED=${dirs().run}`)) continue;
     const name = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
     if (!['etcd', 'kube-apiserver', 'kubelet', 'containerd', 'flanneld', 'helm-controller', 'kube-proxy'].includes(name)) continue;
-    const want = name === 'kube-apiserver' ? 'GOGC=25' : 'GOGC=50';
+    const want = 'GOGC=25';
     assert.ok(env.includes(want), `${name} (${pid}) runs without ${want}`);
     seen.add(name);
   }
