@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { repoRoot } from '../src/build/paths.ts';
 import { run } from '../src/util/exec.ts';
 import { createTestNode } from '../test/integration/helpers/test-node.ts';
+import { killallArgs, serverDirs, testServerArgs } from '../test/integration/helpers/server-dirs.ts';
 import { findRuntime } from '../test/integration/helpers/runtime.ts';
 import { makeChart, makeRepoTls, serveRepo } from '../test/integration/helpers/chart-repo.ts';
 import { eventually } from '../test/integration/helpers/eventually.ts';
@@ -23,9 +24,9 @@ const rfo = join(repoRoot, 'bin', 'rfo');
 const root = await mkdtemp('/var/tmp/rfo-bench-helm-');
 const node = await createTestNode('rfo-bench-helm', 44);
 const runtimeDir = (await findRuntime()).dir;
-const data = join(root, 'data');
-const kubeconfig = join(root, 'rfo.yaml');
-const args = ['server', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-conf-dir', join(root, 'cni'), '--cni-state-dir', join(root, 'cni-state'), '--write-kubeconfig', kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const dirs = serverDirs(root, join(root, 'rfo.yaml'));
+const { data, kubeconfig } = dirs;
+const args = testServerArgs(dirs, { nodeIp: node.ip, runtimeDir });
 const helmBin = join(data, 'bin', 'helm');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -96,7 +97,7 @@ try {
   repo?.kill();
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
-  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-state-dir', join(root, 'cni-state')]);
+  await node.exec(rfo, killallArgs(dirs));
   await node.destroy();
   await rm(root, { recursive: true, force: true });
 }

@@ -14,6 +14,7 @@ import { KubeClient } from '../src/kube/kube-client.ts';
 import { parseKubeconfig } from '../src/kube/parse-kubeconfig.ts';
 import { typeOf } from '../src/kube/resource-path.ts';
 import { createTestNode } from '../test/integration/helpers/test-node.ts';
+import { killallArgs, serverDirs, testServerArgs } from '../test/integration/helpers/server-dirs.ts';
 import { findRuntime } from '../test/integration/helpers/runtime.ts';
 import { eventually } from '../test/integration/helpers/eventually.ts';
 import { untilReady } from '../test/integration/helpers/rfo-process.ts';
@@ -25,11 +26,11 @@ const rfo = join(repoRoot, 'bin', 'rfo');
 const root = await mkdtemp('/var/tmp/rfo-bench-secrets-');
 const node = await createTestNode('rfo-bench-secrets', 45);
 const runtimeDir = (await findRuntime()).dir;
-const data = join(root, 'data');
-const kubeconfig = join(root, 'rfo.yaml');
+const dirs = serverDirs(root, join(root, 'rfo.yaml'));
+const { data, kubeconfig } = dirs;
 const config = join(root, 'config.yaml');
 await writeFile(config, 'secrets-encryption: false\n');
-const args = ['server', '--config', config, '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-conf-dir', join(root, 'cni'), '--cni-state-dir', join(root, 'cni-state'), '--write-kubeconfig', kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const args = testServerArgs(dirs, { config, nodeIp: node.ip, runtimeDir });
 const secretType = typeOf('v1', 'Secret');
 
 const percentile = (xs: number[], p: number) => {
@@ -109,7 +110,7 @@ try {
 } finally {
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
-  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', data, '--run-dir', join(root, 'run'), '--kubelet-dir', join(root, 'kubelet'), '--cni-state-dir', join(root, 'cni-state')]);
+  await node.exec(rfo, killallArgs(dirs));
   await node.destroy();
   await rm(root, { recursive: true, force: true });
 }

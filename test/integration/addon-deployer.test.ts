@@ -20,6 +20,7 @@ import type { AddonDeployer } from '../../src/addons/addon-deployer.ts';
 import { addonLabel } from '../../src/addons/plan-addon.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
+import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { eventually } from './helpers/eventually.ts';
 import { stopProcess, untilReady } from './helpers/rfo-process.ts';
@@ -32,7 +33,7 @@ let client: KubeClient;
 let deployer: AddonDeployer | undefined;
 const logs: string[] = [];
 const log = (m: string) => logs.push(m);
-const d = () => ({ data: join(root, 'data'), run: join(root, 'run'), kubelet: join(root, 'kubelet'), cni: join(root, 'cni'), kubeconfig: join(root, 'etc', 'rfo.yaml'), manifests: join(root, 'manifests') });
+const d = () => ({ ...serverDirs(root), manifests: join(root, 'manifests') });
 const cmType = typeOf('v1', 'ConfigMap');
 const secretType = typeOf('v1', 'Secret');
 const addonType = typeOf('k3s.cattle.io/v1', 'Addon');
@@ -48,7 +49,7 @@ before(async () => {
   const config = join(root, 'config.yaml');
   await writeFile(config, 'disable: [rfo-coredns]\n');
   let output = '';
-  server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, 'server', '--config', config, '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--cni-state-dir', `${d().cni}-state`, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...testServerArgs(d(), { config, nodeIp: node.ip, runtimeDir })], { stdio: ['ignore', 'ignore', 'pipe'] });
   server.stderr?.on('data', (b: Buffer) => (output += b.toString()));
   await untilReady(server, () => output);
   // The admin kubeconfig names 127.0.0.1 inside the node; from here the node IP (a SAN of the serving cert).
@@ -62,7 +63,7 @@ after(async () => {
   client?.close();
   await stopProcess(server);
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]);
+    await node.exec(rfo, killallArgs(d()));
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });

@@ -32,6 +32,7 @@ import { csrPem } from '../../src/pki/csr-fixtures.test-helper.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
+import { killallArgs, nodeDirArgs, serverDirs } from './helpers/server-dirs.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { eventually } from './helpers/eventually.ts';
 import { stopProcess, untilReady } from './helpers/rfo-process.ts';
@@ -50,18 +51,14 @@ let serverOut = '';
 let agentOut = '';
 
 const dirsOf = (who: 's' | 'a') => ({
-  data: join(root, who, 'data'),
-  run: join(root, who, 'run'),
-  kubelet: join(root, who, 'kubelet'),
-  cni: join(root, who, 'cni'),
-  kubeconfig: join(root, who, 'etc', 'rfo.yaml'),
+  ...serverDirs(join(root, who)),
   cgroupRoot: `/${who === 's' ? serverName : agentName}`,
 });
 const S = () => dirsOf('s');
 const A = () => dirsOf('a');
 const tls = (f: string) => join(S().data, 'server', 'tls', f);
 const agentFile = (f: string) => join(A().data, 'agent', f);
-const commonArgs = (d: ReturnType<typeof dirsOf>, node: TestNode) => ['--config', '/dev/null', '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--cni-state-dir', `${d.cni}-state`, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const commonArgs = (d: ReturnType<typeof dirsOf>, node: TestNode) => ['--config', '/dev/null', ...nodeDirArgs(d), '--node-ip', node.ip, '--runtime-dir', runtimeDir];
 // Checks every 2 s instead of daily.
 const env = { ...process.env, RFO_TEST_CERT_CHECK_INTERVAL_SECONDS: '2' };
 
@@ -148,7 +145,7 @@ after(async () => {
   await stopProcess(server);
   for (const [d, node] of [[A(), aNode], [S(), sNode]] as const) {
     if (!node || !root) continue;
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-state-dir', `${d.cni}-state`]);
+    await node.exec(rfo, killallArgs(d));
     await node.destroy();
     await removeCgroupRoot(d.cgroupRoot).catch(() => undefined);
   }

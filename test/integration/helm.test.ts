@@ -20,6 +20,7 @@ import { writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { makeChart, makeRepoTls, serveRepo } from './helpers/chart-repo.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
+import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { eventually } from './helpers/eventually.ts';
 import { stopProcess, untilReady } from './helpers/rfo-process.ts';
@@ -37,18 +38,14 @@ const privatePort = 8444;
 const repoPassword = 'S3cret-only-in-the-secret';
 
 const d = () => ({
-  data: join(root, 'data'),
-  run: join(root, 'run'),
-  kubelet: join(root, 'kubelet'),
-  cni: join(root, 'cni'),
-  kubeconfig: join(root, 'etc', 'rfo.yaml'),
+  ...serverDirs(root),
   charts: join(root, 'charts'),
   config: join(root, 'config.yaml'),
 });
 
 async function startServer(): Promise<void> {
   output = '';
-  const args = ['server', '--config', d().config, '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--cni-state-dir', `${d().cni}-state`, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+  const args = testServerArgs(d(), { config: d().config, nodeIp: node.ip, runtimeDir });
   server = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), rfo, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   server.stderr?.on('data', (b: Buffer) => (output += b.toString()));
   await untilReady(server, () => output);
@@ -118,7 +115,7 @@ after(async () => {
   privateRepo?.kill();
   await stopProcess(server);
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]);
+    await node.exec(rfo, killallArgs(d()));
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });

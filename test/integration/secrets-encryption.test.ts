@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
+import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { stopProcess, untilReady } from './helpers/rfo-process.ts';
 
@@ -22,9 +23,9 @@ let runtimeDir = '';
 let server: ChildProcess | undefined;
 let output = '';
 
-const d = () => ({ data: join(root, 'data'), run: join(root, 'run'), kubelet: join(root, 'kubelet'), cni: join(root, 'cni'), kubeconfig: join(root, 'rfo.yaml') });
+const d = () => serverDirs(root, join(root, 'rfo.yaml'));
 const common = () => ['--data-dir', d().data];
-const serverArgs = (config: string) => ['server', '--config', config, ...common(), '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--cni-state-dir', `${d().cni}-state`, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
+const serverArgs = (config: string) => testServerArgs(d(), { config, nodeIp: node.ip, runtimeDir });
 
 async function startServer(config: string): Promise<void> {
   output = '';
@@ -92,7 +93,7 @@ before(async () => {
 after(async () => {
   await stopProcess(server);
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', ...common(), '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]);
+    await node.exec(rfo, killallArgs(d()));
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });

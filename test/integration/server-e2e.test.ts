@@ -15,6 +15,7 @@ import { components } from '../../src/versions/table.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
+import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { eventually } from './helpers/eventually.ts';
 import { stopProcess, untilReady } from './helpers/rfo-process.ts';
@@ -26,17 +27,8 @@ let root: string;
 let server: ChildProcess | undefined;
 let output = '';
 
-const dirs = () => ({
-  data: join(root, 'data'),
-  run: join(root, 'run'),
-  kubelet: join(root, 'kubelet'),
-  cni: join(root, 'cni'),
-  kubeconfig: join(root, 'etc', 'rfo.yaml'),
-});
-const serverArgs = (config: string) => {
-  const d = dirs();
-  return ['server', '--config', config, '--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--cni-state-dir', `${d.cni}-state`, '--write-kubeconfig', d.kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir];
-};
+const dirs = () => serverDirs(root);
+const serverArgs = (config: string) => testServerArgs(dirs(), { config, nodeIp: node.ip, runtimeDir });
 let runtimeDir = '';
 
 async function startServer(config: string): Promise<number> {
@@ -76,7 +68,7 @@ before(async () => {
 after(async () => {
   await stopServer();
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet, '--cni-state-dir', `${dirs().cni}-state`]);
+    await node.exec(rfo, killallArgs(dirs()));
     await node.destroy();
   }
   if (root) await rm(root, { recursive: true, force: true });
@@ -280,10 +272,10 @@ test('restart with the same data dir keeps the cluster and its objects; disable:
 test('rfo-killall.sh leaves no rfo processes, mounts, pod interfaces or pod IP reservations, and keeps the data', { timeout: 120_000 }, async () => {
   await stopServer();
   // host-local's reservations are under cni-state-dir, one file per pod IP (pods outlive rfo).
-  const reservations = join(`${dirs().cni}-state`, 'networks', 'rfo-pod-network');
+  const reservations = join(dirs().cniState, 'networks', 'rfo-pod-network');
   const held = (await readdir(reservations)).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
   assert.ok(held.length > 0, `no pod IP reserved in ${reservations}`);
-  const r = await node.exec(join(repoRoot, 'bin', 'rfo-killall.sh'), ['--config', '/dev/null', '--data-dir', dirs().data, '--run-dir', dirs().run, '--kubelet-dir', dirs().kubelet, '--cni-state-dir', `${dirs().cni}-state`]);
+  const r = await node.exec(join(repoRoot, 'bin', 'rfo-killall.sh'), killallArgs(dirs()).slice(1));
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!existsSync(reservations), `the ${held.length} reservations of the stopped pods are released`);
   const procs = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
+import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
 import type { TestNode } from './helpers/test-node.ts';
 import { startS3 } from './helpers/s3-server.ts';
 import type { TestS3 } from './helpers/s3-server.ts';
@@ -35,17 +36,13 @@ let server: ChildProcess | undefined;
 let output = '';
 
 const d = () => ({
-  data: join(root, 'data'),
-  run: join(root, 'run'),
-  kubelet: join(root, 'kubelet'),
-  cni: join(root, 'cni'),
-  kubeconfig: join(root, 'rfo.yaml'),
+  ...serverDirs(root, join(root, 'rfo.yaml')),
   config: join(root, 'config.yaml'),
   snaps: join(root, 'data', 'server', 'db', 'snapshots'),
   etcd: join(root, 'data', 'server', 'db', 'etcd'),
 });
 const common = () => ['--config', d().config, '--data-dir', d().data];
-const serverArgs = () => ['server', ...common(), '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-conf-dir', d().cni, '--cni-state-dir', `${d().cni}-state`, '--write-kubeconfig', d().kubeconfig, '--node-ip', node.ip, '--runtime-dir', runtimeDir, '--disable', 'rfo-coredns'];
+const serverArgs = () => testServerArgs(d(), { config: d().config, nodeIp: node.ip, runtimeDir, extra: ['--disable', 'rfo-coredns'] });
 
 async function writeConfig(extra = '', cron = '"0 0 1 1 *"'): Promise<void> {
   await writeFile(
@@ -78,7 +75,7 @@ async function startServer(): Promise<void> {
 async function stopServer(): Promise<void> {
   await stopProcess(server);
   // Containers outlive rfo; killall keeps data and frees the ports for the restore.
-  await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]);
+  await node.exec(rfo, killallArgs(d()));
 }
 
 const kubectl = (args: string[], input?: string) => node.exec(join(d().data, 'bin', 'kubectl'), ['--kubeconfig', d().kubeconfig, ...args], input);
@@ -137,7 +134,7 @@ before(async () => {
 after(async () => {
   await stopServer().catch(() => undefined);
   if (node) {
-    await node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', d().data, '--run-dir', d().run, '--kubelet-dir', d().kubelet, '--cni-state-dir', `${d().cni}-state`]).catch(() => undefined);
+    await node.exec(rfo, killallArgs(d())).catch(() => undefined);
   }
   if (s3) await s3.stop();
   if (node) await node.destroy();
@@ -225,11 +222,12 @@ test('restore on another node (a fresh data dir): with the cluster token its Sec
   // password in the restored data), data, run, kubelet and CNI dirs and kubeconfig.
   const other = (name: string) => {
     const base = join(root, name);
-    const args = ['server', '--config', d().config, '--node-name', name, '--data-dir', join(base, 'data'), '--run-dir', join(base, 'run'), '--kubelet-dir', join(base, 'kubelet'), '--cni-conf-dir', join(base, 'cni'), '--cni-state-dir', `${join(base, 'cni')}-state`, '--write-kubeconfig', join(base, 'rfo.yaml'), '--node-ip', node.ip, '--runtime-dir', runtimeDir, '--disable', 'rfo-coredns'];
+    const dirs = serverDirs(base, join(base, 'rfo.yaml'));
+    const args = testServerArgs(dirs, { config: d().config, nodeIp: node.ip, runtimeDir, extra: ['--node-name', name, '--disable', 'rfo-coredns'] });
     return {
       base,
       args,
-      killall: () => node.exec(rfo, ['killall', '--config', '/dev/null', '--data-dir', join(base, 'data'), '--run-dir', join(base, 'run'), '--kubelet-dir', join(base, 'kubelet'), '--cni-state-dir', `${join(base, 'cni')}-state`]),
+      killall: () => node.exec(rfo, killallArgs(dirs)),
     };
   };
   const wrong = other('node-b');
