@@ -2,7 +2,7 @@
 // Builds Kubernetes' conformance suite and its test images from the pinned
 // k8s.io/kubernetes module, runs it against a 1 server + 2 agents `rfo lab`,
 // and writes e2e.log, junit_01.xml, PRODUCT.yaml and summary.json under
-// conformance/results/<version>/. Exits 1 if any spec failed. Root (the lab).
+// conformance/results/<version>/<full|subset-ci|focus>[-cis]/. Exits 1 if any spec failed. Root (the lab).
 // The images are rebuilt stand-ins: an internal signal, not a CNCF submission.
 
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { readToolchain } from '../src/build/toolchain.ts';
 import { buildConformance } from '../src/conformance/build.ts';
 import { parseConformanceArgs } from '../src/conformance/plan-run.ts';
 import { runConformance } from '../src/conformance/run.ts';
+import { conformanceResultsName } from '../src/conformance/results-name.ts';
 import { minorOf } from '../src/versions/minors.ts';
 import { rfoVersion } from '../src/versions/table.ts';
 
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     build,
     runtimeDir: runtime.plan.runtimeDir,
     options,
-    resultsDir: options.resultsDir ?? join(repoRoot, 'conformance', 'results', rfoVersion()),
+    resultsDir: options.resultsDir ?? join(repoRoot, 'conformance', 'results', rfoVersion(), conformanceResultsName(options)),
     version: rfoVersion(),
     minor: minorOf(rfoVersion()),
     lab: { dir: process.env.RFO_CONFORMANCE_LAB_DIR ?? '/var/lib/rfo-conformance-lab', subnet: process.env.RFO_CONFORMANCE_SUBNET ?? '10.197.89.0/24', name: process.env.RFO_CONFORMANCE_LAB_NAME ?? 'rfocf' },

@@ -15,7 +15,7 @@ export interface ConformanceOptions {
   readonly subset?: 'ci';
   readonly profile?: 'cis';
   readonly procs: number;
-  /** Where e2e.log, junit_01.xml, PRODUCT.yaml and summary.json go (default conformance/results/<version>). */
+  /** Where e2e.log, junit_01.xml, PRODUCT.yaml and summary.json go (default conformance/results/<version>/<results-name.ts>). */
   readonly resultsDir?: string;
   /** Keep the lab after the run (to look at a failure). */
   readonly keepLab: boolean;

@@ -13,8 +13,21 @@ test('without NOTIFY_SOCKET nothing is sent', async () => {
 test('READY=1 and the status reach the notify socket', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rfo-notify-'));
   const sock = join(dir, 'notify.sock');
-  // A stand-in for systemd's notify socket (Node has no unix datagram sockets).
-  const listener = spawn('python3', ['-c', `import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(${JSON.stringify(sock)})\nprint("bound",flush=True)\nprint(s.recv(4096).decode(),flush=True)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // A stand-in for systemd's notify socket (Node has no unix datagram sockets). systemd-notify
+  // sends its message, then a BARRIER=1 datagram carrying a pipe it waits on: the stand-in must
+  // still be there to take it (recv drops the fd, which ends the wait), or the barrier fails.
+  const py = [
+    'import socket',
+    's=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)',
+    `s.bind(${JSON.stringify(sock)})`,
+    's.settimeout(10)',
+    'print("bound",flush=True)',
+    'while True:',
+    '  t=s.recv(4096).decode()',
+    '  print(t,flush=True)',
+    '  if "BARRIER=1" in t: break',
+  ].join('\n');
+  const listener = spawn('python3', ['-c', py], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   listener.stdout.on('data', (d: Buffer) => (out += d.toString()));
   // Listen for the exit now: the listener may exit (after one datagram) before notifySystemd returns.

@@ -5,7 +5,9 @@
 //     rfo-<version>.<arch>.rpm, *.sbom.cdx.json, provenance-<arch>.intoto.json,
 //     rfo-images.linux-<arch>.image-signatures.json, sha256sum-<arch>.txt,
 //     vulnerability-report-<arch>.{json,txt,openvex.json} (npm run scan, which gates the release),
-//     a .sig beside each, rfo-release.pub, VERSION
+//     a .sig beside each, rfo-release.pub, VERSION,
+//     conformance/<run>/ (the whole-suite and CI-subset results of this version,
+//     with SHA256SUMS and signatures; conformance-publish.ts)
 //   and, once two or more arches are released into the same version,
 //     rfo-images.multiarch.tar.zst (an OCI image index per reference; see
 //     multiarch-images.ts) with sha256sum-multiarch.txt and its signatures
@@ -47,6 +49,7 @@ import { sha256File } from '../util/sha256-file.ts';
 import type { SigningKey } from '../pki/signing.ts';
 import { productionPackages, stageTree, writeUnits } from './stage-tree.ts';
 import { reportFileNames, scanRuntime } from '../scan/scan-runtime.ts';
+import { findConformanceResults, planConformancePublish, publishConformanceResults } from './conformance-publish.ts';
 
 export interface ReleaseOptions {
   readonly distDir: string;
@@ -62,6 +65,8 @@ export interface ReleaseOptions {
   readonly toolchain: ToolchainFacts;
   readonly progress: Progress;
   readonly env?: NodeJS.ProcessEnv;
+  /** Where `npm run conformance` wrote its runs (default conformance/results); the release publishes this version's. */
+  readonly conformanceResultsDir?: string;
 }
 
 export interface ReleaseResult {
@@ -335,6 +340,14 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
   await timed('sign', async () => {
     for (const f of [...files, names.checksums]) await signInto(key, join(vdir, f));
   });
+
+  // The conformance runs of this version on record, signed like the artifacts.
+  const resultsRoot = o.conformanceResultsDir ?? join(repoRoot, 'conformance', 'results');
+  const conformance = planConformancePublish(version, await findConformanceResults(resultsRoot, version));
+  await publishConformanceResults({ resultsRoot, version, versionDir: vdir, plan: conformance, sign: (path) => signInto(key, path) });
+  for (const p of conformance.publish) o.progress.info(`conformance results published: ${p.line}`);
+  for (const s of conformance.skipped) o.progress.info(`conformance results ${s.name} not published: ${s.reason}`);
+  if (conformance.warning) o.progress.info(`WARNING: ${conformance.warning}`);
 
   // One reference for every arch released into this version so far.
   const multi = await timed('multi-arch images', () => writeMultiArchImages(vdir));

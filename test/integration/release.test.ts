@@ -57,7 +57,7 @@ test('dist holds the tarball, airgap images, RPM, checksums, SBOMs, provenance a
 });
 
 test('cosign verify-blob accepts the signature of every artifact and of the checksum file, and rejects a tampered file', { timeout: 300_000 }, async () => {
-  const signed = (await readdir(vdir())).filter((f) => !f.endsWith('.sig') && f !== 'VERSION');
+  const signed = (await readdir(vdir())).filter((f) => !f.endsWith('.sig') && f !== 'VERSION' && f !== 'conformance');
   assert.ok(signed.length >= 8);
   for (const f of signed) {
     const r = await cosignVerify(join(vdir(), f), join(vdir(), `${f}.sig`));
@@ -66,6 +66,22 @@ test('cosign verify-blob accepts the signature of every artifact and of the chec
   const tampered = join(rel.root, 'tampered.txt');
   await writeFile(tampered, `${await readFile(join(vdir(), `sha256sum-${arch}.txt`), 'utf8')}0000  evil\n`);
   assert.equal((await cosignVerify(tampered, join(vdir(), `sha256sum-${arch}.txt.sig`))).ok, false);
+});
+
+test('the recorded whole-suite conformance run is published with the release, checksummed and signed; a focused run is not', { timeout: 120_000 }, async () => {
+  const dir = join(vdir(), 'conformance');
+  assert.deepEqual(await readdir(dir), ['full']);
+  const files = (await readdir(join(dir, 'full'))).sort();
+  assert.deepEqual(files, ['PRODUCT.yaml', 'PRODUCT.yaml.sig', 'SHA256SUMS', 'SHA256SUMS.sig', 'e2e.log', 'e2e.log.sig', 'junit_01.xml', 'junit_01.xml.sig', 'summary.json', 'summary.json.sig']);
+  for (const f of files.filter((x) => !x.endsWith('.sig'))) {
+    const r = await cosignVerify(join(dir, 'full', f), join(dir, 'full', `${f}.sig`));
+    assert.ok(r.ok, `${f}: ${r.out}`);
+  }
+  for (const line of (await readFile(join(dir, 'full', 'SHA256SUMS'), 'utf8')).trim().split('\n')) {
+    const [hash, name] = line.split(/\s+/);
+    assert.equal(createHash('sha256').update(await readFile(join(dir, 'full', name ?? ''))).digest('hex'), hash, name);
+  }
+  assert.equal(await readFile(join(dir, 'full', 'e2e.log'), 'utf8'), 'full e2e.log\n');
 });
 
 test('every image digest in the airgap archive has a signature cosign accepts', { timeout: 120_000 }, async () => {
