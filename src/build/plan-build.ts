@@ -12,6 +12,7 @@ import { components, rfoRevision, vulnDatabase } from '../versions/table.ts';
 import type { Arch, Component, ComponentId } from '../versions/table.ts';
 import { chartKeyOf, packagedCharts } from '../charts/packaged-charts.ts';
 import { debianPackage, debianPin } from '../versions/debian-packages.ts';
+import type { DebianPackage } from '../versions/debian-packages.ts';
 import { debianPinOf } from './plan-debian-pin.ts';
 import type { PackagedChart } from '../charts/packaged-charts.ts';
 
@@ -163,8 +164,8 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     base: input.baseRootfs ? { name: input.baseRootfs.name, sha256: input.baseRootfs.sha256 } : 'scratch',
     // The manifest names the vulnerability database the runtime is scanned against.
     vulnDatabase: input.vulnDatabase ?? vulnDatabase,
-    // The pinned .debs the images take files from.
-    debianPackages: [...new Set(images.flatMap((i) => (i.debianFiles ?? []).map((d) => d.package)))].sort().map((name) => debianPackage(name)),
+    // The pinned .debs the images take files from: this arch's pin only, so pinning another arch's .deb changes no runtime of this one.
+    debianPackages: [...new Set(images.flatMap((i) => (i.debianFiles ?? []).map((d) => d.package)))].sort().map((name) => pinForKey(debianPackage(name), input.arch)),
   }).slice(0, 24);
   return {
     arch: input.arch,
@@ -177,6 +178,12 @@ export function planBuild(input: BuildPlanInput): BuildPlan {
     skipped,
     ...(input.baseRootfs ? { baseRootfs: input.baseRootfs } : {}),
   };
+}
+
+/** A package as the runtime key holds it: its sha256 map cut to the one pin the arch uses (the record before arm64 pins existed, for amd64). */
+function pinForKey(p: DebianPackage, arch: Arch): DebianPackage {
+  const pin = debianPin(p, arch);
+  return { ...p, sha256: pin ? { [pin.debArch]: pin.sha256 } : {} };
 }
 
 /** Node's process.arch → Go's GOARCH naming. */

@@ -8,6 +8,12 @@
 // so the corresponding source can be had from Debian (GPL-2 for iptables,
 // ipset; LGPL for glibc).
 //
+// The network policy image's packages are pinned for arm64 too (the same
+// versions, Debian's arm64 .debs, fetched through multiarch), so arm64 nodes
+// enforce NetworkPolicy as amd64 ones do. Debian 12 has no riscv64 release:
+// a riscv64 runtime has no network policy image (rfo warns that policies are
+// not enforced there).
+//
 // To move to newer packages (a Debian point release or security update
 // replaces the old .deb in the archive, and the build then says so): run
 // `apt-get download <name>` for each and put the new version and sha256 here.
@@ -29,21 +35,21 @@ export interface DebianPackage {
 
 export const debianRelease = 'bookworm';
 
-const pkg = (name: string, version: string, source: string, license: string, amd64: string): DebianPackage => ({ name, version, source, license, sha256: { amd64 } });
+const pkg = (name: string, version: string, source: string, license: string, amd64: string, arm64?: string): DebianPackage => ({ name, version, source, license, sha256: { amd64, ...(arm64 ? { arm64 } : {}) } });
 const pkgAll = (name: string, version: string, source: string, license: string, all: string): DebianPackage => ({ name, version, source, license, sha256: { all } });
 
 export const debianPackages: readonly DebianPackage[] = [
-  pkg('iptables', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', '2928d3ca6ca8a3dc3f423f6752822b1f3614a5ba609ff7806bcba4449ffe90e1'),
-  pkg('libxtables12', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', 'cb841d66950a43af4a398625313d2f3da9065299c9738538de6c2c3495857040'),
-  pkg('libip4tc2', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', 'f2c48b367f9ec13f9aa577e7ccf81b371ce5d5fe22dddf9d7aa99f1e0bb7cfc4'),
-  pkg('libip6tc2', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', 'be88db3dfa2fe3345ea343207f7c75345602686121e579023d021c348b9b4f4d'),
-  pkg('ipset', '7.17-1', 'ipset', 'GPL-2.0-only', '4bcc86f6658ca92fe2e21a6a7d4fd162d3b94ec3cdc709a9cf05f0a8ad9c7725'),
-  pkg('libipset13', '7.17-1', 'ipset', 'GPL-2.0-only', '67fe7a8366878b0431b6e247c04b131b43df90f8090000a2681e63d4c22d02ca'),
-  pkg('libnftnl11', '1.2.4-2', 'libnftnl', 'GPL-2.0-or-later', '9e619e1470a1915264e906020f3bfc046fd8458043b1342686d997b5078213af'),
-  pkg('libmnl0', '1.0.4-3', 'libmnl', 'LGPL-2.1-or-later', '4581f42e3373cb72f9ea4e88163b17873afca614a6c6f54637e95aa75983ea7c'),
-  pkg('libnetfilter-conntrack3', '1.0.9-3', 'libnetfilter-conntrack', 'GPL-2.0-or-later', '65f1539238f60fcc85d115acd640474f45c77bfddcf402eb7d75965a783c2bc8'),
-  pkg('libnfnetlink0', '1.0.2-2', 'libnfnetlink', 'GPL-2.0-or-later', 'ae5cbba417ea48f34c1f72c27e8146a81f20614c1296bca2cd7234c8215fddcc'),
-  pkg('libc6', '2.36-9+deb12u14', 'glibc', 'LGPL-2.1-or-later', 'ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf'),
+  pkg('iptables', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', '2928d3ca6ca8a3dc3f423f6752822b1f3614a5ba609ff7806bcba4449ffe90e1', '5cb1974950a07f89c2d61a20e62d2dbcd882acb6d522d36ad3c690f6f5d3c643'),
+  pkg('libxtables12', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', 'cb841d66950a43af4a398625313d2f3da9065299c9738538de6c2c3495857040', '8884a42f98b989e5ba2e91d931b5c6e9eb72568e5d3001d97d73d7913890a7b3'),
+  pkg('libip4tc2', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', 'f2c48b367f9ec13f9aa577e7ccf81b371ce5d5fe22dddf9d7aa99f1e0bb7cfc4', 'fc5b488a30f697d13c8547ca32cebf53880141af77ec36c58b04f899b5708208'),
+  pkg('libip6tc2', '1.8.9-2', 'iptables', 'GPL-2.0-or-later', 'be88db3dfa2fe3345ea343207f7c75345602686121e579023d021c348b9b4f4d', 'f921206811bbda3dfa03995142ee704fd13f2bb07291ed418bd41fbea3a1d8cc'),
+  pkg('ipset', '7.17-1', 'ipset', 'GPL-2.0-only', '4bcc86f6658ca92fe2e21a6a7d4fd162d3b94ec3cdc709a9cf05f0a8ad9c7725', 'e6e32d83569f1807ab6dc49c95f9e1a4aa02c2c6a6082ad20c19390cbb356788'),
+  pkg('libipset13', '7.17-1', 'ipset', 'GPL-2.0-only', '67fe7a8366878b0431b6e247c04b131b43df90f8090000a2681e63d4c22d02ca', 'a4228f09e7f5138d4b2a42176988cedddad5c5e846ea8ed7e243bde9ffd3a10d'),
+  pkg('libnftnl11', '1.2.4-2', 'libnftnl', 'GPL-2.0-or-later', '9e619e1470a1915264e906020f3bfc046fd8458043b1342686d997b5078213af', 'fd8b6f2ea21d60e25b07dfee8804ece79c2b18309df7773b091a587135565b9f'),
+  pkg('libmnl0', '1.0.4-3', 'libmnl', 'LGPL-2.1-or-later', '4581f42e3373cb72f9ea4e88163b17873afca614a6c6f54637e95aa75983ea7c', 'd63aafb6f2c07db8fcb135b00ff915baf72ef8a3397e773c9c24d67950c6a46c'),
+  pkg('libnetfilter-conntrack3', '1.0.9-3', 'libnetfilter-conntrack', 'GPL-2.0-or-later', '65f1539238f60fcc85d115acd640474f45c77bfddcf402eb7d75965a783c2bc8', '837ebd84c43dc9f6c840695f64763ff4a3b7e5e83eedb37817e272e75fcc84bf'),
+  pkg('libnfnetlink0', '1.0.2-2', 'libnfnetlink', 'GPL-2.0-or-later', 'ae5cbba417ea48f34c1f72c27e8146a81f20614c1296bca2cd7234c8215fddcc', 'e2c85edf9015dc918ce190397fbbf059ad659941c5a650a250de67f2319a903b'),
+  pkg('libc6', '2.36-9+deb12u14', 'glibc', 'LGPL-2.1-or-later', 'ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf', '01f4330719fd4f65580e16ea5a0527f372fca750e8f588d26deaf09f2d3b1cf4'),
   pkgAll('netbase', '6.4', 'netbase', 'GPL-2.0-only', '29b23c48c0fe6f878e56c5ddc9f65d1c05d729360f3690a593a8c795031cd867'),
   // The userland of the conformance suite's agnhost stand-in (src/conformance/images.ts):
   // sh (dash), bash, dig (bind9-dnsutils), curl, nc (netcat-openbsd), getent (libc-bin), nginx, and every library they load. Test images only, never in a runtime.

@@ -517,6 +517,8 @@ export const imageRecipes: readonly ImageRecipe[] = [
       { package: 'libnetfilter-conntrack3', paths: ['/usr/lib/{triplet}/'] },
       { package: 'libnfnetlink0', paths: ['/usr/lib/{triplet}/'] },
       { package: 'libc6', paths: ['/lib/{triplet}/libc.so.6', '/lib/{triplet}/libm.so.6', '/lib/{triplet}/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2'], arches: ['amd64'] },
+      // The dynamic loader has another name and place on arm64 (the binaries' PT_INTERP).
+      { package: 'libc6', paths: ['/lib/{triplet}/libc.so.6', '/lib/{triplet}/libm.so.6', '/lib/{triplet}/ld-linux-aarch64.so.1', '/lib/ld-linux-aarch64.so.1'], arches: ['arm64'] },
       { package: 'netbase', paths: ['/etc/protocols', '/etc/services'] },
     ],
     symlinks: (['nft', 'legacy'] as const).flatMap((mode) =>

@@ -25,7 +25,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/util/exec.ts';
 import { defaultCacheDir, repoRoot } from '../../src/build/paths.ts';
@@ -129,6 +129,35 @@ for (const arch of ['arm64', 'riscv64'] as const) {
     assert.ok(features.linux.seccomp.archs?.includes(seccompArch[arch] ?? ''), JSON.stringify(features.linux.seccomp.archs));
   });
 }
+
+test('the arm64 network policy image runs its iptables and ipset on its own libraries (chroot + qemu-user)', async (t) => {
+  const { dir, manifest } = runtimes.arm64 ?? assert.fail('no arm64 runtime');
+  // The image and its chart are in the arm64 runtime, as on amd64: arm64 nodes enforce NetworkPolicy.
+  assert.ok(manifest.artifacts.some((a) => a.kind === 'chart' && a.name === 'rfo-network-policy'));
+  const work = await mkdtemp('/var/tmp/rfo-kube-router-arm64-');
+  try {
+    const root = join(work, 'root');
+    const untar = async (file: string, into: string) => assert.equal((await run({ cmd: 'tar', args: ['-xf', file, '-C', into] })).code, 0, file);
+    await untar(join(dir, 'images', 'kube-router.tar'), work);
+    const index = JSON.parse(await readFile(join(work, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    const blob = (digest: string) => join(work, 'blobs', ...digest.split(':'));
+    const image = JSON.parse(await readFile(blob(index.manifests[0]?.digest ?? ''), 'utf8')) as { layers: { digest: string }[] };
+    await mkdir(root);
+    for (const layer of image.layers) await untar(blob(layer.digest), root);
+    // In a chroot nothing of the host can stand in: the image's own loader, libc and libraries.
+    await copyFile((await run({ cmd: 'sh', args: ['-c', `command -v ${qemuUser.arm64}`] })).stdout.trim(), join(root, 'qemu'));
+    const inImage = (...args: string[]) => run({ cmd: 'chroot', args: [root, '/qemu', ...args] });
+    const iptables = await inImage('/usr/sbin/xtables-legacy-multi', 'iptables', '--version');
+    assert.equal(iptables.code, 0, iptables.stderr);
+    assert.match(iptables.stdout, /^iptables v1\.8\.9 \(legacy\)/);
+    // ipset prints its version, then fails to open a netlink session: qemu-user has no netfilter netlink.
+    const ipset = await inImage('/usr/sbin/ipset', '--version');
+    assert.match(ipset.stdout, /^ipset v7\.17, protocol version: 7/, ipset.stderr);
+    t.diagnostic(`chroot + ${qemuUser.arm64}: ${iptables.stdout.trim()}; ${ipset.stdout.trim()}`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
 
 /** `runc spec` (under qemu-user) made into a pause container: its user, a read-only root, a seccomp filter. */
 async function pauseBundleConfig(arch: string, runcPath: string): Promise<Buffer> {
