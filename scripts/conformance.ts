@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     resultsDir: options.resultsDir ?? join(repoRoot, 'conformance', 'results', rfoVersion(), conformanceResultsName(options)),
     version: rfoVersion(),
     minor: minorOf(rfoVersion()),
-    lab: { dir: process.env.RFO_CONFORMANCE_LAB_DIR ?? '/var/lib/rfo-conformance-lab', subnet: process.env.RFO_CONFORMANCE_SUBNET ?? '10.197.89.0/24', name: process.env.RFO_CONFORMANCE_LAB_NAME ?? 'rfocf' },
+    lab: { dir: process.env.RFO_CONFORMANCE_LAB_DIR ?? '/var/lib/rfo-conformance-lab', subnet: process.env.RFO_CONFORMANCE_SUBNET ?? '10.197.89.0/24', name: process.env.RFO_CONFORMANCE_LAB_NAME ?? 'rfocf', registryPort: Number(process.env.RFO_CONFORMANCE_REGISTRY_PORT ?? 5055) },
     progress,
   });
   progress.info(`conformance ${ok ? 'passed' : 'FAILED'} in ${formatElapsed(Date.now() - started)}`);

@@ -85,6 +85,9 @@ export const flagTable: readonly FlagSpec[] = [
   { name: 'node-ip', short: 'i', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_IP', check: 'ip', usage: 'IPv4/IPv6 addresses to advertise for node' },
   { name: 'node-external-ip', type: 'list', splitComma: true, commands: both, section: 'node', env: 'RFO_NODE_EXTERNAL_IP', check: 'ip', usage: 'IPv4/IPv6 external IP addresses to advertise for node' },
   { name: 'resolv-conf', type: 'string', commands: both, section: 'node', env: 'RFO_RESOLV_CONF', check: 'absolute-path', usage: 'Kubelet resolv.conf file (default: systemd-resolved\'s upstream file if present, else /etc/resolv.conf)' },
+  // RKE2's registries.yaml (README "Private registries"): mirrors and credentials for containerd.
+  { name: 'private-registry', type: 'string', commands: both, section: 'node', env: 'RFO_PRIVATE_REGISTRY', default: '/etc/rancher/rfo/registries.yaml', check: 'absolute-path', usage: 'Private registry configuration file (mirrors, TLS, credentials); none there means no mirrors' },
+  { name: 'disable-default-registry-endpoint', type: 'bool', commands: both, section: 'node', env: 'RFO_DISABLE_DEFAULT_REGISTRY_ENDPOINT', default: false, usage: 'Pull a mirrored registry\'s images only from its mirrors in registries.yaml, never from the registry itself' },
   { name: 'node-label', type: 'list', commands: both, section: 'node', env: 'RFO_NODE_LABEL', check: 'label', usage: 'Registering and starting kubelet with set of labels' },
   { name: 'node-taint', type: 'list', commands: both, section: 'node', env: 'RFO_NODE_TAINT', check: 'taint', usage: 'Registering kubelet with set of taints' },
   { name: 'kube-apiserver-arg', type: 'list', commands: server, section: 'components', env: 'RFO_KUBE_APISERVER_ARG', check: 'key-value', usage: 'Customized flag for kube-apiserver process' },

@@ -50,8 +50,8 @@ export interface BuildConformanceOptions {
   readonly progress: Progress;
 }
 
-// etcd: the runtime's, as the Aggregator spec's etcd image.
-const suiteComponents: readonly ComponentId[] = ['conformance', 'busybox', 'etcd'];
+// etcd: the runtime's, as the Aggregator spec's etcd image; lab-registry serves the images to pulls.
+const suiteComponents: readonly ComponentId[] = ['conformance', 'busybox', 'etcd', 'lab-registry'];
 
 async function buildBinaries(options: BuildConformanceOptions, timings: Record<string, number>): Promise<{ bin: Record<string, string>; keys: string[]; arch: Arch }> {
   const plan = await makePlan({ cacheDir: options.cacheDir, only: suiteComponents, toolchain: options.toolchain, progress: options.progress });

@@ -10,6 +10,10 @@ import { createInterface } from 'node:readline';
 import { RfoError } from '../errors.ts';
 import { labDown, labKubectl, labUp } from '../lab/lab.ts';
 import { readState } from '../lab/lab-state.ts';
+import { planLab } from '../lab/plan-lab.ts';
+import { planLabRegistry } from './plan-lab-registry.ts';
+import { startLabRegistry } from './lab-registry.ts';
+import type { LabRegistry } from './lab-registry.ts';
 import type { Progress as BuildProgress } from '../build/progress.ts';
 import { formatElapsed } from '../build/progress.ts';
 import { emptyProgress, renderProgress, stepProgress } from './parse-progress.ts';
@@ -26,7 +30,7 @@ export interface RunConformanceInput {
   readonly resultsDir: string;
   readonly version: string;
   readonly minor: string;
-  readonly lab: { readonly dir: string; readonly subnet: string; readonly name: string };
+  readonly lab: { readonly dir: string; readonly subnet: string; readonly name: string; readonly registryPort: number };
   readonly progress: BuildProgress;
 }
 
@@ -79,6 +83,10 @@ export async function runConformance(input: RunConformanceInput): Promise<boolea
   const startedAt = new Date().toISOString();
   const labStarted = Date.now();
   progress.info(`lab ${input.lab.name}: 1 server + 2 agents${options.profile ? `, profile ${options.profile}` : ''} (${input.lab.subnet}, ${input.lab.dir})`);
+  // The nodes mirror the images' registries to a registry on the lab bridge (pull policy Always needs one).
+  const { bridgeIp } = planLab({ servers: 1, agents: 2, labDir: input.lab.dir, subnet: input.lab.subnet, name: input.lab.name });
+  const registryPlan = planLabRegistry({ bridgeIp, port: input.lab.registryPort, refs: build.imagePlan.build.flatMap((b) => b.refs) });
+  let registry: LabRegistry | undefined;
   try {
     await labUp({
       servers: 1,
@@ -89,9 +97,12 @@ export async function runConformance(input: RunConformanceInput): Promise<boolea
       runtimeDir: input.runtimeDir,
       images: [build.imagesArchive],
       ...(options.profile ? { config: `profile: ${options.profile}\n` } : {}),
+      registries: registryPlan.registriesYaml,
       log,
     });
     progress.info(`lab up in ${formatElapsed(Date.now() - labStarted)}`);
+    registry = await startLabRegistry({ bin: build.bin['lab-registry'] ?? '', archive: build.imagesArchive, address: registryPlan.address, workDir: work, log });
+    progress.info(`nodes mirror ${registryPlan.mirrored.join(', ')} to it (registries.yaml)`);
     const kubeconfig = await hostKubeconfig(input.lab.dir, join(work, 'kubeconfig'));
     const taints = await labKubectl(['get', 'nodes', '-o', 'jsonpath={.items[*].spec.taints[*].key}'], { labDir: input.lab.dir });
     const bin = (name: string) => {
@@ -126,6 +137,7 @@ export async function runConformance(input: RunConformanceInput): Promise<boolea
     if (!junitXml) progress.info('no junit_01.xml: ginkgo stopped before the suite reported (see e2e.log)');
     return !runFailed(junit, exit) && junitXml !== '';
   } finally {
+    await registry?.stop();
     if (options.keepLab) progress.info(`lab kept: rfo lab down --lab-dir ${input.lab.dir}`);
     else {
       // The nodes' rfo logs say why a pod failed; keep them beside the results.

@@ -33,6 +33,8 @@ export interface LabUpOptions extends Partial<LabOptions> {
   readonly images?: readonly string[];
   /** config.yaml for every node (/etc/rancher/rfo/config.yaml inside it, 0600), e.g. `profile: cis\n`. */
   readonly config?: string;
+  /** registries.yaml for every node (/etc/rancher/rfo/registries.yaml inside it, 0600): mirrors to a lab registry. */
+  readonly registries?: string;
   /** Progress lines ("s1: ready (17.2s)"). */
   readonly log?: (line: string) => void;
   /** Per node, default 600 s. */
@@ -74,7 +76,7 @@ async function ensureMountPoints(): Promise<string[]> {
   return created;
 }
 
-async function prepareNode(node: LabNodeState, images: readonly string[], config: string | undefined): Promise<void> {
+async function prepareNode(node: LabNodeState, images: readonly string[], config: string | undefined, registries: string | undefined): Promise<void> {
   for (const p of privateDirs) await mkdir(join(node.dir, p.dir), { recursive: true });
   const resolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '# the host has no /etc/resolv.conf\n');
   await writeFile(join(node.dir, 'resolv.conf'), resolv);
@@ -88,6 +90,10 @@ async function prepareNode(node: LabNodeState, images: readonly string[], config
   if (config !== undefined) {
     await mkdir(join(node.dir, 'etc-rancher', 'rfo'), { recursive: true });
     await writeFile(join(node.dir, 'etc-rancher', 'rfo', 'config.yaml'), config, { mode: 0o600 });
+  }
+  if (registries !== undefined) {
+    await mkdir(join(node.dir, 'etc-rancher', 'rfo'), { recursive: true });
+    await writeFile(join(node.dir, 'etc-rancher', 'rfo', 'registries.yaml'), registries, { mode: 0o600 });
   }
   await createCgroupRoot(node.cgroupRoot);
 }
@@ -192,7 +198,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabStatus> {
   await createBridge(plan, options.forwardRule ?? false);
   for (const node of state.nodes) {
     await createNodeNetwork(plan, node);
-    await prepareNode(node, options.images ?? [], options.config);
+    await prepareNode(node, options.images ?? [], options.config, options.registries);
   }
   const o = { wait: options.wait ?? true, log, timeoutMs: options.readyTimeoutMs ?? 600_000 };
   const servers = state.nodes.filter((n) => n.role === 'server');

@@ -57,6 +57,8 @@ export function planPaths(roots: HostRoots) {
       imagesDir: join(agent, 'images'),
       etcDir: join(agent, 'etc'),
       containerdConfig: join(agent, 'etc', 'containerd', 'config.toml'),
+      /** containerd's config_path: hosts.toml per registry, from registries.yaml. */
+      containerdHostsDir: join(agent, 'etc', 'containerd', 'certs.d'),
       containerdRoot: join(agent, 'containerd'),
       kubeletConfig: join(agent, 'etc', 'kubelet.conf.d', '00-rfo-defaults.conf'),
       logsDir: join(agent, 'logs'),

@@ -11,6 +11,8 @@ const input = {
   sandboxImage: 'registry.k8s.io/pause:3.10.2',
   systemdCgroup: false,
   restrictOomScoreAdj: false,
+  registryConfigPath: '/var/lib/rancher/rfo/agent/etc/containerd/certs.d',
+  registryAuths: [],
 };
 
 test('containerd config pins our sandbox image, runc and CNI paths, and the cgroupfs driver', () => {

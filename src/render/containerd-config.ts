@@ -2,7 +2,11 @@
 // state and socket (so rfo never collides with a host containerd), the
 // runtime's runc with the cgroupfs driver (cgroup v1 hosts and hosts whose
 // PID 1 is not systemd), our pause image as the pinned sandbox image, and
-// CNI from the runtime's bin dir.
+// CNI from the runtime's bin dir; registries.yaml's mirrors through
+// config_path (render/registry-hosts.ts).
+
+import { renderRegistryCriLines } from './registry-hosts.ts';
+import type { RegistryAuthEntry } from './registry-hosts.ts';
 
 export interface ContainerdConfigInput {
   readonly root: string;
@@ -19,6 +23,10 @@ export interface ContainerdConfigInput {
    * then clamps the score to its own instead of failing every pod.
    */
   readonly restrictOomScoreAdj: boolean;
+  /** containerd's hosts directory (certs.d): one hosts.toml per registry rfo configures. */
+  readonly registryConfigPath: string;
+  /** registries.yaml's credentials by host; the file holding them is written 0600. */
+  readonly registryAuths: readonly RegistryAuthEntry[];
 }
 
 const q = (s: string) => JSON.stringify(s); // TOML basic strings share JSON's escaping for our values
@@ -41,6 +49,7 @@ export function renderContainerdConfig(c: ContainerdConfigInput): string {
     '  snapshotter = "overlayfs"',
     "  [plugins.'io.containerd.cri.v1.images'.pinned_images]",
     `    sandbox = ${q(c.sandboxImage)}`,
+    ...renderRegistryCriLines(c.registryConfigPath, c.registryAuths),
     '',
     "[plugins.'io.containerd.cri.v1.runtime']",
     '  enable_unprivileged_ports = true',

@@ -17,6 +17,7 @@ import { parseToken } from '../join/token.ts';
 import { checkNodeInputs, givenToken, list, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, nodeInputFor, writeNodeConfigs } from './node-setup.ts';
+import { readRegistries } from './read-registries.ts';
 import { applyHostNetwork } from '../host/host-network.ts';
 import { hostNetworkOptions } from './host-network-options.ts';
 import type { NodeSetup } from './node-setup.ts';
@@ -113,6 +114,7 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
   // What an earlier rfo of this run dir left (kill -9, OOM): refuse if it lives, else stop it and start fresh.
   // Creates nothing (nothing is written before the server proved its CA and accepted the token); it only stops a dead rfo's processes and removes their pid files.
   checkNodeInputs(s);
+  const registries = await readRegistries(str(values['private-registry']), log);
   if (!dryRun) await recoverLeftovers(s.paths.run.dir, log);
   const lbPort = Number(values['lb-server-port']);
 
@@ -149,6 +151,8 @@ export async function startAgent(args: readonly string[], env: NodeJS.ProcessEnv
     flannel,
     sandboxImage: imageRefOf(runtime.manifest, 'pause'),
     ...(cis ? { hardened: true } : {}),
+    registries,
+    disableDefaultRegistryEndpoint: values['disable-default-registry-endpoint'] === true,
   };
   if (dryRun) {
     const stages = planStartOrder(agentComponents(setup, { runDir: s.paths.run.dir, log }));

@@ -12,7 +12,10 @@ import { renderFlannelNetConf } from '../components/plan-node.ts';
 import type { NodeInput } from '../components/plan-node.ts';
 import { renderContainerdConfig } from '../render/containerd-config.ts';
 import { renderKubeletConfig } from '../render/kubelet-config.ts';
+import { renderRegistryHosts } from '../render/registry-hosts.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import type { Registries } from '../config/parse-registries.ts';
+import { writeRegistryHosts } from './read-registries.ts';
 import type { HostFacts } from '../host/host-facts.ts';
 import { list, str } from './prepare-node.ts';
 import type { ServerSettings } from './prepare-node.ts';
@@ -34,6 +37,9 @@ export interface NodeSetup {
   readonly sandboxImage: string;
   /** profile: cis: kubelet's CIS 4.2 settings (render/kubelet-config.ts). */
   readonly hardened?: boolean;
+  /** registries.yaml (private-registry), read and checked before anything was written. */
+  readonly registries: Registries;
+  readonly disableDefaultRegistryEndpoint: boolean;
 }
 
 /** The node's component inputs; kubeconfigs live in agent/ on servers and agents alike. */
@@ -71,6 +77,8 @@ export async function writeNodeConfigs(n: NodeSetup): Promise<void> {
   const { paths, facts, node } = n;
   // The systemd cgroup driver only where systemd runs the host on cgroup v2; cgroupfs elsewhere.
   const systemdCgroup = !facts.cgroupV1 && facts.systemdPid1;
+  const registries = renderRegistryHosts(n.registries, { disableDefaultEndpoint: n.disableDefaultRegistryEndpoint });
+  await writeRegistryHosts(paths.agent.containerdHostsDir, registries.hosts);
   await writeFileAtomic(
     node.containerdConfig,
     renderContainerdConfig({
@@ -82,7 +90,11 @@ export async function writeNodeConfigs(n: NodeSetup): Promise<void> {
       sandboxImage: n.sandboxImage,
       systemdCgroup,
       restrictOomScoreAdj: !facts.canLowerOomScore,
+      registryConfigPath: paths.agent.containerdHostsDir,
+      registryAuths: registries.auths,
     }),
+    // Registry passwords live in it then: for root only.
+    registries.auths.length > 0 ? 0o600 : 0o644,
   );
   const resolvConf = node.resolvConf ?? (existsSync('/run/systemd/resolve/resolv.conf') ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf');
   await writeFileAtomic(

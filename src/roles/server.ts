@@ -36,6 +36,7 @@ import { fetchBootstrap, writeBootstrapFiles } from '../join/join-cluster.ts';
 import { checkNodeInputs, givenToken, preflight, requireRoot, settingsFrom, stageRuntime, str } from './prepare-node.ts';
 import type { Log } from './prepare-node.ts';
 import { airgapPath, writeNodeConfigs } from './node-setup.ts';
+import { readRegistries } from './read-registries.ts';
 import { applyHostNetwork } from '../host/host-network.ts';
 import { hostNetworkOptions } from './host-network-options.ts';
 import { readOrMakeNodePassword, writeNodePassword } from '../join/node-password-file.ts';
@@ -104,6 +105,7 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
   const snapshots = checkedSnapshotContext(s.values, log, s.nodeName);
   const runtime = await locateRuntime(str(s.values['runtime-dir']) || undefined);
   checkNodeInputs(s);
+  const registries = await readRegistries(str(s.values['private-registry']), log);
   const membersFile = join(s.paths.server.dir, 'db', 'etcd-members');
   const knownEtcdMembers = await readFile(membersFile, 'utf8').then((t) => Number(t.trim()) || undefined, () => undefined);
   const plan = planServer({ s, config, manifest: runtime.manifest, ...(knownEtcdMembers ? { knownEtcdMembers } : {}), ...(etcdUser ? { etcdUser } : {}) });
@@ -119,6 +121,8 @@ export async function startServer(args: readonly string[], env: NodeJS.ProcessEn
     flannel: config.flannel,
     sandboxImage: plan.images.sandbox,
     ...(cis ? { hardened: true } : {}),
+    registries,
+    disableDefaultRegistryEndpoint: s.values['disable-default-registry-endpoint'] === true,
   };
   const joining = config.joinUrl !== '' && !existsSync(join(s.paths.server.etcdDataDir, 'member'));
   // An in-place upgrade (a newer release, same data dir) is checked against what this node ran last.

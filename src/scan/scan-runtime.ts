@@ -185,9 +185,9 @@ function fileStem(name: string): string {
 export async function scanRuntime(o: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
   const manifest = JSON.parse(await readFile(join(o.runtimeDir, 'manifest.json'), 'utf8')) as RuntimeManifest;
-  // The conformance suite is no tool a user or release runs: only `npm run conformance` builds it (e2e.test
-  // alone is a 12-minute link on 2 cores), so the scan neither builds nor scans it.
-  const toolIds = (Object.keys(components) as ComponentId[]).filter((id) => components[id].tool === true && id !== 'conformance' && (o.tools !== false || id === 'govulncheck'));
+  // The conformance suite and its lab registry are no tools a user or release runs: only `npm run conformance`
+  // builds them (e2e.test alone is a 12-minute link on 2 cores), so the scan neither builds nor scans them.
+  const toolIds = (Object.keys(components) as ComponentId[]).filter((id) => components[id].tool === true && components[id].testTool !== true && (o.tools !== false || id === 'govulncheck'));
   const tools = await buildTools(toolIds, { cacheDir: o.cacheDir, toolchain: o.toolchain, progress: o.progress });
   const scanner = tools.govulncheck;
   if (!scanner) throw new RfoError('RFO_SCAN_FAILED', 'govulncheck was not built', { hint: 'npm run build:tools -- govulncheck' });

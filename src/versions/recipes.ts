@@ -399,6 +399,17 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     versionCheck: { args: [], expect: 'Effective uid:' },
   },
   {
+    // The conformance lab's registry: go-containerregistry's pkg/registry and our layout loader (go/lab-registry).
+    kind: 'go-binary',
+    name: 'lab-registry',
+    component: 'lab-registry',
+    package: '.',
+    cgo: false,
+    tags: [],
+    xflags: { 'main.version': '{version}' },
+    versionCheck: { args: ['--version'], expect: 'go-containerregistry {version}' },
+  },
+  {
     kind: 'c-binary',
     name: 'pause',
     component: 'pause',

@@ -60,7 +60,8 @@ export type ComponentId =
   | 'versitygw'
   | 'cosign'
   | 'govulncheck'
-  | 'conformance';
+  | 'conformance'
+  | 'lab-registry';
 
 export interface Component {
   readonly id: ComponentId;
@@ -107,6 +108,11 @@ export interface Component {
    * from source like the rest by `npm run build:tools`, never staged in the runtime.
    */
   readonly tool?: boolean;
+  /**
+   * A tool only `npm run conformance` builds and runs (the suite, the lab's
+   * registry): neither the scan nor a release builds it.
+   */
+  readonly testTool?: boolean;
   /**
    * The wrapper module directory go/<wrapper> when it is not go/<id>: a
    * non-default minor's Kubernetes (go/kubernetes-1.35) or paired etcd
@@ -440,9 +446,21 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     modules: ['k8s.io/kubernetes'],
     license: 'Apache-2.0',
     tool: true,
+    testTool: true,
     note:
       "tool: Kubernetes' own conformance suite (e2e.test, ginkgo at the version Kubernetes' go.mod requires) and agnhost, " +
       'from the same k8s.io/kubernetes module as the runtime, for `npm run conformance`; no security floors: the suite is built as upstream builds it',
+  },
+  'lab-registry': {
+    id: 'lab-registry',
+    version: 'v0.22.1',
+    modules: ['github.com/google/go-containerregistry'],
+    license: 'Apache-2.0',
+    tool: true,
+    testTool: true,
+    note:
+      "tool: the conformance lab's registry (go-containerregistry's pkg/registry, newest served) with our loader " +
+      '(go/lab-registry/main.go): serves the stand-in images to the nodes through registries.yaml mirrors, for the ImageVolume spec (pull policy Always)',
   },
 };
 

@@ -13,17 +13,19 @@ export interface ServerDirs {
   readonly kubelet: string;
   readonly cni: string;
   readonly cniState: string;
+  /** registries.yaml (private-registry): none there unless a test writes one, never the host's. */
+  readonly registries: string;
   readonly kubeconfig: string;
 }
 
 export function serverDirs(root: string, kubeconfig = join(root, 'etc', 'rfo.yaml')): ServerDirs {
   const cni = join(root, 'cni');
-  return { data: join(root, 'data'), run: join(root, 'run'), kubelet: join(root, 'kubelet'), cni, cniState: `${cni}-state`, kubeconfig };
+  return { data: join(root, 'data'), run: join(root, 'run'), kubelet: join(root, 'kubelet'), cni, cniState: `${cni}-state`, registries: join(root, 'registries.yaml'), kubeconfig };
 }
 
-/** --data-dir … --cni-state-dir: every host path of a node rfo would otherwise default. */
+/** --data-dir … --private-registry: every host path of a node rfo would otherwise default. */
 export function nodeDirArgs(d: ServerDirs): string[] {
-  return ['--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--cni-state-dir', d.cniState];
+  return ['--data-dir', d.data, '--run-dir', d.run, '--kubelet-dir', d.kubelet, '--cni-conf-dir', d.cni, '--cni-state-dir', d.cniState, '--private-registry', d.registries];
 }
 
 export interface TestServerOptions {

@@ -8,8 +8,9 @@ import { readToolchain } from '../../../src/build/toolchain.ts';
 import { components } from '../../../src/versions/table.ts';
 import type { ComponentId } from '../../../src/versions/table.ts';
 
-// Not the conformance suite: only `npm run conformance` builds it (e2e.test is a 12-minute link) and checks its versions.
-export const toolIds = (Object.keys(components) as ComponentId[]).filter((id) => components[id].tool === true && id !== 'conformance');
+// Not the conformance suite and its lab registry (testTool): only `npm run conformance` builds all of them (e2e.test is a
+// 12-minute link) and checks their versions; a test that needs the registry asks for it by name.
+export const toolIds = (Object.keys(components) as ComponentId[]).filter((id) => components[id].tool === true && components[id].testTool !== true);
 
 /** Binary name → path for the given tools (all tools by default). */
 export async function toolPaths(ids: readonly ComponentId[] = toolIds): Promise<Record<string, string>> {
