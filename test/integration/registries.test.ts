@@ -123,8 +123,9 @@ test('an image in no archive is pulled through the mirror registries.yaml names;
   await eventually('the pod pulled from the mirror to run', async () => (await kubectl('get', 'pod', 'from-mirror', '-o', 'jsonpath={.status.phase}')).stdout === 'Running', 180_000).catch(async (err: unknown) => {
     throw new Error(`${String(err)}\n${(await kubectl('describe', 'pod', 'from-mirror')).stdout.split('\n').slice(-8).join('\n')}\n${registryLog.slice(-2000)}`);
   });
-  // The manifest came from the mirror, asked with the registry it stands for (containerd's ns= parameter).
-  assert.match(registryLog, /GET \/v2\/library\/busybox\/manifests\/1\.35\?ns=registry\.rfo\.test/);
+  // The tag was resolved and the layers fetched from the mirror, asked with the registry it stands for (containerd's ns=).
+  assert.match(registryLog, /HEAD \/v2\/library\/busybox\/manifests\/1\.35\?ns=registry\.rfo\.test\n/);
+  assert.match(registryLog, /GET \/v2\/library\/busybox\/blobs\/sha256:[0-9a-f]{64}\?ns=registry\.rfo\.test\n/);
   assert.ok(!output.includes(secret), 'the password is not in rfo\'s log');
 });
 
