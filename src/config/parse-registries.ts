@@ -108,12 +108,11 @@ function parseConfig(path: string, host: string, raw: unknown): RegistryConfig {
     const a = raw.auth;
     const where = `configs.${host}.auth`;
     onlyKeys(path, where, a, ['username', 'password', 'auth', 'identitytoken']);
-    const auth = {
-      ...(optString(path, where, a, 'username') !== undefined ? { username: optString(path, where, a, 'username') } : {}),
-      ...(optString(path, where, a, 'password') !== undefined ? { password: optString(path, where, a, 'password') } : {}),
-      ...(optString(path, where, a, 'auth') !== undefined ? { auth: optString(path, where, a, 'auth') } : {}),
-      ...(optString(path, where, a, 'identitytoken') !== undefined ? { identitytoken: optString(path, where, a, 'identitytoken') } : {}),
-    } as RegistryAuth;
+    const auth: Record<string, string> = {};
+    for (const key of ['username', 'password', 'auth', 'identitytoken'] as const) {
+      const v = optString(path, where, a, key);
+      if (v !== undefined) auth[key] = v;
+    }
     if ((auth.username === undefined) !== (auth.password === undefined)) throw bad(path, `${where} has a username without a password or the reverse`, 'give both, or use auth: (base64 of user:password) or identitytoken:');
     if (Object.keys(auth).length === 0) throw bad(path, `${where} is empty`, 'give username/password, auth or identitytoken, or remove auth:');
     out.auth = auth;
