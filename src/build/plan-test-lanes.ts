@@ -40,6 +40,7 @@ export const testFileSeconds: Readonly<Record<string, number>> = {
   'ingress.test.ts': 81,
   'join-agents.test.ts': 51,
   'crash-recovery.test.ts': 43,
+  'registries.test.ts': 51,
   'cert-renewal.test.ts': 36,
   'addon-deployer.test.ts': 14,
   'runtime-images.test.ts': 11,
