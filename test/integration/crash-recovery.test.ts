@@ -39,8 +39,15 @@ async function nodeOf(name: string) {
   return node;
 }
 
-/** The node's processes by what started them: components (RFO_MANAGED = its run dir) and what runs under its shims. */
-async function processesOf(name: string): Promise<{ components: Map<string, number[]>; shimTree: Set<number> }> {
+/**
+ * The node's processes by what started them: components (RFO_MANAGED = its
+ * run dir), everything under its shims (shimTree: not components), and the
+ * pods' lasting processes (podRoots: each shim and each container's first
+ * process, its direct children). Processes deeper in a pod come and go by
+ * themselves (kube-router's iptables runs, a probe's exec), so the checks
+ * that pods survived look at podRoots only.
+ */
+async function processesOf(name: string): Promise<{ components: Map<string, number[]>; shimTree: Set<number>; podRoots: Set<number> }> {
   const { runDir } = await nodeOf(name);
   const table = await readProcTable();
   const live = table.filter((p) => p.state !== 'Z');
@@ -51,10 +58,12 @@ async function processesOf(name: string): Promise<{ components: Map<string, numb
     shimTree.add(pid);
     for (const c of live.filter((p) => p.ppid === pid)) addTree(c.pid);
   };
-  for (const p of ours) if (base(p).startsWith('containerd-shim')) addTree(p.pid);
+  const shims = ours.filter((p) => base(p).startsWith('containerd-shim')).map((p) => p.pid);
+  for (const pid of shims) addTree(pid);
+  const podRoots = new Set([...shims, ...live.filter((p) => shims.includes(p.ppid)).map((p) => p.pid)]);
   const components = new Map<string, number[]>();
   for (const p of ours) if (!shimTree.has(p.pid)) components.set(base(p), [...(components.get(base(p)) ?? []), p.pid]);
-  return { components, shimTree };
+  return { components, shimTree, podRoots };
 }
 
 const sleeper = (node: string) => `
@@ -112,17 +121,30 @@ async function crashAndRecover(name: string, expected: readonly string[]) {
   for (const pod of ['s1', 'a1'] as const) {
     assert.deepEqual(await container(`sleeper-${pod}`), pods[pod], `sleeper-${pod} was restarted`);
   }
-  for (const pid of before.shimTree) assert.ok(after.shimTree.has(pid), `${name}: pod process ${pid} is gone`);
+  for (const pid of before.podRoots) assert.ok(after.podRoots.has(pid), `${name}: pod process ${pid} is gone`);
   // The new kubelet and containerd reach the old containers (containerd re-attached to the shims).
   // Retried: a kubelet seconds old may not have synced its pods from the apiserver yet ("pod does not exist").
   await eventually(`exec into sleeper-${name}`, async () => (await kubectl('exec', `sleeper-${name}`, '--', 'echo', 'still here')).stdout.trim() === 'still here', 60_000);
 }
 
-test('pods on the server and the agent run', { timeout: 180_000 }, async () => {
+test('pods on the server and the agent run', { timeout: 480_000 }, async () => {
   for (const n of ['s1', 'a1']) assert.equal(await nodeReady(n), 'True', n);
   await applyOk(sleeper('s1'));
   await applyOk(sleeper('a1'));
   await kubectlOk('wait', '--for=condition=Ready', 'pod/sleeper-s1', 'pod/sleeper-a1', '--timeout=150s');
+  // The add-ons' helm jobs run after the node is Ready (after CoreDNS, for most): a job pod that
+  // ends by itself during a crash test would look like a pod the crash took down. Let them finish.
+  await eventually(
+    'every helm job finished',
+    async () => {
+      const jobs = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'jobs', '-o', 'json')) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+      const helmJobs = jobs.items.filter((j) => j.metadata.name.startsWith('helm-'));
+      const finished = (j: (typeof helmJobs)[number]) => j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') === true;
+      return helmJobs.some((j) => j.metadata.name === 'helm-install-rfo-traefik') && helmJobs.every(finished);
+    },
+    300_000,
+    2000,
+  );
   assert.ok((await processesOf('s1')).shimTree.size >= 2, 'the server runs a shim with a pod');
 });
 
@@ -152,5 +174,5 @@ test('SIGHUP to the agent rfo: it stops its components and exits non-zero; the p
   assert.match(log, /SIGHUP: stopping components in reverse order, then exiting 129/);
   const after = await processesOf('a1');
   assert.deepEqual([...after.components.keys()], [], `components left after SIGHUP: ${JSON.stringify([...after.components])}`);
-  for (const pid of before.shimTree) assert.ok(after.shimTree.has(pid) || (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')) !== '', `pod process ${pid} is gone`);
+  for (const pid of before.podRoots) assert.ok(after.podRoots.has(pid) || (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')) !== '', `pod process ${pid} is gone`);
 });
