@@ -15,6 +15,7 @@ import { readState } from '../../src/lab/lab-state.ts';
 import { readProcTable } from '../../src/util/proc-table.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { eventually, labHelpers } from './helpers/lab-cluster.ts';
+import { helmJobsFinished } from './helpers/helm-jobs.ts';
 
 let root = '';
 const labDir = () => join(root, 'lab');
@@ -134,17 +135,7 @@ test('pods on the server and the agent run', { timeout: 480_000 }, async () => {
   await kubectlOk('wait', '--for=condition=Ready', 'pod/sleeper-s1', 'pod/sleeper-a1', '--timeout=150s');
   // The add-ons' helm jobs run after the node is Ready (after CoreDNS, for most): a job pod that
   // ends by itself during a crash test would look like a pod the crash took down. Let them finish.
-  await eventually(
-    'every helm job finished',
-    async () => {
-      const jobs = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'jobs', '-o', 'json')) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
-      const helmJobs = jobs.items.filter((j) => j.metadata.name.startsWith('helm-'));
-      const finished = (j: (typeof helmJobs)[number]) => j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') === true;
-      return helmJobs.some((j) => j.metadata.name === 'helm-install-rfo-traefik') && helmJobs.every(finished);
-    },
-    300_000,
-    2000,
-  );
+  await eventually('every helm job finished', () => helmJobsFinished(kubectlOk), 300_000, 2000);
   assert.ok((await processesOf('s1')).shimTree.size >= 2, 'the server runs a shim with a pod');
 });
 

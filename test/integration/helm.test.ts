@@ -24,6 +24,7 @@ import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.t
 import type { TestNode } from './helpers/test-node.ts';
 import { eventually } from './helpers/eventually.ts';
 import { stopProcess, untilReady } from './helpers/rfo-process.ts';
+import { helmJobsFinished } from './helpers/helm-jobs.ts';
 
 const rfo = join(repoRoot, 'bin', 'rfo');
 let node: TestNode;
@@ -302,12 +303,7 @@ test('no reconcile loop: three rfo restarts run no new job and leave every revis
   };
   // Every HelmChart's job done first (Traefik's is written only once the Gateway API CRDs are
   // Established; a job still retrying would add a revision of its own during the restarts).
-  await eventually('every helm job finished', async () => {
-    const jobs = JSON.parse(await kubectlOk('-n', 'kube-system', 'get', 'jobs', '-o', 'json')) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
-    const helmJobs = jobs.items.filter((j) => j.metadata.name.startsWith('helm-'));
-    const finished = (j: (typeof helmJobs)[number]) => j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') === true;
-    return helmJobs.some((j) => j.metadata.name === 'helm-install-rfo-traefik') && helmJobs.every(finished);
-  }, 300_000, 2000);
+  await eventually('every helm job finished', () => helmJobsFinished(kubectlOk), 300_000, 2000);
   const before = await snapshot();
   for (let i = 0; i < 3; i++) {
     await stopProcess(server);
