@@ -22,6 +22,7 @@ import type { LabNodeState, LabState } from './lab-state.ts';
 import { checkSubnetFree, createBridge, createNodeNetwork, removeNetwork } from './host-network.ts';
 import { cgroupPids, createCgroupRoot, labCgroupRoots, removeCgroupRoot } from './cgroup-roots.ts';
 import { alive, killAndWait, mntNsOf, readProcesses, spawnInNode, spawnNode, waitReady } from './node-process.ts';
+import { parseMountPoints, removableMountPoints } from './plan-mount-points.ts';
 
 export type { LabStatus, NodeStatus } from './render-status.ts';
 
@@ -100,9 +101,10 @@ async function prepareNode(node: LabNodeState, images: readonly string[], config
 
 /** Start a node's process tree and record its pid and mount namespace. */
 async function launch(state: LabState, node: LabNodeState): Promise<number> {
-  // Labs share the host's empty mount points (/etc/rancher...), and the lab
-  // that made one removes it at its down, also while another lab still runs:
-  // make any that went missing again (this lab's down then removes it).
+  // Labs share the host's empty mount points (/etc/rancher...); the lab that
+  // made one removes it at its down once no other lab's node mounts on it
+  // (plan-mount-points.ts). Make any that went missing again (this lab's down
+  // then removes it).
   const made = await ensureMountPoints();
   if (made.length > 0) {
     Object.assign(state, { createdMountPoints: [...new Set([...state.createdMountPoints, ...made])] });
@@ -416,6 +418,19 @@ async function looksLikeLabDir(dir: string): Promise<boolean> {
   return entries !== undefined && entries.every((e) => /^(\.?lab\.json.*|[sa]\d+)$/.test(e));
 }
 
+/** Every mount point of the mount namespaces other than ours (one process read per namespace). */
+async function mountPointsElsewhere(): Promise<Set<string>> {
+  const self = await mntNsOf('self');
+  const seen = new Set<string>();
+  const points = new Set<string>();
+  for (const p of await readProcesses()) {
+    if (p.mntNs === self || seen.has(p.mntNs)) continue;
+    seen.add(p.mntNs);
+    for (const m of parseMountPoints(await readFile(`/proc/${p.pid}/mountinfo`, 'utf8').catch(() => ''))) points.add(m);
+  }
+  return points;
+}
+
 /**
  * Remove everything of the lab: processes, namespaces, interfaces, iptables
  * rules, cgroups, the mount points it made, and the lab dir (data included).
@@ -438,7 +453,8 @@ export async function labDown(options: LabRef & { name?: string; log?: (l: strin
   const net = name ? await removeNetwork(name, state?.ruleComment ?? plan.ruleComment) : { netns: 0, links: 0, rules: 0 };
   const cgroupsLeft: string[] = [];
   for (const root of cgroupRoots) cgroupsLeft.push(...(await removeCgroupRoot(root)));
-  for (const dir of state?.createdMountPoints ?? []) await rmdir(dir).catch(() => undefined);
+  // Only those no other lab's node still mounts on (plan-mount-points.ts): removing one would detach its mounts.
+  for (const dir of removableMountPoints(state?.createdMountPoints ?? [], await mountPointsElsewhere())) await rmdir(dir).catch(() => undefined);
   let labDirRemoved = false;
   if (state || (await looksLikeLabDir(labDir))) {
     await rm(labDir, { recursive: true, force: true, maxRetries: 5 });
