@@ -1,9 +1,10 @@
-// npm run test:integration — the integration tests in two lanes by default
-// (src/build/plan-test-lanes.ts): the host-global files alone, then the rest in two
-// lanes side by side. A cold CI run ran the files one after another (RFO_TEST_LANES=1)
-// and took ~87 min in all, past the 80-minute budget; lanes take the integration part
-// from ~55 to ~40 min. RFO_TEST_LANES=1 is the serial run. Arguments narrow the run
-// to those files.
+// npm run test:integration — the integration tests, by default (RFO_TEST_LANES=1) every
+// file one after another: what CI runs. RFO_TEST_LANES=2 runs them in lanes
+// (src/build/plan-test-lanes.ts): the host-global files alone, then the rest in two lanes
+// side by side, ~35 instead of ~55 min. Not the default: its last validation run
+// (2026-12-06) failed three snapshot restore tests beside the other lane (cause not
+// found yet), after an earlier one found the lab mount-point bug (fixed). A cold
+// serial CI measured 89.4 min on a busy host. Arguments narrow the run to those files.
 //
 // Each lane's full output (node's spec reporter) is printed when the lane ends;
 // while it runs, only its finished top-level tests are printed, prefixed with
@@ -18,7 +19,7 @@ import { planTestLanes } from '../src/build/plan-test-lanes.ts';
 const dir = join(repoRoot, 'test', 'integration');
 const args = process.argv.slice(2);
 const files = args.length > 0 ? args : readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => relative(repoRoot, join(dir, f)));
-const laneCount = Number(process.env.RFO_TEST_LANES ?? '2');
+const laneCount = Number(process.env.RFO_TEST_LANES ?? '1');
 const plan = planTestLanes(files, laneCount);
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 60_000).toFixed(1)} min`;

@@ -63,7 +63,7 @@ export interface TestLanePlan {
 
 /** Longest file first into the lane with the least time so far (LPT scheduling). */
 export function planTestLanes(files: readonly string[], laneCount: number, weights: Readonly<Record<string, number>> = testFileSeconds): TestLanePlan {
-  if (!Number.isInteger(laneCount) || laneCount < 1) throw new RfoError('RFO_USAGE', `lane count must be a positive integer, not ${laneCount}`, { hint: 'set RFO_TEST_LANES to 1 (serial), 2 (the default) or more' });
+  if (!Number.isInteger(laneCount) || laneCount < 1) throw new RfoError('RFO_USAGE', `lane count must be a positive integer, not ${laneCount}`, { hint: 'set RFO_TEST_LANES to 1 (serial, the default), 2 or more' });
   const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
   const weight = (f: string) => weights[name(f)] ?? defaultSeconds;
   const sorted = [...files].sort();
