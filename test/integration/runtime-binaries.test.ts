@@ -17,11 +17,11 @@ import { components } from '../../src/versions/table.ts';
 import { run } from '../../src/util/exec.ts';
 import { repoRoot } from '../../src/build/paths.ts';
 import { readElfMachine } from './helpers/elf.ts';
-import { toolPaths } from './helpers/tools.ts';
+import { toolIds, toolPaths } from './helpers/tools.ts';
 
 const runtime = await findRuntime();
-// Tools (versitygw, cosign) are not in the runtime; they are checked where they are built.
-const tools = await toolPaths();
+// Tools (versitygw, cosign, and the lab registry the registries test runs) are not in the runtime; they are checked where they are built.
+const tools = await toolPaths([...toolIds, 'lab-registry']);
 
 for (const recipe of binaryRecipes) {
   // npm run conformance checks the suite's own binaries when it builds them.
