@@ -12,15 +12,32 @@ export interface LabRegistry {
   stop(): Promise<void>;
 }
 
-export async function startLabRegistry(o: { readonly bin: string; readonly archive: string; readonly address: string; readonly workDir: string; readonly log: (l: string) => void }): Promise<LabRegistry> {
+export interface StartLabRegistryOptions {
+  readonly bin: string;
+  /** An images archive (OCI layout, zstd tar): everything the registry serves. */
+  readonly archive: string;
+  readonly address: string;
+  /** Holds the unpacked layout and the pushed blobs; both removed at stop. */
+  readonly workDir: string;
+  readonly log: (l: string) => void;
+  /** Runs the registry under this command, e.g. nsenter into a test node's network namespace. */
+  readonly prefix?: readonly string[];
+  /** Every line the registry logs (its request log), as it comes. */
+  readonly onLine?: (l: string) => void;
+}
+
+export async function startLabRegistry(o: StartLabRegistryOptions): Promise<LabRegistry> {
   const layout = join(o.workDir, 'registry-layout');
   const blobs = join(o.workDir, 'registry-blobs');
   await rm(layout, { recursive: true, force: true });
   await mkdir(layout, { recursive: true });
   await runChecked({ cmd: 'tar', args: ['--zstd', '-xf', o.archive, '-C', layout], purpose: 'unpacking the images for the lab registry' });
-  const child = spawn(o.bin, ['--address', o.address, '--blob-dir', blobs, '--layout', layout], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['--address', o.address, '--blob-dir', blobs, '--layout', layout];
+  const prefix = o.prefix ?? [];
+  const child = spawn(prefix[0] ?? o.bin, prefix.length > 0 ? [...prefix.slice(1), o.bin, ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr }).on('line', (l) => {
+    o.onLine?.(l);
     stderr.push(l);
     if (stderr.length > 20) stderr.shift();
   });

@@ -7,6 +7,7 @@
 
 import { renderRegistryCriLines } from './registry-hosts.ts';
 import type { RegistryAuthEntry } from './registry-hosts.ts';
+import { tomlString } from './toml-string.ts';
 
 export interface ContainerdConfigInput {
   readonly root: string;
@@ -29,7 +30,7 @@ export interface ContainerdConfigInput {
   readonly registryAuths: readonly RegistryAuthEntry[];
 }
 
-const q = (s: string) => JSON.stringify(s); // TOML basic strings share JSON's escaping for our values
+const q = tomlString;
 
 export function renderContainerdConfig(c: ContainerdConfigInput): string {
   return [

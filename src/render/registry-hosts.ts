@@ -12,6 +12,7 @@
 // root as written (override_path).
 
 import type { RegistryAuth, RegistryConfig, RegistryEndpoint, Registries } from '../config/parse-registries.ts';
+import { tomlString } from './toml-string.ts';
 
 export interface RegistryHostsFile {
   /** Directory name under config_path: the registry name, or _default for "*". */
@@ -29,7 +30,7 @@ export interface RegistryRender {
   readonly auths: readonly RegistryAuthEntry[];
 }
 
-const q = (s: string) => JSON.stringify(s);
+const q = tomlString;
 
 /** The registry's own endpoint, as containerd would use it without hosts.toml ('*' has none: containerd uses the requested registry). */
 export function defaultServer(registry: string): string | undefined {

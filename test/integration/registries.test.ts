@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
-import { runChecked } from '../../src/util/exec.ts';
+import { startLabRegistry } from '../../src/conformance/lab-registry.ts';
+import type { LabRegistry } from '../../src/conformance/lab-registry.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
@@ -28,7 +29,7 @@ let node: TestNode;
 let root: string;
 let runtimeDir = '';
 let server: ChildProcess | undefined;
-let registry: ChildProcess | undefined;
+let registry: LabRegistry | undefined;
 let output = '';
 let registryLog = '';
 
@@ -50,23 +51,23 @@ before(async () => {
   runtimeDir = (await findRuntime()).dir;
   root = await mkdtemp('/var/tmp/rfo-registries-');
   node = await createTestNode('rfo-reg', 81);
-  const bin = (await toolPaths(['lab-registry']))['lab-registry'] ?? '';
   // The test image in an OCI layout: the registry's only source; no node imports it.
   await writeBusyboxArchive(join(root, 'busybox.tar.zst'));
-  await mkdir(join(root, 'layout'));
-  await runChecked({ cmd: 'tar', args: ['--zstd', '-xf', join(root, 'busybox.tar.zst'), '-C', join(root, 'layout')], purpose: 'unpacking the test image' });
-  registry = spawn(node.prefix[0] ?? 'nsenter', [...node.prefix.slice(1), bin, '--address', registryAddress(), '--blob-dir', join(root, 'blobs'), '--layout', join(root, 'layout')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  registry.stderr?.on('data', (d: Buffer) => (registryLog += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    registry?.stdout?.on('data', (d: Buffer) => d.toString().includes('ready ') && resolve());
-    registry?.on('close', (c) => reject(new Error(`lab-registry exited ${c}: ${registryLog}`)));
+  registry = await startLabRegistry({
+    bin: (await toolPaths(['lab-registry']))['lab-registry'] ?? '',
+    archive: join(root, 'busybox.tar.zst'),
+    address: registryAddress(),
+    workDir: join(root, 'registry'),
+    log: () => undefined,
+    prefix: node.prefix,
+    onLine: (l) => (registryLog += `${l}\n`),
   });
   await writeFile(config(), 'disable: [rfo-traefik, rfo-gateway-api-crds, rfo-metrics-server, rfo-local-path, rfo-network-policy]\n');
 });
 
 after(async () => {
   await stopProcess(server);
-  registry?.kill('SIGTERM');
+  await registry?.stop();
   if (node) {
     await node.exec(rfo, killallArgs(dirs()));
     await node.destroy();
