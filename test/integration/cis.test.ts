@@ -20,7 +20,9 @@ import { repoRoot } from '../../src/build/paths.ts';
 import { labDown, labExec, labKubectl, labUp } from '../../src/lab/lab.ts';
 import { readProcTable } from '../../src/util/proc-table.ts';
 import { run } from '../../src/util/exec.ts';
-import { cisSysctls, parseAccounts, sysctlPath } from '../../src/host/plan-cis-host.ts';
+import { cisSysctls, sysctlPath } from '../../src/host/plan-cis-host.ts';
+import { hostAccounts, readSysctl, recordCisHost } from './helpers/cis-host.ts';
+import type { CisHostRecord } from './helpers/cis-host.ts';
 import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { eventually, labHelpers } from './helpers/lab-cluster.ts';
 import { findRuntime } from './helpers/runtime.ts';
@@ -35,39 +37,27 @@ const nodeData = (node: string) => join(labDir(), node, 'var-lib-rancher', 'rfo'
 const runDir = (node: string) => `/run/rfo-${name}-${node}`;
 
 /** The host as we found it: the six kernel parameters and whether the etcd account existed. */
-const original: Record<string, string> = {};
+let host: CisHostRecord | undefined;
 let etcdAccountExisted = false;
 let labIsUp = false;
 /** This checkout's runtime (with the network-policy add-on's image), not whichever was built last. */
 let runtimeDir = '';
 
-const accounts = async () => ({
-  users: parseAccounts(await readFile('/etc/passwd', 'utf8'), 'passwd'),
-  groups: parseAccounts(await readFile('/etc/group', 'utf8'), 'group'),
-});
-const readSysctl = async (key: string) => (await readFile(sysctlPath(key), 'utf8')).trim();
+const accounts = hostAccounts;
 const log = (l: string) => process.stderr.write(`${l}\n`);
 
 before(async () => {
   root = await mkdtemp('/var/tmp/rfo-cis-');
-  for (const s of cisSysctls) original[s.key] = await readSysctl(s.key);
-  const a = await accounts();
-  etcdAccountExisted = a.users.some((u) => u.name === 'etcd') || a.groups.some((g) => g.name === 'etcd');
-  log(`cis test: host before: ${JSON.stringify(original)}, etcd account ${etcdAccountExisted ? 'exists' : 'absent'}`);
+  host = await recordCisHost();
+  etcdAccountExisted = host.etcdAccountExisted;
+  log(`cis test: host before: ${JSON.stringify(host.sysctls)}, etcd account ${etcdAccountExisted ? 'exists' : 'absent'}`);
   await writeBusyboxArchive(join(root, 'busybox.tar.zst'));
   runtimeDir = (await findRuntime()).dir;
 });
 
 after(async () => {
   if (labIsUp) await labDown({ labDir: labDir() }).catch((err: unknown) => log(`lab down: ${String(err)}`));
-  for (const [key, value] of Object.entries(original)) {
-    if ((await readSysctl(key)) !== value) await writeFile(sysctlPath(key), value);
-  }
-  if (!etcdAccountExisted) {
-    const a = await accounts();
-    if (a.users.some((u) => u.name === 'etcd')) await run({ cmd: 'userdel', args: ['etcd'] });
-    if ((await accounts()).groups.some((g) => g.name === 'etcd')) await run({ cmd: 'groupdel', args: ['etcd'] });
-  }
+  await host?.restore();
   await rm(root, { recursive: true, force: true });
 });
 
