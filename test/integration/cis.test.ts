@@ -1,8 +1,8 @@
-// profile: cis end to end, on a lab of one server and one agent: the profile
+// profile: cis end to end, on a lab of two servers (HA etcd) and one agent: the profile
 // refuses an unprepared host naming each fix (nothing written), `rfo cis
 // prepare` fixes it, then the cluster runs etcd as etcd, writes every file
 // 0600, rejects a privileged pod in `default`, audits a Secret read without
-// its value, and `rfo cis check` reports 0 FAIL on both nodes, catches a key
+// its value, and `rfo cis check` reports 0 FAIL on every node, catches a key
 // made 0644, and passes again once it is fixed. Last, a lab without the
 // profile admits the privileged pod and fails exactly the checks README lists.
 //
@@ -61,9 +61,9 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function up(config?: string, agents = 1): Promise<void> {
+async function up(config?: string, agents = 1, servers = 1): Promise<void> {
   const t0 = Date.now();
-  await labUp({ servers: 1, agents, labDir: labDir(), subnet, name, runtimeDir, images: [join(root, 'busybox.tar.zst')], ...(config ? { config } : {}), log });
+  await labUp({ servers, agents, labDir: labDir(), subnet, name, runtimeDir, images: [join(root, 'busybox.tar.zst')], ...(config ? { config } : {}), log });
   labIsUp = true;
   log(`lab up (${config ? config.trim() : 'default profile'}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
@@ -108,16 +108,23 @@ test('rfo cis prepare writes the sysctl drop-in, applies it and creates the etcd
   assert.match(second.stdout, /nothing to do/);
 });
 
-test('with the profile, etcd runs as etcd and owns its data directory, and every file rfo wrote is 0600', { timeout: 600_000 }, async () => {
-  await up('profile: cis\n');
+// HA: s2 joins s1's etcd under the profile, so the joining path (peer certs, the etcd
+// account's ownership of a data dir filled by a join) is checked as well as the first server.
+test('with the profile, etcd runs as etcd and owns its data directory on both servers, and every file rfo wrote is 0600', { timeout: 900_000 }, async () => {
+  await up('profile: cis\n', 1, 2);
   const { users, groups } = await accounts();
   const uid = users.find((u) => u.name === 'etcd')?.id;
   const gid = groups.find((g) => g.name === 'etcd')?.id;
-  const etcd = (await readProcTable()).find((p) => p.environ.includes(`RFO_MANAGED=${runDir('s1')}`) && p.cmdline[0]?.endsWith('/etcd'));
-  assert.ok(etcd, 'the etcd of s1');
-  assert.equal((await stat(`/proc/${etcd.pid}`)).uid, uid, 'etcd runs as the etcd user');
-  const dataDir = await stat(join(nodeData('s1'), 'server', 'db', 'etcd'));
-  assert.deepEqual([dataDir.uid, dataDir.gid, dataDir.mode & 0o777], [uid, gid, 0o700]);
+  const procs = await readProcTable();
+  for (const server of ['s1', 's2']) {
+    const etcd = procs.find((p) => p.environ.includes(`RFO_MANAGED=${runDir(server)}`) && p.cmdline[0]?.endsWith('/etcd'));
+    assert.ok(etcd, `the etcd of ${server}`);
+    assert.equal((await stat(`/proc/${etcd.pid}`)).uid, uid, `${server}: etcd runs as the etcd user`);
+    const dataDir = await stat(join(nodeData(server), 'server', 'db', 'etcd'));
+    assert.deepEqual([dataDir.uid, dataDir.gid, dataDir.mode & 0o777], [uid, gid, 0o700], server);
+  }
+  const members = await kubectlOk('get', 'nodes', '-l', 'node-role.kubernetes.io/etcd=true', '-o', 'name');
+  assert.deepEqual(members.trim().split('\n').sort(), ['node/s1', 'node/s2'], 'both servers are etcd nodes');
 
   const open: string[] = [];
   const walk = async (dir: string): Promise<void> => {
@@ -127,7 +134,7 @@ test('with the profile, etcd runs as etcd and owns its data directory, and every
       else if (e.isFile() && ((await stat(p)).mode & 0o077) !== 0) open.push(p);
     }
   };
-  for (const node of ['s1', 'a1']) {
+  for (const node of ['s1', 's2', 'a1']) {
     for (const d of ['server/tls', 'server/cred', 'server/etc', 'server/manifests', 'agent/etc']) await walk(join(nodeData(node), d));
     for (const e of await readdir(join(nodeData(node), 'agent'), { withFileTypes: true })) if (e.isFile() && ((await stat(join(nodeData(node), 'agent', e.name))).mode & 0o077) !== 0) open.push(`${node}:agent/${e.name}`);
     await walk(join(labDir(), node, 'etc-cni'));
@@ -167,7 +174,7 @@ async function podReady(ns: string, pod: string): Promise<void> {
 }
 
 test("the default NetworkPolicies bite with the network-policy add-on: a pod in default takes traffic from default, not from another namespace; DNS and the metrics API still answer", { timeout: 300_000 }, async () => {
-  await eventually('rfo-network-policy ready on both nodes', async () => (await kubectl('-n', 'kube-system', 'get', 'daemonset', 'rfo-network-policy', '-o', 'jsonpath={.status.numberReady}')).stdout === '2', 180_000);
+  await eventually('rfo-network-policy ready on every node', async () => (await kubectl('-n', 'kube-system', 'get', 'daemonset', 'rfo-network-policy', '-o', 'jsonpath={.status.numberReady}')).stdout === '3', 180_000);
   await kubectlOk('create', 'namespace', 'other');
   await applyOk(restrictedPod('web', 'default', 'a1', 'mkdir -p /tmp/www && echo hello > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'));
   for (const ns of ['default', 'other']) await applyOk(restrictedPod('client', ns, 's1', 'exec sleep 3600'));
@@ -261,12 +268,12 @@ async function cisCheck(node: string): Promise<{ code: number; report: Report; f
   return { code: r.code, report, fails };
 }
 
-test('rfo cis check: 0 FAIL on the server and on the agent under the profile', { timeout: 120_000 }, async () => {
-  for (const node of ['s1', 'a1']) {
+test('rfo cis check: 0 FAIL on both servers and on the agent under the profile', { timeout: 180_000 }, async () => {
+  for (const node of ['s1', 's2', 'a1']) {
     const { code, report, fails } = await cisCheck(node);
     assert.deepEqual(fails, [], node);
     assert.equal(code, 0);
-    assert.ok(report.Totals.total_pass >= (node === 's1' ? 90 : 20), `${node}: ${JSON.stringify(report.Totals)}`);
+    assert.ok(report.Totals.total_pass >= (node.startsWith('s') ? 90 : 20), `${node}: ${JSON.stringify(report.Totals)}`);
   }
   const table = await labExec('s1', [rfo, 'cis', 'check', '--run-dir', runDir('s1')], { labDir: labDir() });
   assert.match(table.stdout, /^\[PASS\] 1\.1\.12 Ensure that the etcd data directory ownership is set to etcd:etcd \(Manual\)$/m);
