@@ -18,7 +18,7 @@ import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
 import type { TestNode } from './helpers/test-node.ts';
-import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
+import { killallArgs, nodeDirArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
 import { stopProcess, untilReady } from './helpers/rfo-process.ts';
 import { eventually } from './helpers/eventually.ts';
 import { toolPaths } from './helpers/tools.ts';
@@ -75,7 +75,7 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-test('a bad registries.yaml stops rfo server with the file and key named, and writes nothing', async () => {
+test('a bad registries.yaml stops rfo server and rfo agent with the file and key named, and writes nothing', async () => {
   const cases: [string, RegExp][] = [
     ['mirrors:\n  registry.rfo.test:\n    endpoint: ["http://x:5000"]\n    rewrite: {"^a/(.*)": "b/$1"}\n', /mirrors\.registry\.rfo\.test\.rewrite is not supported/],
     ['configs:\n  registry.rfo.test:\n    tls: { ca_file: /nonexistent/ca.pem }\n', /names \/nonexistent\/ca\.pem, which does not exist/],
@@ -89,6 +89,13 @@ test('a bad registries.yaml stops rfo server with the file and key named, and wr
     assert.match(r.stderr, message);
     assert.ok(r.stderr.includes(dirs().registries), 'the file is named');
     assert.ok(!existsSync(dirs().data), 'nothing written');
+    // The agent reads the file before it dials the server (none listens here) or writes anything.
+    const agent = await node.exec(rfo, ['agent', '--config', '/dev/null', ...nodeDirArgs(dirs()), '--node-ip', node.ip, '--runtime-dir', runtimeDir, '--server', `https://${node.ip}:9345`, '--token', 'not-used']);
+    assert.equal(agent.code, 1, agent.stderr);
+    assert.match(agent.stderr, /RFO_CONFIG_INVALID/);
+    assert.match(agent.stderr, message);
+    assert.ok(agent.stderr.includes(dirs().registries), 'the file is named');
+    assert.ok(!existsSync(dirs().data), 'nothing written by the agent');
   }
 });
 
