@@ -18,6 +18,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/build/paths.ts';
 import { labDown } from '../../src/lab/lab.ts';
+import { statePath } from '../../src/lab/lab-state.ts';
 import { run } from '../../src/util/exec.ts';
 import { ciSubset } from '../../src/conformance/subset-ci.ts';
 import { recordCisHost } from './helpers/cis-host.ts';
@@ -36,7 +37,7 @@ before(async () => {
 
 after(async () => {
   // The script tears its lab down; this is for a run that was killed.
-  if (existsSync(join(labDir(), 'lab.json'))) await labDown({ labDir: labDir(), log }).catch((err: unknown) => log(`lab down: ${String(err)}`));
+  if (existsSync(statePath(labDir()))) await labDown({ labDir: labDir(), log }).catch((err: unknown) => log(`lab down: ${String(err)}`));
   await host?.restore();
   if (root) await rm(root, { recursive: true, force: true });
 });
