@@ -13,6 +13,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../src/build/paths.ts';
 import { planTestLanes } from '../src/build/plan-test-lanes.ts';
+import { recordKernelTunables } from '../test/integration/helpers/kernel-tunables.ts';
 
 const dir = join(repoRoot, 'test', 'integration');
 const args = process.argv.slice(2);
@@ -47,6 +48,7 @@ function runFiles(label: string, laneFiles: readonly string[], stream: boolean):
   });
 }
 
+const restoreKernelTunables = await recordKernelTunables();
 const results: LaneResult[] = [];
 if (plan.exclusive.length > 0) {
   process.stdout.write(`integration: ${plan.exclusive.length} host-global files alone first: ${plan.exclusive.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}\n`);
@@ -62,6 +64,8 @@ for (const r of lanes) {
   if (plan.lanes.length > 1) process.stdout.write(`\n===== ${r.label}: full output =====\n${r.output}\n`);
   results.push(r);
 }
+const restored = await restoreKernelTunables();
+if (restored.length > 0) process.stdout.write(`integration: kernel parameters the kubelets set, put back: ${restored.join(', ')}\n`);
 const count = (re: RegExp) => results.reduce((n, r) => n + Number(re.exec(r.output)?.[1] ?? 0), 0);
 const failed = results.filter((r) => r.code !== 0);
 process.stdout.write(

@@ -17,6 +17,7 @@ import type { LabOptions } from './plan-lab.ts';
 import { renderSetupScript } from './render-setup-script.ts';
 import type { LabStatus, NodeStatus } from './render-status.ts';
 import { labNamespaces, planSweep } from './plan-sweep.ts';
+import type { ProcInfo } from './plan-sweep.ts';
 import { readState, requireState, statePath, writeState } from './lab-state.ts';
 import type { LabNodeState, LabState } from './lab-state.ts';
 import { checkSubnetFree, createBridge, createNodeNetwork, removeNetwork } from './host-network.ts';
@@ -297,6 +298,26 @@ async function sweep(mntNs: ReadonlySet<string>, cgroupRoots: readonly string[],
 }
 
 /**
+ * Sweep until a fresh read of /proc finds nothing in the node's mount
+ * namespace. One CI run (2026-12-06) found a process there right after a
+ * sweep whose last pass had found none: something entered or forked into the
+ * namespace in between. A few more rounds catch such late arrivals; what
+ * still stays is named in the error.
+ */
+async function sweepUntilEmpty(node: { readonly name: string; readonly mntNs: string; readonly cgroupRoot: string }): Promise<number> {
+  let killed = 0;
+  let left: ProcInfo[] = [];
+  for (let round = 0; round < 5; round++) {
+    if (round > 0) await new Promise((r) => setTimeout(r, 500));
+    killed += await sweep(new Set([node.mntNs]), [node.cgroupRoot], node.name);
+    left = (await readProcesses()).filter((p) => p.mntNs === node.mntNs);
+    if (left.length === 0) return killed;
+  }
+  const names = left.map((p) => `${p.pid} (${p.cmdline.join(' ').slice(0, 80)})`).join(', ');
+  throw new RfoError('RFO_LAB_NODE_FAILED', `${node.name}: its mount namespace still has processes: ${names}`, { hint: 'rfo lab down' });
+}
+
+/**
  * Stop a node like a crash: `rfo killall` inside its namespaces (scoped to
  * its run dir), then SIGKILL whatever of its mount namespace or cgroup root
  * is left (`hard`: only the SIGKILL, like a power cut; the node's network
@@ -317,8 +338,7 @@ export async function stopNode(nodeName: string, options: LabRef & { log?: (l: s
       const r = await run({ cmd: 'nsenter', args: [`--mount=/proc/${anchor.pid}/ns/mnt`, `--net=/run/netns/${node.netns}`, '--', node.argv[0] ?? 'rfo', 'killall', '--run-dir', node.runDir] });
       if (r.code !== 0) log(`${node.name}: rfo killall exited ${r.code}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
     }
-    const killed = await sweep(new Set([node.mntNs]), [node.cgroupRoot], node.name);
-    if ((await readProcesses()).some((p) => p.mntNs === node.mntNs)) throw new RfoError('RFO_LAB_NODE_FAILED', `${node.name}: its mount namespace still has processes`, { hint: 'rfo lab down' });
+    const killed = await sweepUntilEmpty({ name: node.name, mntNs: node.mntNs, cgroupRoot: node.cgroupRoot });
     if (killed) log(`${node.name}: killed ${killed} leftover process(es)`);
   }
   delete node.pid;
