@@ -18,7 +18,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # network-manager and firewalld: the host-networking test runs Debian's real daemons in
 # namespaces of its own (test/integration/helpers/network-daemons.ts); they are never
 # started on the host (policy-rc.d below; and without systemd as PID 1 nothing starts them).
-apt_packages=(gcc libc6-dev libseccomp-dev iptables ipset iproute2 zstd ca-certificates curl unzip busybox-static openssl rpm network-manager firewalld)
+apt_packages=(gcc libc6-dev make bzip2 libseccomp-dev iptables ipset iproute2 zstd ca-certificates curl unzip busybox-static openssl rpm network-manager firewalld)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

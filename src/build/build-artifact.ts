@@ -2,18 +2,21 @@
 // appears only when every binary is built (written under a .partial name,
 // then renamed), so an interrupted or failed build never looks complete.
 
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { run, tail } from '../util/exec.ts';
 import { components, goToolchain } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { linksSeccomp, usesCgo } from '../versions/recipes.ts';
-import type { CBinaryRecipe, DebBinaryRecipe, GoBinaryRecipe } from '../versions/recipes.ts';
+import type { CBinaryRecipe, DebBinaryRecipe, GoBinaryRecipe, MakeBinaryRecipe } from '../versions/recipes.ts';
 import { crossCgoEnv } from './cross-toolchain.ts';
 import { extractDebianFile } from './debian-package.ts';
 import { debianPinOf } from './plan-debian-pin.ts';
 import { parseGoSum } from './gomod.ts';
+import { renderKconfig } from './render-kconfig.ts';
+import { unpackSourceTarball } from './source-tarball.ts';
 import { wrapperDir } from './paths.ts';
 import type { ArtifactStep, ToolchainFacts } from './plan-build.ts';
 import type { Progress } from './progress.ts';
@@ -67,7 +70,7 @@ export function classifyBuildFailure(component: ComponentId, name: string, stder
 }
 
 /** The identity part every binary record shares. */
-function recordIdentity(recipe: GoBinaryRecipe | CBinaryRecipe | DebBinaryRecipe, aliases: readonly string[]) {
+function recordIdentity(recipe: GoBinaryRecipe | CBinaryRecipe | DebBinaryRecipe | MakeBinaryRecipe, aliases: readonly string[]) {
   return { kind: 'binary' as const, name: recipe.name, component: recipe.component, version: components[recipe.component].version, path: `bin/${recipe.name}`, aliases };
 }
 
@@ -148,6 +151,38 @@ async function takeDebianFile(ctx: BuildContext, recipe: DebBinaryRecipe): Promi
   };
 }
 
+/**
+ * A C program with its own make (busybox): the pinned tarball unpacked into
+ * the partial dir, `make <config>`, the recipe's options set, `make`.
+ * KCONFIG_NOTIMESTAMP keeps the build time out of the binary, so another
+ * machine builds the same bytes.
+ */
+async function buildMake(ctx: BuildContext, recipe: MakeBinaryRecipe): Promise<BinaryRecord> {
+  const component = components[recipe.component];
+  const pin = component.sourceTarball;
+  const work = join(ctx.outDir, 'work');
+  const started = Date.now();
+  const src = await ctx.progress.during(recipe.component, `fetching ${pin?.url ?? 'its source'}`, () => unpackSourceTarball(component, work));
+  const env = { ...ctx.env, KCONFIG_NOTIMESTAMP: '1', CC: ctx.toolchain.ccCommand ?? 'gcc' };
+  const make = async (args: string[]) => {
+    const r = await run({ cmd: 'make', args, cwd: src, env, purpose: `make ${args.join(' ')} (${recipe.name})` });
+    if (r.code !== 0) throw classifyBuildFailure(recipe.component, recipe.name, r.stderr);
+  };
+  await make([recipe.config]);
+  await writeFile(join(src, '.config'), renderKconfig(await readFile(join(src, '.config'), 'utf8'), recipe.set));
+  await ctx.progress.during(recipe.component, `building ${recipe.name} (make)`, () => make([`-j${availableParallelism()}`, `CC=${env.CC}`, recipe.output]));
+  const outFile = join(ctx.outDir, 'bin', recipe.name);
+  await copyFile(join(src, recipe.output), outFile);
+  await rm(work, { recursive: true, force: true });
+  return {
+    ...recordIdentity(recipe, []),
+    source: { type: 'source-tarball', url: pin?.url ?? '', sha256: pin?.sha256 ?? '' },
+    compiler: ctx.toolchain.cc,
+    buildFlags: { config: recipe.config, set: recipe.set },
+    ...(await describeOutput(outFile, started)),
+  };
+}
+
 export interface BuildArtifactOptions {
   readonly arch: Arch;
   readonly toolchain: ToolchainFacts;
@@ -170,6 +205,7 @@ export async function buildArtifact(step: ArtifactStep, options: BuildArtifactOp
     for (const recipe of step.recipes) {
       if (recipe.kind === 'go-binary') records.push(await buildGo(ctx, recipe, sums));
       else if (recipe.kind === 'c-binary') records.push(await buildC(ctx, recipe));
+      else if (recipe.kind === 'make-binary') records.push(await buildMake(ctx, recipe));
       else records.push(await takeDebianFile(ctx, recipe));
     }
     await writeFile(join(partial, artifactRecordFile), `${JSON.stringify(records, null, 2)}\n`);

@@ -93,7 +93,7 @@ export interface BuildPlan {
 }
 
 export function needsCc(recipes: readonly BinaryRecipe[], arch: Arch): boolean {
-  return recipes.some((r) => r.kind === 'c-binary' || (r.kind === 'go-binary' && usesCgo(r, arch)));
+  return recipes.some((r) => r.kind === 'c-binary' || r.kind === 'make-binary' || (r.kind === 'go-binary' && usesCgo(r, arch)));
 }
 
 export function needsSeccomp(recipes: readonly BinaryRecipe[], arch: Arch): boolean {

@@ -25,6 +25,13 @@ export interface CSource {
   readonly fileSha256: string;
 }
 
+/** A C program built from its release tarball (busybox for the conformance images), pinned by the tarball's sha256. */
+export interface SourceTarball {
+  readonly type: 'source-tarball';
+  readonly url: string;
+  readonly sha256: string;
+}
+
 /** A file taken unchanged from a Debian package (busybox), pinned by the .deb's sha256. */
 export interface DebianSource {
   readonly type: 'debian-package';
@@ -45,7 +52,7 @@ export interface BinaryRecord {
   readonly version: string;
   readonly path: string;
   readonly aliases: readonly string[];
-  readonly source: GoModuleSource | CSource | DebianSource;
+  readonly source: GoModuleSource | CSource | DebianSource | SourceTarball;
   /** Go toolchain version (for cgo/C artifacts also the C compiler). */
   readonly goVersion?: string;
   readonly compiler?: string;

@@ -1,5 +1,5 @@
-// I/O shell: builds the conformance suite (e2e.test, ginkgo, agnhost) and the
-// busybox binary through the runtime's build machinery (same input-hashed
+// I/O shell: builds the conformance suite (e2e.test, ginkgo, agnhost) and
+// busybox (from its tarball, upstream's defconfig) through the runtime's build machinery (same input-hashed
 // artifact cache), asks e2e.test which images its specs use, and writes our
 // stand-ins under those references into one airgap archive the lab imports.
 // The archive is cached under <cache>/conformance/<key>/, keyed by the
@@ -26,7 +26,7 @@ import { imageRecipes, recipesFor } from '../versions/recipes.ts';
 import { expandPlaceholders } from '../build/render-go-build.ts';
 import { components } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
-import { conformanceImageRecipes } from './images.ts';
+import { busyboxApplets, conformanceImageRecipes, diffApplets } from './images.ts';
 import type { ConformanceFileSource, ConformanceImageRecipe, ConformanceLayer } from './images.ts';
 import { imageName, parseListImages, planConformanceImages } from './plan-images.ts';
 import type { ImagePlan } from './plan-images.ts';
@@ -51,7 +51,7 @@ export interface BuildConformanceOptions {
 }
 
 // etcd: the runtime's, as the Aggregator spec's etcd image; lab-registry serves the images to pulls.
-const suiteComponents: readonly ComponentId[] = ['conformance', 'busybox', 'etcd', 'lab-registry'];
+const suiteComponents: readonly ComponentId[] = ['conformance', 'conformance-busybox', 'etcd', 'lab-registry'];
 
 async function buildBinaries(options: BuildConformanceOptions, timings: Record<string, number>): Promise<{ bin: Record<string, string>; keys: string[]; arch: Arch }> {
   const plan = await makePlan({ cacheDir: options.cacheDir, only: suiteComponents, toolchain: options.toolchain, progress: options.progress });
@@ -71,16 +71,23 @@ async function buildBinaries(options: BuildConformanceOptions, timings: Record<s
   return { bin, keys: plan.steps.map((s) => s.key), arch: plan.arch };
 }
 
-/** Each suite binary answers its recipe's version check (the integration tests leave the suite out). */
+/**
+ * Each suite binary answers its recipe's version check, and busybox has
+ * exactly the applets the images link (a missing one would be a dangling
+ * link in every image).
+ */
 async function checkVersions(bin: Record<string, string>): Promise<void> {
-  for (const recipe of recipesFor('conformance')) {
+  for (const recipe of [...recipesFor('conformance'), ...recipesFor('conformance-busybox')]) {
     const path = bin[recipe.name];
-    const expect = expandPlaceholders(recipe.versionCheck.expect, components.conformance, '');
+    const expect = expandPlaceholders(recipe.versionCheck.expect, components[recipe.component], '');
     const r = path ? await run({ cmd: path, args: [...recipe.versionCheck.args], purpose: `checking ${recipe.name}'s version` }) : undefined;
     if (!r || !(r.stdout + r.stderr).includes(expect)) {
       throw new RfoError('RFO_BUILD_FAILED', `${recipe.name} ${recipe.versionCheck.args.join(' ')} does not print ${expect}`, { hint: 'check the conformance recipes in src/versions/recipes.ts' });
     }
   }
+  const listed = (await runChecked({ cmd: bin['busybox-defconfig'] ?? 'busybox-defconfig', args: ['--list'], purpose: 'listing the busybox applets' })).stdout.split('\n').filter(Boolean);
+  const diff = diffApplets(listed, busyboxApplets);
+  if (diff) throw new RfoError('RFO_BUILD_FAILED', `busybox's applets differ from busyboxApplets: ${diff}`, { hint: 'update busyboxApplets in src/conformance/images.ts to what the built busybox lists' });
 }
 
 async function fileContent(name: string, from: ConformanceFileSource, bin: Record<string, string>, moduleDir: string): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conformanceImageRecipes } from './images.ts';
+import { busyboxApplets, conformanceImageRecipes, diffApplets } from './images.ts';
 import { imageName, parseListImages, planConformanceImages } from './plan-images.ts';
 
 const listed = `I1205 12:00:00 some log line
@@ -49,7 +49,7 @@ test('agnhost images run netcat-openbsd as nc (the Service specs use its -v -t o
   const links = [...(agnhost?.base?.layer.symlinks ?? []), ...(agnhost?.symlinks ?? [])];
   assert.ok(links.some((l) => l.path === '/usr/bin/nc' && l.target === '/bin/nc.openbsd'));
   assert.ok(!links.some((l) => l.path === '/bin/nc'));
-  // busybox's sh would run its own nc applet (Debian builds it with "prefer applets")
+  // bash as sh, as upstream's agnhost has it
   assert.ok(links.some((l) => l.path === '/bin/sh' && l.target === 'bash'));
   assert.equal(links.filter((l) => l.path === '/bin/sh').length, 1);
   const busybox = conformanceImageRecipes.find((r) => r.name === 'busybox');
@@ -71,13 +71,21 @@ test('agnhost, kitten, nautilus and glibc-dns-testing share one tools layer', ()
   assert.ok([...bases][0]?.layer.debianFiles?.some((d) => d.package === 'bind9-dnsutils'));
 });
 
-test('the busybox images run bash as sh and have the applets specs call by path', () => {
-  for (const name of ['busybox', 'nonroot', 'nginx']) {
+test("the busybox images run busybox's own sh (no bash, no glibc) and link every applet", () => {
+  for (const name of ['busybox', 'nonroot', 'nonewprivs', 'nginx']) {
     const r = conformanceImageRecipes.find((x) => x.name === name);
     const sh = (r?.symlinks ?? []).filter((l) => l.path === '/bin/sh');
-    assert.deepEqual(sh, [{ path: '/bin/sh', target: 'bash' }], name);
-    assert.ok(r?.debianFiles?.some((d) => d.package === 'bash'), name);
+    assert.deepEqual(sh, [{ path: '/bin/sh', target: 'busybox' }], name);
+    assert.ok(!r?.debianFiles?.some((d) => d.package === 'bash'), name);
+    assert.deepEqual(r?.files.find((f) => f.path === '/bin/busybox')?.from, { binary: 'busybox-defconfig' }, name);
   }
   const busybox = conformanceImageRecipes.find((x) => x.name === 'busybox');
+  assert.equal(busybox?.debianFiles, undefined, 'the busybox image is the static binary alone');
   for (const applet of ['sysctl', 'hexdump', 'env', 'nslookup', 'wget']) assert.ok(busybox?.symlinks?.some((l) => l.path === `/bin/${applet}`), applet);
+});
+
+test('diffApplets names what a built busybox and the image links disagree on', () => {
+  assert.equal(diffApplets(['sh', 'ls'], ['ls', 'sh']), '');
+  assert.equal(diffApplets(['sh', 'ls', 'tc'], ['sh', 'ls', 'ip']), 'not linked: tc; not in the binary: ip');
+  assert.equal(busyboxApplets.length, new Set(busyboxApplets).size, 'no applet twice');
 });

@@ -42,7 +42,7 @@ import { parseGoBuildInfo } from './go-buildinfo.ts';
 import { imageSignaturePayload } from './image-signatures.ts';
 import type { ImageSignature } from './image-signatures.ts';
 import { renderProvenance } from './provenance.ts';
-import { cBinaryComponent, chartComponent, debianBinaryComponent, debianPackageComponent, debianPurl, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
+import { cBinaryComponent, chartComponent, debianBinaryComponent, tarballBinaryComponent, debianPackageComponent, debianPurl, goBinaryComponent, imageComponent, nodeRuntimeComponent, npmComponent, renderSbom } from './sbom.ts';
 import type { CdxComponent } from './sbom.ts';
 import { loadSigningKey, signBlob, signFile } from '../pki/signing.ts';
 import { sha256File } from '../util/sha256-file.ts';
@@ -155,6 +155,8 @@ function sbomComponents(manifest: RuntimeManifest, buildInfo: Map<string, string
       byName.set(b.name, goBinaryComponent(b.name, b.sha256, parseGoBuildInfo(text), b.version));
     } else if (b.source.type === 'debian-package') {
       byName.set(b.name, debianBinaryComponent(b.name, b.version, b.sha256, b.source));
+    } else if (b.source.type === 'source-tarball') {
+      byName.set(b.name, tarballBinaryComponent(b.name, b.version, b.sha256, { url: b.source.url, sha256: b.source.sha256, compiler: b.compiler ?? 'unknown' }));
     } else {
       const c = b.source;
       byName.set(b.name, cBinaryComponent(b.name, b.version, b.sha256, { file: c.file, fileSha256: c.fileSha256, module: c.module, moduleVersion: c.version, moduleSum: c.sum, compiler: b.compiler ?? 'unknown' }));
@@ -299,6 +301,8 @@ export async function buildRelease(o: ReleaseOptions): Promise<ReleaseResult> {
       deps.set(`pkg:golang/${a.source.module}@${a.source.version}`, { goModuleH1: a.source.sum });
     } else if (a.source.type === 'debian-package') {
       deps.set(debianPurl(a.source), { sha256: a.source.debSha256 });
+    } else if (a.source.type === 'source-tarball') {
+      deps.set(`pkg:generic/${a.component}@${a.version}?download_url=${encodeURIComponent(a.source.url)}`, { sha256: a.source.sha256 });
     } else {
       deps.set(`pkg:golang/${a.source.module}@${a.source.version}#${a.source.file}`, { sha256: a.source.fileSha256, goModuleH1: a.source.sum });
     }

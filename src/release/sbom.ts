@@ -91,6 +91,19 @@ export function cBinaryComponent(name: string, version: string, sha256: string, 
   };
 }
 
+/** A C program built from its release tarball: the tarball as the source component, by URL and sha256. */
+export function tarballBinaryComponent(name: string, version: string, sha256: string, t: { readonly url: string; readonly sha256: string; readonly compiler: string }): CdxComponent {
+  return {
+    type: 'application',
+    'bom-ref': `bin/${name}`,
+    name,
+    version,
+    hashes: sha(sha256),
+    properties: [prop('rfo:compiler', t.compiler)],
+    components: [{ type: 'file', 'bom-ref': `bin/${name}/src/${t.url}`, name: t.url, version, hashes: sha(t.sha256) }],
+  };
+}
+
 export interface DebianSourceFacts {
   readonly package: string;
   readonly version: string;

@@ -210,6 +210,10 @@ export async function scanRuntime(o: ScanOptions): Promise<ScanResult> {
         notScanned.push({ name: b.name, reason: `C program from the Debian package ${b.source.package} ${b.source.version}, not Go: check it with Debian's security tracker (DSA/DLA) or a deb-aware scanner` });
         continue;
       }
+      if (b.source.type === 'source-tarball') {
+        notScanned.push({ name: b.name, reason: `C program built from ${b.source.url}, not Go: the Go vulnerability database does not cover it` });
+        continue;
+      }
       if (b.source.type !== 'go-module') {
         notScanned.push({ name: b.name, reason: `C program (${b.source.file} from ${b.source.module}@${b.source.version}), not Go: the Go vulnerability database does not cover it` });
         continue;

@@ -53,7 +53,23 @@ export interface DebBinaryRecipe {
   readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
 }
 
-export type BinaryRecipe = GoBinaryRecipe | CBinaryRecipe | DebBinaryRecipe;
+/**
+ * A C program built with its own make from the release tarball pinned in the
+ * component's `sourceTarball` (table.ts): `make <config>` writes .config,
+ * `set` overrides options in it, `make` builds `output`.
+ */
+export interface MakeBinaryRecipe {
+  readonly kind: 'make-binary';
+  readonly name: string;
+  readonly component: ComponentId;
+  readonly config: string;
+  readonly set: Readonly<Record<string, 'y' | 'n'>>;
+  /** The built file, relative to the source directory. */
+  readonly output: string;
+  readonly versionCheck: { readonly args: readonly string[]; readonly expect: string };
+}
+
+export type BinaryRecipe = GoBinaryRecipe | CBinaryRecipe | DebBinaryRecipe | MakeBinaryRecipe;
 
 export interface ImageFile {
   /** Binary name from the runtime's bin/. */
@@ -408,6 +424,16 @@ export const binaryRecipes: readonly BinaryRecipe[] = [
     tags: [],
     xflags: { 'main.version': '{version}' },
     versionCheck: { args: ['--version'], expect: 'go-containerregistry {version}' },
+  },
+  {
+    // Upstream's defconfig, linked statically (an image with no libc): the conformance images' userland.
+    kind: 'make-binary',
+    name: 'busybox-defconfig',
+    component: 'conformance-busybox',
+    config: 'defconfig',
+    set: { CONFIG_STATIC: 'y' },
+    output: 'busybox',
+    versionCheck: { args: ['--help'], expect: 'BusyBox v{semver}' },
   },
   {
     kind: 'c-binary',

@@ -61,6 +61,7 @@ export type ComponentId =
   | 'cosign'
   | 'govulncheck'
   | 'conformance'
+  | 'conformance-busybox'
   | 'lab-registry';
 
 export interface Component {
@@ -103,6 +104,12 @@ export interface Component {
     readonly version: string;
     readonly sha256: Readonly<Partial<Record<Arch, string>>>;
   };
+  /**
+   * A C program built here from its release tarball (busybox for the
+   * conformance images): the tarball's URL and sha256; the build refuses
+   * any other bytes. `dir` is the directory the tarball unpacks to.
+   */
+  readonly sourceTarball?: { readonly url: string; readonly sha256: string; readonly dir: string };
   /**
    * A tool for tests, benchmarks or releases (an S3 server, cosign...): built
    * from source like the rest by `npm run build:tools`, never staged in the runtime.
@@ -450,6 +457,26 @@ export const pinnedComponents: Readonly<Record<ComponentId, Component>> = {
     note:
       "tool: Kubernetes' own conformance suite (e2e.test, ginkgo at the version Kubernetes' go.mod requires) and agnhost, " +
       'from the same k8s.io/kubernetes module as the runtime, for `npm run conformance`; no security floors: the suite is built as upstream builds it',
+  },
+  'conformance-busybox': {
+    id: 'conformance-busybox',
+    version: '1.37.0',
+    modules: [],
+    license: 'GPL-2.0-only',
+    // Debian's copy of the release tarball (the .orig of trixie's busybox source package):
+    // byte-identical to busybox.net's busybox-1.37.0.tar.bz2, whose sha256 this is.
+    sourceTarball: {
+      url: 'http://deb.debian.org/debian/pool/main/b/busybox/busybox_1.37.0.orig.tar.bz2',
+      sha256: '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4',
+      dir: 'busybox-1.37.0',
+    },
+    tool: true,
+    testTool: true,
+    note:
+      "tool: busybox 1.37.0 built from its release tarball with upstream's defconfig (static), the userland of the conformance " +
+      "stand-in images, as upstream's busybox image has it: its sh is ash without standalone applets, so `sh -c env` passes on " +
+      "variables a shell cannot name (data-1) and a write to a read-only root says busybox's own message; Debian's busybox-static " +
+      '(prefer applets) does neither',
   },
   'lab-registry': {
     id: 'lab-registry',
