@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { repoRoot } from '../src/build/paths.ts';
 import { planTestLanes } from '../src/build/plan-test-lanes.ts';
 import { recordKernelTunables } from '../test/integration/helpers/kernel-tunables.ts';
+import { recordHostPaths } from '../test/integration/helpers/host-paths.ts';
 
 const dir = join(repoRoot, 'test', 'integration');
 const args = process.argv.slice(2);
@@ -48,7 +49,9 @@ function runFiles(label: string, laneFiles: readonly string[], stream: boolean):
   });
 }
 
+// Leave the CI host as found: what kubelets and containerd write where no flag moves it.
 const restoreKernelTunables = await recordKernelTunables();
+const cleanHostPaths = await recordHostPaths();
 const results: LaneResult[] = [];
 if (plan.exclusive.length > 0) {
   process.stdout.write(`integration: ${plan.exclusive.length} host-global files alone first: ${plan.exclusive.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}\n`);
@@ -66,6 +69,9 @@ for (const r of lanes) {
 }
 const restored = await restoreKernelTunables();
 if (restored.length > 0) process.stdout.write(`integration: kernel parameters the kubelets set, put back: ${restored.join(', ')}\n`);
+const hostPaths = await cleanHostPaths();
+if (hostPaths.removed.length > 0) process.stdout.write(`integration: removed what the run added to the host: ${hostPaths.removed.join(', ')}\n`);
+if (hostPaths.kept.length > 0) process.stdout.write(`integration: still mounted, left in place (a leak to look at): ${hostPaths.kept.join(', ')}\n`);
 const count = (re: RegExp) => results.reduce((n, r) => n + Number(re.exec(r.output)?.[1] ?? 0), 0);
 const failed = results.filter((r) => r.code !== 0);
 process.stdout.write(
