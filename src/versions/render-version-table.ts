@@ -18,7 +18,9 @@ export function renderVersionTable(): string {
           ? `\`${c.data.module}\` (\`${c.data.dir}/*.yaml\`)`
           : c.debian
             ? `Debian package \`${c.debian.package}\` ${c.debian.version} (the .deb's sha256 pinned)`
-            : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
+            : c.sourceTarball
+              ? `release tarball \`${c.sourceTarball.url.slice(c.sourceTarball.url.lastIndexOf('/') + 1)}\` (sha256 pinned), upstream's defconfig`
+              : 'C source in `k8s.io/kubernetes` (`build/pause/linux/pause.c`)';
     const provides = [...bins, ...images].join(', ') || (c.data ? 'chart data (files of a packaged chart)' : '');
     return `| ${c.id} | ${c.version} | ${source} | ${provides} |`;
   });
