@@ -70,38 +70,25 @@ export interface CSourceFacts {
   readonly compiler: string;
 }
 
+/** A C program: the binary, the compiler that made it, and its one source as a file component. */
+function compiledComponent(name: string, version: string, sha256: string, compiler: string, source: CdxComponent): CdxComponent {
+  return { type: 'application', 'bom-ref': `bin/${name}`, name, version, hashes: sha(sha256), properties: [prop('rfo:compiler', compiler)], components: [source] };
+}
+
 export function cBinaryComponent(name: string, version: string, sha256: string, c: CSourceFacts): CdxComponent {
-  return {
-    type: 'application',
-    'bom-ref': `bin/${name}`,
-    name,
-    version,
-    hashes: sha(sha256),
-    properties: [prop('rfo:compiler', c.compiler)],
-    components: [
-      {
-        type: 'file',
-        'bom-ref': `bin/${name}/src/${c.file}`,
-        name: c.file,
-        version: c.moduleVersion,
-        hashes: sha(c.fileSha256),
-        properties: [prop('rfo:source-module', `${c.module}@${c.moduleVersion}`), prop('rfo:go.sum', c.moduleSum)],
-      },
-    ],
-  };
+  return compiledComponent(name, version, sha256, c.compiler, {
+    type: 'file',
+    'bom-ref': `bin/${name}/src/${c.file}`,
+    name: c.file,
+    version: c.moduleVersion,
+    hashes: sha(c.fileSha256),
+    properties: [prop('rfo:source-module', `${c.module}@${c.moduleVersion}`), prop('rfo:go.sum', c.moduleSum)],
+  });
 }
 
 /** A C program built from its release tarball: the tarball as the source component, by URL and sha256. */
 export function tarballBinaryComponent(name: string, version: string, sha256: string, t: { readonly url: string; readonly sha256: string; readonly compiler: string }): CdxComponent {
-  return {
-    type: 'application',
-    'bom-ref': `bin/${name}`,
-    name,
-    version,
-    hashes: sha(sha256),
-    properties: [prop('rfo:compiler', t.compiler)],
-    components: [{ type: 'file', 'bom-ref': `bin/${name}/src/${t.url}`, name: t.url, version, hashes: sha(t.sha256) }],
-  };
+  return compiledComponent(name, version, sha256, t.compiler, { type: 'file', 'bom-ref': `bin/${name}/src/${t.url}`, name: t.url, version, hashes: sha(t.sha256) });
 }
 
 export interface DebianSourceFacts {
