@@ -78,10 +78,15 @@ test('rfo-network-policy runs on every node, servers included, from the runtime 
     assert.equal(p.spec.hostNetwork, true);
     assert.match(p.spec.containers[0]?.image ?? '', /^docker\.io\/rfo\/kube-router:v/);
   }
-  // Its base chains are in place on each node before any policy exists.
+  // Its base chains are in place on each node before any policy exists. Ready
+  // comes first: kube-router's health check counts a controller alive from its
+  // start, before its first sync writes the chains (one CI run, under load,
+  // read a1's table in between), so each node gets a minute for that sync.
   for (const n of nodes) {
-    const state = await policyState(n);
-    assert.ok(state.chains.some((c) => c.startsWith(':KUBE-ROUTER-FORWARD')), `${n}: ${state.chains.join(' ')}`);
+    let chains: string[] = [];
+    await eventually(`${n}: kube-router's base chains`, async () => (chains = (await policyState(n)).chains).some((c) => c.startsWith(':KUBE-ROUTER-FORWARD')), 60_000, 1000).catch((err: unknown) => {
+      throw new Error(`${n}: no :KUBE-ROUTER-FORWARD among [${chains.join(' ')}]: ${String(err)}`);
+    });
   }
   await new Promise((r) => setTimeout(r, 20_000)); // idle
   for (const n of nodes) {
