@@ -1,7 +1,8 @@
 // I/O shell: builds the conformance suite (e2e.test, ginkgo, agnhost) and
-// busybox (from its tarball, upstream's defconfig) through the runtime's build machinery (same input-hashed
-// artifact cache), asks e2e.test which images its specs use, and writes our
-// stand-ins under those references into one airgap archive the lab imports.
+// busybox (from its tarball, upstream's defconfig) through the runtime's
+// build machinery (same input-hashed artifact cache), asks e2e.test which
+// images its specs use, and writes our stand-ins under those references into
+// one airgap archive the lab imports.
 // The archive is cached under <cache>/conformance/<key>/, keyed by the
 // artifacts' keys, the image recipes and the pinned .debs.
 

@@ -5,8 +5,9 @@
 // of kubelets on the CI machine, so it records them first and writes back what
 // it found when it ends, leaving the machine as it was.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { sysctlPath } from '../../../src/host/plan-cis-host.ts';
+import { readSysctl } from './cis-host.ts';
 
 export const kubeletKernelTunables = ['vm.overcommit_memory', 'vm.panic_on_oom', 'kernel.panic', 'kernel.panic_on_oops', 'kernel.keys.root_maxkeys', 'kernel.keys.root_maxbytes'] as const;
 
@@ -14,13 +15,13 @@ export const kubeletKernelTunables = ['vm.overcommit_memory', 'vm.panic_on_oom',
 export async function recordKernelTunables(): Promise<() => Promise<string[]>> {
   const found = new Map<string, string>();
   for (const key of kubeletKernelTunables) {
-    const value = await readFile(sysctlPath(key), 'utf8').catch(() => undefined);
-    if (value !== undefined) found.set(key, value.trim());
+    const value = await readSysctl(key).catch(() => undefined);
+    if (value !== undefined) found.set(key, value);
   }
   return async () => {
     const restored: string[] = [];
     for (const [key, value] of found) {
-      const now = (await readFile(sysctlPath(key), 'utf8')).trim();
+      const now = await readSysctl(key);
       if (now === value) continue;
       await writeFile(sysctlPath(key), value);
       restored.push(`${key} ${now} -> ${value}`);
