@@ -28,3 +28,9 @@ test('renderTestDepsFile drops the standard library and carries a build tag noth
   assert.doesNotMatch(file, /"flag"/);
   assert.match(file, /^package conformance$/m);
 });
+
+test('renderTestDepsFile names the package under test itself, so its own imports stay in go.sum', () => {
+  const file = renderTestDepsFile('conformance', ['k8s.io/kubernetes/test/e2e'], ['k8s.io/kubernetes/test/e2e/apps']);
+  assert.match(file, /\t_ "k8s.io\/kubernetes\/test\/e2e"\n/);
+  assert.equal(file.match(/"k8s.io\/kubernetes\/test\/e2e"/g)?.length, 1);
+});

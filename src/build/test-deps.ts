@@ -4,7 +4,9 @@
 // main package of the module needs, and `go mod tidy` drops the dependencies
 // of a dependency's tests. Naming those imports in a file of the wrapper
 // keeps them in go.sum, so the build runs with -mod=readonly. The file has a
-// build tag nothing sets; tidy reads every file whatever its tags.
+// build tag nothing sets; tidy reads every file whatever its tags. The
+// package under test is named too: its own imports (e2e.go's test/e2e/framework/
+// providers/kubemark in 1.35) are no more "all" than its tests' are.
 
 /** The import paths of Go source: `import "x"`, `import y "x"`, and import blocks; comments ignored. */
 export function parseGoImports(source: string): string[] {
@@ -27,7 +29,7 @@ export const testDepsFileName = 'test_deps.go';
 export const testDepsBuildTag = 'rfo_test_deps';
 
 export function renderTestDepsFile(packageName: string, testPackages: readonly string[], imports: readonly string[]): string {
-  const paths = [...new Set(imports.filter((p) => !isStandard(p)))].sort();
+  const paths = [...new Set([...testPackages, ...imports].filter((p) => !isStandard(p)))].sort();
   return [
     `//go:build ${testDepsBuildTag}`,
     '',
