@@ -12,7 +12,7 @@ import { request as httpsRequest } from 'node:https';
 import { caHashOf } from '../../src/join/token.ts';
 import { repoRoot } from '../../src/build/paths.ts';
 import { components } from '../../src/versions/table.ts';
-import { busyboxRef, writeBusyboxArchive } from './helpers/busybox-image.ts';
+import { busyboxRef, imageVolumeFiles, imageVolumeRef, writeBusyboxArchive, writeImageVolumeArchive } from './helpers/busybox-image.ts';
 import { findRuntime } from './helpers/runtime.ts';
 import { createTestNode } from './helpers/test-node.ts';
 import { killallArgs, serverDirs, testServerArgs } from './helpers/server-dirs.ts';
@@ -63,6 +63,7 @@ before(async () => {
   await mkdir(join(dirs().data, 'agent', 'images'), { recursive: true });
   // zstd-compressed, as airgap bundles usually are: rfo unpacks it before importing.
   await writeBusyboxArchive(join(dirs().data, 'agent', 'images', 'busybox.tar.zst'));
+  await writeImageVolumeArchive(join(dirs().data, 'agent', 'images', 'image-volume.tar'));
 });
 
 after(async () => {
@@ -151,6 +152,37 @@ test('a busybox pod runs and its logs read back', { timeout: 200_000 }, async ()
   await kubectlOk('run', 'hello', `--image=${busybox}`, '--image-pull-policy=Never', '--restart=Never', '--', 'echo', 'hello from rfo');
   await eventually('hello pod to finish', async () => (await kubectl('get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}')).stdout === 'Succeeded');
   assert.equal((await kubectlOk('logs', 'hello')).trim(), 'hello from rfo');
+});
+
+// The conformance ImageVolume spec reads a file of the volume image's base
+// layer (/etc/os-release); its stand-in image cannot show that, this can.
+test('an image volume mounts every layer of its image, read-only', { timeout: 200_000 }, async () => {
+  const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: image-volume}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: reader
+    image: ${busybox}
+    imagePullPolicy: Never
+    command: [sh, -c, 'cat /volume${imageVolumeFiles.top} /volume${imageVolumeFiles.base}; if echo x > /volume/written; then echo WRITABLE; fi']
+    volumeMounts: [{name: image, mountPath: /volume}]
+  volumes:
+  - name: image
+    image: {reference: ${imageVolumeRef}, pullPolicy: IfNotPresent}
+`;
+  const applied = await node.exec(join(dirs().data, 'bin', 'kubectl'), ['--kubeconfig', dirs().kubeconfig, 'apply', '-f', '-'], manifest);
+  assert.equal(applied.code, 0, applied.stderr);
+  const phase = async () => (await kubectl('get', 'pod', 'image-volume', '-o', 'jsonpath={.status.phase}')).stdout;
+  const finished = await eventually('image-volume pod to finish', async () => ['Succeeded', 'Failed'].includes(await phase())).then(() => true, () => false);
+  const why = async () => (await kubectl('describe', 'pod', 'image-volume')).stdout;
+  assert.ok(finished && (await phase()) === 'Succeeded', `image-volume pod did not succeed:\n${await why()}`);
+  const logs = await kubectlOk('logs', 'image-volume');
+  assert.match(logs, /"layer":"top"/, 'the top layer\'s file');
+  assert.match(logs, /image-volume test base layer/, 'the base layer\'s file');
+  assert.doesNotMatch(logs, /WRITABLE/);
+  await kubectlOk('delete', 'pod', 'image-volume', '--wait=false');
 });
 
 test('a Deployment behind a Service is reached by name through CoreDNS and kube-proxy', { timeout: 700_000 }, async () => {

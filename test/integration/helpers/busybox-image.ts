@@ -18,3 +18,24 @@ export async function writeBusyboxArchive(path: string): Promise<void> {
   });
   await writeImageArchive(path, [image], 'zstd');
 }
+
+/** An image of two layers and no program, for an image volume: the base layer's file must show through the top one. */
+export const imageVolumeRef = 'registry.rfo.test/library/image-volume:1';
+export const imageVolumeFiles = { top: '/data.json', base: '/etc/os-release' } as const;
+
+export async function writeImageVolumeArchive(path: string): Promise<void> {
+  const base = buildImage({
+    ref: imageVolumeRef,
+    arch: 'amd64',
+    files: [{ path: imageVolumeFiles.base, content: Buffer.from('NAME="rfo image-volume test base layer"\n'), mode: 0o644 }],
+    config: {},
+  });
+  const image = buildImage({
+    ref: imageVolumeRef,
+    arch: 'amd64',
+    baseLayer: base.layers[0]?.data,
+    files: [{ path: imageVolumeFiles.top, content: Buffer.from('{"layer":"top"}\n'), mode: 0o644 }],
+    config: {},
+  });
+  await writeImageArchive(path, [image]);
+}
