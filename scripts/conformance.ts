@@ -6,7 +6,7 @@
 // The images are rebuilt stand-ins: an internal signal, not a CNCF submission.
 
 import { join } from 'node:path';
-import { isRfoError } from '../src/errors.ts';
+import { isRfoError, RfoError } from '../src/errors.ts';
 import { defaultCacheDir, repoRoot } from '../src/build/paths.ts';
 import { createProgress, formatElapsed } from '../src/build/progress.ts';
 import { buildRuntime } from '../src/build/build-runtime.ts';
@@ -29,6 +29,14 @@ async function main(): Promise<void> {
   const build = await buildConformance({ cacheDir, toolchain, progress });
   const mins = Object.entries(build.timings).map(([k, v]) => `${k} ${v.toFixed(1)} min`);
   progress.info(`suite and images ready in ${formatElapsed(Date.now() - started)}${mins.length > 0 ? ` (cold: ${mins.join(', ')})` : ' (all cached)'}`);
+  if (build.specImagesMissing.length > 0) {
+    const list = build.specImagesMissing.map((m) => `${m.name} (${m.files.join(', ')})`).join('; ');
+    // A whole run would spend 15 minutes per such spec waiting for a pod that cannot start.
+    if (!options.focus && !options.subset && !options.buildOnly) {
+      throw new RfoError('RFO_CONFORMANCE_IMAGE_MISSING', `conformance specs name images no recipe builds: ${list}`, { hint: 'add a stand-in recipe to src/conformance/images.ts, or run a --focus that leaves those specs out' });
+    }
+    progress.info(`WARNING: conformance specs name images no recipe builds, their specs will fail: ${list}`);
+  }
   if (options.buildOnly) {
     for (const [name, path] of Object.entries(build.bin)) process.stdout.write(`${name} ${path}\n`);
     process.stdout.write(`images ${build.imagesArchive}\n`);

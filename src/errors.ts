@@ -59,7 +59,8 @@ export type RfoErrorCode =
   | 'RFO_HOST_NETWORK'
   // the cis profile (host/plan-cis-host.ts) and rfo cis
   | 'RFO_HOST_NOT_PREPARED'
-  | 'RFO_CIS_FAILED';
+  | 'RFO_CIS_FAILED'
+  | 'RFO_CONFORMANCE_IMAGE_MISSING';
 
 export interface RfoErrorOptions {
   hint?: string;

@@ -6,7 +6,7 @@
 // The archive is cached under <cache>/conformance/<key>/, keyed by the
 // artifacts' keys, the image recipes and the pinned .debs.
 
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RfoError } from '../errors.ts';
 import { run, runChecked } from '../util/exec.ts';
@@ -29,7 +29,8 @@ import { components } from '../versions/table.ts';
 import type { Arch, ComponentId } from '../versions/table.ts';
 import { busyboxApplets, conformanceImageRecipes, diffApplets } from './images.ts';
 import type { ConformanceFileSource, ConformanceImageRecipe, ConformanceLayer } from './images.ts';
-import { imageName, parseListImages, planConformanceImages } from './plan-images.ts';
+import { e2eImagePrefix, imageName, parseListImages, planConformanceImages } from './plan-images.ts';
+import { conformanceFileImages, missingSpecImages, parseImageConfigs } from './spec-images.ts';
 import type { ImagePlan } from './plan-images.ts';
 
 /** Bump when the archive's layout changes. */
@@ -43,6 +44,8 @@ export interface ConformanceBuild {
   readonly imagePlan: ImagePlan;
   /** Minutes each cold step took (0 when cached), for the report. */
   readonly timings: Readonly<Record<string, number>>;
+  /** Images that files with [Conformance] specs name and no recipe builds: those specs cannot pass. */
+  readonly specImagesMissing: readonly { readonly name: string; readonly files: readonly string[] }[];
 }
 
 export interface BuildConformanceOptions {
@@ -166,6 +169,15 @@ async function buildImages(plan: ImagePlan, bin: Record<string, string>, arch: A
   await rename(partial, dir);
 }
 
+/** The pinned module's test/e2e sources and image manifest: which images the files with conformance specs name. */
+async function readSpecImages(): Promise<Map<string, string[]>> {
+  const moduleDir = (await readModuleFacts('conformance', 'k8s.io/kubernetes', components.conformance.version)).dir;
+  const configs = parseImageConfigs(await readFile(join(moduleDir, 'test', 'utils', 'image', 'manifest.go'), 'utf8'));
+  const names = (await readdir(join(moduleDir, 'test', 'e2e'), { recursive: true })).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'));
+  const files = await Promise.all(names.map(async (n) => ({ path: `test/e2e/${n}`, text: await readFile(join(moduleDir, 'test', 'e2e', n), 'utf8') })));
+  return conformanceFileImages(files, configs);
+}
+
 const archiveName = (arch: Arch) => `conformance-images.linux-${arch}.tar.zst`;
 
 export async function buildConformance(options: BuildConformanceOptions): Promise<ConformanceBuild> {
@@ -197,5 +209,6 @@ export async function buildConformance(options: BuildConformanceOptions): Promis
   const reasons = new Map<string, string[]>();
   for (const n of imagePlan.notBuilt) reasons.set(n.reason, [...(reasons.get(n.reason) ?? []), imageName(n.ref)]);
   for (const [reason, names] of reasons) options.progress.info(`${names.length} listed images not built, ${reason}: ${[...new Set(names)].join(', ')}`);
-  return { bin, imagesArchive: archive, imagePlan, timings };
+  const specImagesMissing = missingSpecImages(await readSpecImages(), new Set(imagePlan.notBuilt.filter((n) => n.ref.startsWith(e2eImagePrefix)).map((n) => imageName(n.ref))));
+  return { bin, imagesArchive: archive, imagePlan, timings, specImagesMissing };
 }

@@ -187,6 +187,17 @@ const webserver = (name: 'kitten' | 'nautilus'): ConformanceImageRecipe => ({
   standIn: 'our agnhost image plus the two html files; upstream runs agnhost test-webserver the same way',
 });
 
+/** The DNS specs' second prober: dig, getent and a /results dir, with glibc's resolver (the other prober, agnhost, has the same layer). */
+const dnsProber = (name: 'glibc-dns-testing' | 'jessie-dnsutils', upstream: string): ConformanceImageRecipe => ({
+  name,
+  // The tools layer is the whole image: one empty directory on top (an image needs a layer of its own).
+  files: [],
+  dirs: [{ path: '/results', mode: 0o755 }],
+  base: toolsBase,
+  config: { cmd: ['sh'], env: [path] },
+  standIn: `busybox + Debian 12 dig/getent/glibc (upstream: ${upstream})`,
+});
+
 /** nginx's own configuration: port 80, the default page, logs to the container's output, as upstream's image. */
 const nginxConf = `worker_processes 1;
 error_log /dev/stderr;
@@ -254,15 +265,9 @@ export const conformanceImageRecipes: readonly ConformanceImageRecipe[] = [
     config: { cmd: ['sh'], env: [path] },
     standIn: "busybox 1.37.0 built here with upstream's defconfig, static, every applet linked (upstream: docker.io busybox 1.37)",
   },
-  {
-    name: 'glibc-dns-testing',
-    // The tools layer is the whole image: one empty directory on top (an image needs a layer of its own).
-    files: [],
-    dirs: [{ path: '/results', mode: 0o755 }],
-    base: toolsBase,
-    config: { cmd: ['sh'], env: [path] },
-    standIn: 'busybox + Debian 12 dig/getent/glibc (upstream: debian-base bookworm + dnsutils + CoreDNS 1.5.0)',
-  },
+  dnsProber('glibc-dns-testing', 'debian-base bookworm + dnsutils + CoreDNS 1.5.0'),
+  // 1.35's DNS specs run their second prober on jessie-dnsutils; 1.36 renamed it glibc-dns-testing.
+  dnsProber('jessie-dnsutils', 'Debian jessie + dnsutils + CoreDNS 1.5.0'),
   webserver('kitten'),
   webserver('nautilus'),
   {

@@ -65,8 +65,10 @@ test('the conformance suite is built from the Kubernetes version of every minor'
   }
 });
 
-test('agnhost, kitten, nautilus and glibc-dns-testing share one tools layer', () => {
-  const bases = new Set(conformanceImageRecipes.filter((r) => ['agnhost', 'kitten', 'nautilus', 'glibc-dns-testing'].includes(r.name)).map((r) => r.base));
+test("agnhost, kitten, nautilus and the DNS probers (glibc-dns-testing, 1.35's jessie-dnsutils) share one tools layer", () => {
+  const sharing = conformanceImageRecipes.filter((r) => ['agnhost', 'kitten', 'nautilus', 'glibc-dns-testing', 'jessie-dnsutils'].includes(r.name));
+  assert.equal(sharing.length, 5);
+  const bases = new Set(sharing.map((r) => r.base));
   assert.equal(bases.size, 1);
   assert.ok([...bases][0]?.layer.debianFiles?.some((d) => d.package === 'bind9-dnsutils'));
 });
