@@ -147,8 +147,7 @@ async function baseLayer(recipe: ConformanceImageRecipe, ctx: LayerContext, buil
   return layer;
 }
 
-async function buildImages(plan: ImagePlan, bin: Record<string, string>, arch: Arch, options: BuildConformanceOptions, dir: string): Promise<void> {
-  const moduleDir = (await readModuleFacts('conformance', 'k8s.io/kubernetes', components.conformance.version)).dir;
+async function buildImages(plan: ImagePlan, bin: Record<string, string>, arch: Arch, options: BuildConformanceOptions, dir: string, moduleDir: string): Promise<void> {
   const ctx: LayerContext = { bin, arch, cacheDir: options.cacheDir, moduleDir, unpacked: new Map() };
   const bases = new Map<string, Blob>();
   const built: BuiltImage[] = [];
@@ -170,8 +169,7 @@ async function buildImages(plan: ImagePlan, bin: Record<string, string>, arch: A
 }
 
 /** The pinned module's test/e2e sources and image manifest: which images the files with conformance specs name. */
-async function readSpecImages(): Promise<Map<string, string[]>> {
-  const moduleDir = (await readModuleFacts('conformance', 'k8s.io/kubernetes', components.conformance.version)).dir;
+async function readSpecImages(moduleDir: string): Promise<Map<string, string[]>> {
   const configs = parseImageConfigs(await readFile(join(moduleDir, 'test', 'utils', 'image', 'manifest.go'), 'utf8'));
   const names = (await readdir(join(moduleDir, 'test', 'e2e'), { recursive: true })).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'));
   const files = await Promise.all(names.map(async (n) => ({ path: `test/e2e/${n}`, text: await readFile(join(moduleDir, 'test', 'e2e', n), 'utf8') })));
@@ -188,6 +186,8 @@ export async function buildConformance(options: BuildConformanceOptions): Promis
   const listed = parseListImages((await runChecked({ cmd: e2e, args: ['--list-images'], purpose: 'listing the e2e images' })).stdout);
   const runtimeImages = imageRecipes.map((r) => r.ref);
   const imagePlan = planConformanceImages(listed, conformanceImageRecipes, runtimeImages);
+  // The pinned Kubernetes module's files: the images' moduleFile sources and the spec sources read below.
+  const moduleDir = (await readModuleFacts('conformance', 'k8s.io/kubernetes', components.conformance.version)).dir;
   const key = hashJson({
     format: imagesFormat,
     arch,
@@ -201,7 +201,7 @@ export async function buildConformance(options: BuildConformanceOptions): Promis
   else {
     const started = Date.now();
     options.progress.step('images', 'building', `${imagePlan.build.flatMap((b) => b.refs).length} images`);
-    await buildImages(imagePlan, bin, arch, options, dir);
+    await buildImages(imagePlan, bin, arch, options, dir, moduleDir);
     timings.images = (Date.now() - started) / 60_000;
     options.progress.step('images', 'done', `${formatElapsed(Date.now() - started)}, ${archive} (${((await stat(archive)).size / 1024 ** 2).toFixed(1)} MiB)`);
   }
@@ -209,6 +209,6 @@ export async function buildConformance(options: BuildConformanceOptions): Promis
   const reasons = new Map<string, string[]>();
   for (const n of imagePlan.notBuilt) reasons.set(n.reason, [...(reasons.get(n.reason) ?? []), imageName(n.ref)]);
   for (const [reason, names] of reasons) options.progress.info(`${names.length} listed images not built, ${reason}: ${[...new Set(names)].join(', ')}`);
-  const specImagesMissing = missingSpecImages(await readSpecImages(), new Set(imagePlan.notBuilt.filter((n) => n.ref.startsWith(e2eImagePrefix)).map((n) => imageName(n.ref))));
+  const specImagesMissing = missingSpecImages(await readSpecImages(moduleDir), new Set(imagePlan.notBuilt.filter((n) => n.ref.startsWith(e2eImagePrefix)).map((n) => imageName(n.ref))));
   return { bin, imagesArchive: archive, imagePlan, timings, specImagesMissing };
 }
